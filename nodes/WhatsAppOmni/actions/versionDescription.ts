@@ -1,0 +1,43 @@
+import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+
+import { providerSelector } from './common.descriptions';
+import * as message from './message/Message.resource';
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'WhatsApp Omni',
+	name: 'whatsAppOmni',
+	icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+	group: ['output'],
+	version: 1,
+	subtitle:
+		'={{ ({ sendText: "Send Text" })[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
+	defaults: { name: 'WhatsApp Omni' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [
+		{
+			name: 'whatsAppOmniMetaApi',
+			required: true,
+			displayOptions: { show: { provider: ['meta'] } },
+		},
+		{
+			name: 'whatsAppOmniTwilioApi',
+			required: true,
+			displayOptions: { show: { provider: ['twilio'] } },
+		},
+	],
+	properties: [
+		providerSelector,
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: [{ name: 'Message', value: 'message' }],
+			default: 'message',
+		},
+		...message.description,
+	],
+};

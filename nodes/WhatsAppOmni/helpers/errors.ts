@@ -1,0 +1,80 @@
+import {
+	NodeApiError,
+	NodeError,
+	NodeOperationError,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { CredentialError } from '../providers/CredentialError';
+import { ProviderError } from '../providers/ProviderError';
+import { PROVIDER_LABELS } from '../providers/types';
+
+/** Items the node had already sent when it failed, so a rerun's duplicates are never a surprise. */
+export interface FailureContext {
+	itemIndex: number;
+	alreadySent?: number;
+}
+
+function alreadySentNote(context: FailureContext): string {
+	const sent = context.alreadySent ?? 0;
+	if (sent === 0) return '';
+	const items = sent === 1 ? '1 earlier item was' : `${sent} earlier items were`;
+	return ` ${items} already sent; running the node again sends ${sent === 1 ? 'it' : 'them'} again (turn on "Continue On Fail" to get one result per item instead).`;
+}
+
+/**
+ * The one place where failures become n8n errors. A ProviderError keeps the provider's code
+ * and hint; everything else that is not already a node error becomes a NodeOperationError.
+ * Only whitelisted fields reach the error object, so no request config or token rides along.
+ */
+export function toNodeError(node: INode, error: unknown, context: FailureContext): NodeError {
+	const { itemIndex } = context;
+	if (error instanceof ProviderError) {
+		const label = PROVIDER_LABELS[error.provider];
+		const code = error.code !== undefined ? ` ${error.code}` : '';
+		const response: JsonObject = {
+			provider: error.provider,
+			message: error.message,
+			...(error.code !== undefined ? { code: error.code } : {}),
+			...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+			...(error.details ? { details: error.details } : {}),
+			...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+			...(error.traceId ? { traceId: error.traceId } : {}),
+			mayHaveBeenSent: error.mayHaveBeenSent,
+		};
+		const details = error.details ? ` Provider said: ${error.details}` : '';
+		const apiError = new NodeApiError(node, response, {
+			message: `${label} error${code}: ${error.message}`,
+			description: `${error.hint}${details}${alreadySentNote(context)}`,
+			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
+			itemIndex,
+		});
+		apiError.context.provider = error.provider;
+		if (error.code !== undefined) apiError.context.providerCode = error.code;
+		return apiError;
+	}
+	if (error instanceof CredentialError) {
+		return new NodeOperationError(node, error.message, {
+			description: error.hint,
+			itemIndex,
+		});
+	}
+	if (error instanceof NodeError) return error;
+	return new NodeOperationError(node, error as Error, {
+		itemIndex,
+		description: alreadySentNote(context).trim() || undefined,
+	});
+}
+
+/** The json of an error item when "Continue On Fail" is on. */
+export function errorItemJson(error: NodeError): JsonObject {
+	const context = error.context ?? {};
+	return {
+		error: error.message,
+		...(error.description ? { hint: error.description } : {}),
+		...(context.provider ? { provider: context.provider as string } : {}),
+		...(context.providerCode !== undefined ? { code: context.providerCode as string | number } : {}),
+		...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}),
+	};
+}
