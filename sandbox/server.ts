@@ -116,6 +116,11 @@ export class Sandbox {
 		this.injections.push({ match, response, remaining: times });
 	}
 
+	/** Drops canned answers not used yet, so one test's leftovers cannot answer the next test. */
+	clearInjections(): void {
+		this.injections.length = 0;
+	}
+
 	private handlerFor(pathname: string): ProviderHandler | undefined {
 		return this.handlers.find((h) => pathname === h.prefix || pathname.startsWith(`${h.prefix}/`));
 	}

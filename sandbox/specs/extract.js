@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates sandbox/specs/twilio/*.json from Twilio's official OpenAPI files
 // (twilio/twilio-oai, spec/json/), kept unchanged in ../shared/specs/twilio.
-// Usage: node sandbox/specs/extract.js [sourceDir]
+// Usage: node sandbox/specs/extract.js [sourceDir] [targetDir]
 //
 // Plain JavaScript on purpose: it must run with bare `node`, without a TypeScript build.
 // Whole path items are copied (every operation on a path), so a later route on an already
@@ -15,7 +15,7 @@ const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const sourceDir = path.resolve(process.argv[2] || path.join(repoRoot, '..', 'shared', 'specs', 'twilio'));
-const targetDir = path.join(__dirname, 'twilio');
+const targetDir = path.resolve(process.argv[3] || path.join(__dirname, 'twilio'));
 
 // The upstream commit the source copies were taken from (see their README).
 const UPSTREAM = { repository: 'https://github.com/twilio/twilio-oai', directory: 'spec/json', commit: 'd50069b', date: '2026-04-14' };

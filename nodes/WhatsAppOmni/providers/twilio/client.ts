@@ -39,6 +39,12 @@ export async function withRawResponse<T>(call: () => Promise<T>): Promise<{ resu
 class OmniRequestClient extends twilio.RequestClient {
 	constructor(private readonly baseUrl: string | undefined) {
 		super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS, autoRetry: false });
+		// The keep-alive agent sends `Connection: keep-alive` itself; the SDK's explicit copy of
+		// that header adds nothing on the wire and stalls request interceptors such as nock's.
+		this.axios.interceptors.request.use((config) => {
+			config.headers.delete('Connection');
+			return config;
+		});
 	}
 
 	async request<TData>(opts: RequestOptions<TData>) {

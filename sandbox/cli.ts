@@ -1,0 +1,111 @@
+// Starts the sandbox on its own, for `npm run sandbox`, manual trials and benchmarks.
+
+import { parseArgs } from 'node:util';
+
+import { startSandbox } from './server';
+import type { FaultKind, FaultOptions } from './types';
+
+const USAGE = `Usage: npm run sandbox -- [options]
+
+  --port <n>           port on 127.0.0.1 (default: any free port)
+  --latency <ms>       delay before every answer (default 0)
+  --fault-rate <0..1>  share of requests answered with a fault (default 0)
+  --fault-kinds <list> comma-separated from 429,500,reset (default: all three)
+  --retry-after <s>    Retry-After of 429 faults (default 1)
+  --seed <n>           repeatable fault sequence
+  --help               this text`;
+
+const FAULT_KINDS: FaultKind[] = ['429', '500', 'reset'];
+
+function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined) return fallback;
+	const parsed = Number(value);
+	if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+		throw new Error(`--${name} must be a number from ${min} to ${max}, got '${value}'`);
+	}
+	return parsed;
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			port: { type: 'string' },
+			latency: { type: 'string' },
+			'fault-rate': { type: 'string' },
+			'fault-kinds': { type: 'string' },
+			'retry-after': { type: 'string' },
+			seed: { type: 'string' },
+			help: { type: 'boolean' },
+		},
+		strict: true,
+	});
+	if (values.help) {
+		process.stdout.write(`${USAGE}\n`);
+		return;
+	}
+
+	const rate = number('fault-rate', values['fault-rate'], 0, 0, 1);
+	const kinds = (values['fault-kinds'] ?? FAULT_KINDS.join(','))
+		.split(',')
+		.map((k) => k.trim())
+		.filter((k) => k.length > 0);
+	for (const kind of kinds) {
+		if (!FAULT_KINDS.includes(kind as FaultKind)) throw new Error(`--fault-kinds: unknown kind '${kind}'`);
+	}
+	const faults: FaultOptions | undefined =
+		rate > 0
+			? {
+					rate,
+					kinds: kinds as FaultKind[],
+					retryAfterSeconds: number('retry-after', values['retry-after'], 1, 0, 86400),
+					seed: values.seed === undefined ? undefined : number('seed', values.seed, 0, 0, 2 ** 32 - 1),
+				}
+			: undefined;
+
+	const sandbox = await startSandbox({
+		port: number('port', values.port, 0, 0, 65535),
+		latencyMs: number('latency', values.latency, 0, 0, 600000),
+		faults,
+	});
+	const { meta, twilio } = sandbox;
+	process.stdout.write(
+		[
+			`WhatsApp Omni sandbox listening on ${sandbox.url}`,
+			'',
+			`Meta Graph base URL:  ${sandbox.graphBaseUrl}`,
+			`  Access Token          ${meta.accessToken}`,
+			`  Phone Number ID       ${meta.phoneNumberId}`,
+			`  WhatsApp Business ID  ${meta.wabaId}`,
+			`  App ID / App Secret   ${meta.appId} / ${meta.appSecret}`,
+			`  Display number        ${meta.displayPhoneNumber} (${meta.verifiedName})`,
+			'',
+			`Twilio API base URL:  ${sandbox.twilioBaseUrl}`,
+			`  Account SID           ${twilio.accountSid}`,
+			`  Auth Token            ${twilio.authToken}`,
+			`  API Key SID / Secret  ${twilio.apiKeySid} / ${twilio.apiKeySecret}`,
+			`  WhatsApp number       ${twilio.whatsAppNumber}`,
+			`  Messaging Service     ${twilio.messagingServiceSid}`,
+			'',
+			`Latency ${values.latency ?? 0} ms; faults ${faults ? `${faults.rate} of requests (${faults.kinds.join(', ')})` : 'off'}.`,
+			'Press Ctrl+C to stop.',
+			'',
+		].join('\n'),
+	);
+
+	const shutdown = () => {
+		sandbox.stop().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
+	};
+	process.once('SIGINT', shutdown);
+	process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+	main().catch((error: Error) => {
+		process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+		process.exit(2);
+	});
+}

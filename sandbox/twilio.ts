@@ -1,0 +1,295 @@
+// Emulation of Twilio's REST APIs under /twilio/<product>/..., where <product> is the first
+// label of the real host (api, content, messaging, lookups).
+// Order for every request: Basic auth, then the OpenAPI check (twilioSpec.ts), then the route
+// for the operation the spec matched. Routes are keyed by Twilio's operationId so a route can
+// only exist for an operation the official spec has.
+
+import type { FormBody, ProviderHandler, SandboxReply, SandboxRequest, TwilioAccount } from './types';
+import { TwilioSpec } from './twilioSpec';
+import { firstValue, isPlainObject, mediaType, randomHex, rfc2822 } from './util';
+
+const API_VERSION = '2010-04-01';
+
+export function twilioError(
+	status: number,
+	code: number,
+	message: string,
+	headers: Record<string, string> = {},
+): SandboxReply {
+	return {
+		status,
+		body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+		headers,
+	};
+}
+
+function unauthorized(): SandboxReply {
+	return twilioError(401, 20003, 'Authenticate', { 'www-authenticate': 'Basic realm="Twilio API"' });
+}
+
+function notFound(path: string, why?: string): SandboxReply {
+	const suffix = why ? ` (${why})` : '';
+	return twilioError(404, 20404, `The requested resource ${path} was not found${suffix}`);
+}
+
+interface RouteContext {
+	request: SandboxRequest;
+	pathParams: Record<string, string>;
+	/** The form body; empty for JSON or bodiless requests (those read request.body). */
+	form: FormBody;
+	account: TwilioAccount;
+	accountCreated: Date;
+}
+
+type TwilioRoute = (context: RouteContext) => SandboxReply;
+
+// ---------------------------------------------------------------------------------------------
+// api.twilio.com/2010-04-01
+
+function accountUri(account: TwilioAccount, rest = '.json'): string {
+	return `/${API_VERSION}/Accounts/${account.accountSid}${rest}`;
+}
+
+const ACCOUNT_SUBRESOURCES: Record<string, string> = {
+	available_phone_numbers: '/AvailablePhoneNumbers.json',
+	calls: '/Calls.json',
+	conferences: '/Conferences.json',
+	incoming_phone_numbers: '/IncomingPhoneNumbers.json',
+	notifications: '/Notifications.json',
+	outgoing_caller_ids: '/OutgoingCallerIds.json',
+	recordings: '/Recordings.json',
+	transcriptions: '/Transcriptions.json',
+	addresses: '/Addresses.json',
+	signing_keys: '/SigningKeys.json',
+	connect_apps: '/ConnectApps.json',
+	sip: '/SIP.json',
+	authorized_connect_apps: '/AuthorizedConnectApps.json',
+	usage: '/Usage.json',
+	keys: '/Keys.json',
+	applications: '/Applications.json',
+	short_codes: '/SMS/ShortCodes.json',
+	queues: '/Queues.json',
+	messages: '/Messages.json',
+	balance: '/Balance.json',
+};
+
+const fetchAccount: TwilioRoute = ({ account, accountCreated }) => {
+	const subresourceUris: Record<string, string> = {};
+	for (const [key, rest] of Object.entries(ACCOUNT_SUBRESOURCES)) subresourceUris[key] = accountUri(account, rest);
+	return {
+		status: 200,
+		body: {
+			// The real API returns the auth token too; kept so leaks of this field can be tested.
+			auth_token: account.authToken,
+			date_created: rfc2822(accountCreated),
+			date_updated: rfc2822(accountCreated),
+			friendly_name: 'Omni Sandbox',
+			owner_account_sid: account.accountSid,
+			sid: account.accountSid,
+			status: 'active',
+			subresource_uris: subresourceUris,
+			type: 'Full',
+			uri: accountUri(account),
+		},
+	};
+};
+
+interface Address {
+	/** `whatsapp`, or '' for a plain phone number (SMS). */
+	channel: string;
+	number: string;
+}
+
+function parseAddress(value: string): Address | undefined {
+	const match = /^(?:([a-z]+):)?(\+?[1-9]\d{6,14})$/.exec(value.trim());
+	if (!match) return undefined;
+	const channel = match[1] ?? '';
+	// WhatsApp addresses must be full E.164 with the plus; SMS numbers may omit it.
+	if (channel !== '' && !match[2].startsWith('+')) return undefined;
+	if (channel !== '' && channel !== 'whatsapp') return undefined;
+	return { channel, number: match[2].startsWith('+') ? match[2] : `+${match[2]}` };
+}
+
+function listValue(value: string | string[] | undefined): string[] {
+	if (value === undefined) return [];
+	return Array.isArray(value) ? value : [value];
+}
+
+const BODY_MAX = 1600;
+
+const createMessage: TwilioRoute = ({ form, account }) => {
+	const toRaw = firstValue(form.To);
+	if (!toRaw) return twilioError(400, 21604, "A 'To' phone number is required.");
+	const to = parseAddress(toRaw);
+	if (!to) return twilioError(400, 21211, `The 'To' number ${toRaw} is not a valid phone number.`);
+
+	const fromRaw = firstValue(form.From);
+	const serviceSid = firstValue(form.MessagingServiceSid);
+	if (!fromRaw && !serviceSid) return twilioError(400, 21603, "A 'From' phone number is required.");
+	if (serviceSid && serviceSid !== account.messagingServiceSid) {
+		return twilioError(400, 21701, `The Messaging Service Sid ${serviceSid} is invalid.`);
+	}
+	if (fromRaw) {
+		const from = parseAddress(fromRaw);
+		if (!from) {
+			return twilioError(
+				400,
+				21212,
+				`The 'From' number ${fromRaw} is not a valid phone number, shortcode, or alphanumeric sender ID.`,
+			);
+		}
+		if (from.channel !== to.channel) {
+			return twilioError(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
+		}
+		const own = parseAddress(account.whatsAppNumber);
+		if (from.channel === 'whatsapp' && from.number !== own?.number) {
+			return twilioError(400, 63007, 'Twilio could not find a Channel with the specified From address');
+		}
+		if (from.channel === '') {
+			// The sandbox account owns only its WhatsApp sender, no SMS-capable number.
+			return twilioError(
+				400,
+				21606,
+				`The From phone number ${fromRaw} is not a valid, SMS-capable inbound phone number or short code for your account.`,
+			);
+		}
+	}
+
+	const body = firstValue(form.Body);
+	const mediaUrls = listValue(form.MediaUrl);
+	const contentSid = firstValue(form.ContentSid);
+	if (!body && mediaUrls.length === 0 && !contentSid) return twilioError(400, 21602, 'Message body is required.');
+	if (body && body.length > BODY_MAX) {
+		return twilioError(400, 21617, `The concatenated message body exceeds the ${BODY_MAX} character limit.`);
+	}
+	if (mediaUrls.some((url) => !/^https?:\/\/[^\s]+$/i.test(url))) {
+		return twilioError(400, 21620, 'Invalid media URL(s)');
+	}
+	const contentVariables = firstValue(form.ContentVariables);
+	if (contentVariables !== undefined) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(contentVariables);
+		} catch {
+			parsed = undefined;
+		}
+		if (!isPlainObject(parsed)) return twilioError(400, 21656, 'The ContentVariables Parameter is invalid.');
+	}
+
+	const sid = `${mediaUrls.length > 0 ? 'MM' : 'SM'}${randomHex(32)}`;
+	const now = rfc2822();
+	return {
+		status: 201,
+		body: {
+			account_sid: account.accountSid,
+			api_version: API_VERSION,
+			body: body ?? '',
+			date_created: now,
+			date_sent: null,
+			date_updated: now,
+			direction: 'outbound-api',
+			error_code: null,
+			error_message: null,
+			from: fromRaw ?? null,
+			messaging_service_sid: serviceSid ?? null,
+			num_media: String(mediaUrls.length),
+			num_segments: '1',
+			price: null,
+			price_unit: 'USD',
+			sid,
+			// A Messaging Service first picks a sender, which Twilio reports as `accepted`.
+			status: serviceSid ? 'accepted' : 'queued',
+			subresource_uris: { media: accountUri(account, `/Messages/${sid}/Media.json`) },
+			to: toRaw,
+			uri: accountUri(account, `/Messages/${sid}.json`),
+		},
+	};
+};
+
+export const TWILIO_ROUTES: Record<string, TwilioRoute> = {
+	FetchAccount: fetchAccount,
+	CreateMessage: createMessage,
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function basicCredentials(request: SandboxRequest): { user: string; password: string } | undefined {
+	const header = firstValue(request.headers.authorization);
+	const match = header ? /^Basic\s+(\S+)$/i.exec(header.trim()) : null;
+	if (!match) return undefined;
+	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	if (colon < 0) return undefined;
+	return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function authenticated(request: SandboxRequest, account: TwilioAccount): boolean {
+	const credentials = basicCredentials(request);
+	if (!credentials) return false;
+	const { user, password } = credentials;
+	return (
+		(user === account.accountSid && password === account.authToken) ||
+		(user === account.apiKeySid && password === account.apiKeySecret)
+	);
+}
+
+let sharedSpec: TwilioSpec | undefined;
+
+function defaultSpec(): TwilioSpec {
+	sharedSpec ??= TwilioSpec.load();
+	return sharedSpec;
+}
+
+export function createTwilioHandler(account: TwilioAccount, spec: TwilioSpec = defaultSpec()): ProviderHandler {
+	const accountCreated = new Date();
+	const products = new Set(spec.products);
+	const requestIdHeader = () => ({ 'twilio-request-id': `RQ${randomHex(32)}` });
+
+	function handle(request: SandboxRequest): SandboxReply {
+		const match = /^\/([a-z]+)(\/.*)$/.exec(request.path);
+		if (!match || !products.has(match[1])) return notFound(request.path);
+		const [, product, path] = match;
+
+		if (!authenticated(request, account)) return unauthorized();
+		// The credentials are right but name another account in the path: Twilio says 20003 too.
+		const pathAccount = /^\/2010-04-01\/Accounts\/([^/.]+)/.exec(path);
+		if (product === 'api' && pathAccount && pathAccount[1] !== account.accountSid) return unauthorized();
+
+		const checked = spec.check({
+			product,
+			method: request.method,
+			path,
+			query: request.query,
+			rawBody: request.rawBody,
+			body: request.body,
+			contentType: request.contentType,
+		});
+		if (!checked.ok) return twilioError(checked.status, checked.code, checked.message);
+
+		const route = TWILIO_ROUTES[checked.operationId];
+		if (!route) return notFound(path, `the sandbox does not emulate ${checked.operationId} yet`);
+		return route({
+			request,
+			pathParams: checked.pathParams,
+			form: mediaType(request.contentType) === 'application/x-www-form-urlencoded' ? (request.body as FormBody) : {},
+			account,
+			accountCreated,
+		});
+	}
+
+	return {
+		provider: 'twilio',
+		prefix: '/twilio',
+		handle(request) {
+			const reply = handle(request);
+			return { ...reply, headers: { ...requestIdHeader(), ...reply.headers } };
+		},
+		faultReply(kind, retryAfterSeconds) {
+			const reply =
+				kind === '429'
+					? twilioError(429, 20429, 'Too Many Requests', { 'retry-after': String(retryAfterSeconds) })
+					: twilioError(500, 20500, 'Internal Server Error');
+			return { ...reply, headers: { ...requestIdHeader(), ...reply.headers } };
+		},
+	};
+}
