@@ -32,11 +32,16 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 	const { itemIndex } = context;
 	if (error instanceof ProviderError) {
 		const label = PROVIDER_LABELS[error.provider];
-		const code = error.code !== undefined ? ` ${error.code}` : '';
+		// A network code (ECONNRESET…) stays out of the message: n8n would replace the whole
+		// message with its generic text for it. It goes in the description instead.
+		const answered = error.httpStatus !== undefined;
+		const code = answered && error.code !== undefined ? ` ${error.code}` : '';
+		const networkCode = !answered && error.code !== undefined ? ` (${error.code})` : '';
 		const response: JsonObject = {
 			provider: error.provider,
 			message: error.message,
-			...(error.code !== undefined ? { code: error.code } : {}),
+			// Not `code`: n8n would swap our message for its generic text for codes like ECONNRESET.
+			...(error.code !== undefined ? { providerCode: error.code } : {}),
 			...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
 			...(error.details ? { details: error.details } : {}),
 			...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
@@ -45,8 +50,8 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 		};
 		const details = error.details ? ` Provider said: ${error.details}` : '';
 		const apiError = new NodeApiError(node, response, {
-			message: `${label} error${code}: ${error.message}`,
-			description: `${error.hint}${details}${alreadySentNote(context)}`,
+			message: answered ? `${label} error${code}: ${error.message}` : `${label} request failed: ${error.message}`,
+			description: `${error.hint}${details}${networkCode}${alreadySentNote(context)}`,
 			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});
@@ -60,7 +65,11 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 			itemIndex,
 		});
 	}
-	if (error instanceof NodeError) return error;
+	if (error instanceof NodeError) {
+		const note = alreadySentNote(context);
+		if (note) error.description = `${error.description ?? ''}${note}`.trim();
+		return error;
+	}
 	return new NodeOperationError(node, error as Error, {
 		itemIndex,
 		description: alreadySentNote(context).trim() || undefined,
