@@ -53,6 +53,7 @@ export class WhatsAppOmniTwilioApi implements ICredentialType {
 			displayName: 'API Key SID',
 			name: 'apiKeySid',
 			type: 'string',
+			typeOptions: { password: true },
 			default: '',
 			placeholder: 'SK0123456789abcdef0123456789abcdef',
 			description: 'Starts with SK. Twilio Console › Account › API keys & tokens.',

@@ -5,6 +5,7 @@
 import { mock } from 'jest-mock-extended';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
+	createRunExecutionData,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentialsHelper,
@@ -15,7 +16,6 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
-	type IRunExecutionData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	NodeConnectionTypes,
@@ -107,28 +107,29 @@ export async function runWorkflow(workflowData: IWorkflowBase, options: RunOptio
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = mock<IWorkflowExecuteAdditionalData>({
+	const overrides = {
 		hooks,
 		currentNodeParameters: undefined,
 		// Unset, or the mock would hand the engine a function where it expects encrypted data.
 		encryptedRunnerIdentity: undefined,
 		executionId: 'test-execution',
-	});
+		instanceBaseUrl: 'http://localhost:5678/',
+		restApiUrl: 'http://localhost:5678/rest',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+	};
+	// Cast: the deep-partial type of this interface is too deep for the compiler.
+	const additionalData = mock<IWorkflowExecuteAdditionalData>(overrides as never);
 	additionalData.credentialsHelper = credentialsHelper;
 
 	const start = workflow.getStartNode() as INode;
-	const runExecutionData: IRunExecutionData = {
-		resultData: { runData: {} },
+	const runExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
-			nodeExecutionStack: [
-				{ node: start, data: { main: [options.input ?? [{ json: {} }]] }, source: null },
-			],
-			waitingExecution: {},
-			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: start, data: { main: [options.input ?? [{ json: {} }]] }, source: null }],
 		},
-	} as IRunExecutionData;
+	});
 
 	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	await execute.processRunExecutionData(workflow);

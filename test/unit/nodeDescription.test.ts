@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
+
+const root = path.resolve(__dirname, '../..');
+const description = new WhatsAppOmni().description;
+
+describe('WhatsApp Omni node description', () => {
+	it('is named as DESIGN.md says and usable as an AI tool', () => {
+		expect(description).toMatchObject({ displayName: 'WhatsApp Omni', name: 'whatsAppOmni', usableAsTool: true, version: 1 });
+	});
+
+	it('shows the credential that follows the provider', () => {
+		expect(description.credentials).toEqual([
+			{ name: 'whatsAppOmniMetaApi', required: true, displayOptions: { show: { provider: ['meta'] } } },
+			{ name: 'whatsAppOmniTwilioApi', required: true, displayOptions: { show: { provider: ['twilio'] } } },
+		]);
+	});
+
+	it('describes every parameter for people and agents', () => {
+		const missing = description.properties
+			.filter((property) => property.type !== 'options' || property.name !== 'resource')
+			.filter((property) => property.type !== 'collection' && property.type !== 'notice')
+			.filter((property) => !property.description)
+			.map((property) => property.name);
+		expect(missing.filter((name) => name !== 'operation')).toEqual([]);
+	});
+
+	it('has its icons and codex file in place', () => {
+		const dir = path.join(root, 'nodes/WhatsAppOmni');
+		for (const file of ['whatsapp.svg', 'whatsapp.dark.svg']) {
+			expect(readFileSync(path.join(dir, file), 'utf8')).toMatch(/^<svg/);
+		}
+		const codex = JSON.parse(readFileSync(path.join(dir, 'WhatsAppOmni.node.json'), 'utf8'));
+		expect(codex).toMatchObject({ node: 'n8n-nodes-whatsapp-omni.whatsAppOmni', categories: ['Communication'] });
+	});
+
+	it('is listed in package.json with both credentials, and the trigger is not listed until it works', () => {
+		const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(Object.keys(pkg.dependencies).sort()).toEqual(['axios', 'twilio']);
+		expect(pkg.n8n.nodes).toEqual(['dist/nodes/WhatsAppOmni/WhatsAppOmni.node.js']);
+		expect(pkg.n8n.credentials.sort()).toEqual([
+			'dist/credentials/WhatsAppOmniMetaApi.credentials.js',
+			'dist/credentials/WhatsAppOmniTwilioApi.credentials.js',
+		]);
+	});
+});
