@@ -34,7 +34,11 @@ afterEach(() => {
 	nock.cleanAll();
 	clearGraphClients();
 });
-afterAll(() => nock.enableNetConnect());
+// Unpatch http: jest reuses the worker for other files, which must not meet stale interceptors.
+afterAll(() => {
+	nock.enableNetConnect();
+	nock.restore();
+});
 
 describe('MetaProvider.sendMessage', () => {
 	it('sends exactly the Graph API text request', async () => {

@@ -43,7 +43,11 @@ afterEach(() => {
 	nock.cleanAll();
 	clearTwilioClients();
 });
-afterAll(() => nock.enableNetConnect());
+// Unpatch http: jest reuses the worker for other files, which must not meet stale interceptors.
+afterAll(() => {
+	nock.enableNetConnect();
+	nock.restore();
+});
 
 describe('TwilioProvider.sendMessage', () => {
 	it('sends exactly the Messages API request with Auth Token basic auth', async () => {
