@@ -53,8 +53,6 @@ module.exports = [
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...nodes.rules,
-			// Only accepts the string literal 'main'; `NodeConnectionTypes.Main` (current n8n-workflow style) is the same one main output.
-			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
 

@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { providerSelector } from './common.descriptions';
 import * as message from './message/Message.resource';
@@ -14,8 +14,9 @@ export const versionDescription: INodeTypeDescription = {
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,
-	inputs: [NodeConnectionTypes.Main],
-	outputs: [NodeConnectionTypes.Main],
+	// A plain 'main', not NodeConnectionTypes.Main: that constant is missing from older n8n releases.
+	inputs: ['main'],
+	outputs: ['main'],
 	credentials: [
 		{
 			name: 'whatsAppOmniMetaApi',

@@ -23,15 +23,17 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	private readonly sender: TwilioSender;
 
-	constructor(private readonly credentials: TwilioCredentials) {
+	private readonly client: ReturnType<typeof getTwilioClient>;
+
+	constructor(credentials: TwilioCredentials) {
 		this.sender = resolveSender(credentials);
+		this.client = getTwilioClient(credentials);
 	}
 
 	async sendMessage(message: OutboundMessage): Promise<SendResult> {
-		const client = getTwilioClient(this.credentials);
 		const params = buildTwilioMessage(message, this.sender);
 		const { result, raw } = await withRawResponse<MessageInstance>(() =>
-			client.messages.create(params),
+			this.client.messages.create(params),
 		);
 		return {
 			provider: 'twilio',

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
 import twilio from 'twilio';
 
 import { ClientCache } from '../clientCache';
@@ -12,6 +13,8 @@ type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient
 };
 
 const REQUEST_TIMEOUT_MS = 30_000;
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 
 /**
  * `https://<product>[.<edge>.<region>].twilio.com/<path>` → `<base>/<product>/<path>`, so one
@@ -39,6 +42,8 @@ export async function withRawResponse<T>(call: () => Promise<T>): Promise<{ resu
 class OmniRequestClient extends twilio.RequestClient {
 	constructor(private readonly baseUrl: string | undefined) {
 		super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS, autoRetry: false });
+		// The SDK only pools https connections; a plain-http base URL (gateway, sandbox) pools too.
+		this.axios.defaults.httpAgent = httpAgent;
 		// The keep-alive agent sends `Connection: keep-alive` itself; the SDK's explicit copy of
 		// that header adds nothing on the wire and stalls request interceptors such as nock's.
 		this.axios.interceptors.request.use((config) => {

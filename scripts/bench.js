@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * Throughput of the provider layer against the sandbox, next to a baseline in the same process:
+ * the same request sent with bare `node:http` on a keep-alive agent. The ratio is what the
+ * package's own work (validation, building, the SDK, error mapping) costs per message.
+ * Run after `npm run build`. Figures only; nothing here passes or fails on speed.
+ */
+require('../sandbox/register');
+const http = require('node:http');
+
+const { startSandbox } = require('../sandbox/index.ts');
+const { MetaProvider } = require('../dist/nodes/WhatsAppOmni/providers/meta/MetaProvider');
+const { TwilioProvider } = require('../dist/nodes/WhatsAppOmni/providers/twilio/TwilioProvider');
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 1500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+async function timed(label, send) {
+	for (let i = 0; i < 50; i++) await send(i); // warm-up: JIT, sockets
+	let next = 0;
+	const start = process.hrtime.bigint();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < COUNT) await send(next++);
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+	return { label, perSecond: COUNT / seconds, microsPerMessage: (seconds / COUNT) * 1e6 };
+}
+
+function bareRequest(agent, url, headers, body) {
+	return new Promise((resolve, reject) => {
+		const request = http.request(url, { method: 'POST', agent, headers }, (response) => {
+			response.resume();
+			response.on('end', () => (response.statusCode < 300 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+async function main() {
+	const sandbox = await startSandbox();
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+	const rows = [];
+	try {
+		const meta = new MetaProvider({
+			accessToken: sandbox.meta.accessToken,
+			phoneNumberId: sandbox.meta.phoneNumberId,
+			baseUrl: sandbox.graphBaseUrl,
+		});
+		const metaUrl = `${sandbox.graphBaseUrl}/v24.0/${sandbox.meta.phoneNumberId}/messages`;
+		const metaHeaders = { authorization: `Bearer ${sandbox.meta.accessToken}`, 'content-type': 'application/json' };
+		const metaBody = (i) => JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: `1555${String(i).padStart(7, '0')}`, type: 'text', text: { body: `bench ${i}` } });
+		rows.push(['meta', await timed('bare http', (i) => bareRequest(agent, metaUrl, metaHeaders, metaBody(i))), await timed('MetaProvider', (i) => meta.sendMessage({ to: `+1555${String(i).padStart(7, '0')}`, content: { type: 'text', text: `bench ${i}` } }))]);
+
+		const twilio = new TwilioProvider({
+			authType: 'authToken',
+			accountSid: sandbox.twilio.accountSid,
+			authToken: sandbox.twilio.authToken,
+			whatsAppNumber: sandbox.twilio.whatsAppNumber,
+			baseUrl: sandbox.twilioBaseUrl,
+		});
+		const twilioUrl = `${sandbox.twilioBaseUrl}/api/2010-04-01/Accounts/${sandbox.twilio.accountSid}/Messages.json`;
+		const twilioHeaders = {
+			authorization: `Basic ${Buffer.from(`${sandbox.twilio.accountSid}:${sandbox.twilio.authToken}`).toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		};
+		const twilioBody = (i) => new URLSearchParams({ To: `whatsapp:+1555${String(i).padStart(7, '0')}`, From: sandbox.twilio.whatsAppNumber, Body: `bench ${i}` }).toString();
+		rows.push(['twilio', await timed('bare http', (i) => bareRequest(agent, twilioUrl, twilioHeaders, twilioBody(i))), await timed('TwilioProvider', (i) => twilio.sendMessage({ to: `+1555${String(i).padStart(7, '0')}`, content: { type: 'text', text: `bench ${i}` } }))]);
+	} finally {
+		agent.destroy();
+		await sandbox.stop();
+	}
+
+	console.log(`Send Text against the in-process sandbox: ${COUNT} messages, ${CONCURRENCY} in flight, Node ${process.version}`);
+	for (const [provider, base, ours] of rows) {
+		console.log(
+			`${provider.padEnd(7)} baseline ${base.label}: ${base.perSecond.toFixed(0)} msg/s (${base.microsPerMessage.toFixed(0)} µs/msg); ` +
+				`${ours.label}: ${ours.perSecond.toFixed(0)} msg/s (${ours.microsPerMessage.toFixed(0)} µs/msg); ` +
+				`ratio ${(ours.microsPerMessage / base.microsPerMessage).toFixed(2)}x the baseline's time`,
+		);
+	}
+	const rssMiB = process.memoryUsage().rss / 1024 / 1024;
+	console.log(`rss after the run: ${rssMiB.toFixed(0)} MiB`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
