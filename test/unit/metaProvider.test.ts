@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 
+import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
@@ -104,6 +105,15 @@ describe('MetaProvider.sendMessage', () => {
 		const { getGraphClient } = await import('../../nodes/WhatsAppOmni/providers/meta/client');
 		expect(getGraphClient({ ...credentials })).toBe(getGraphClient({ ...credentials }));
 		expect(getGraphClient(credentials)).not.toBe(getGraphClient({ ...credentials, accessToken: 'other' }));
+	});
+});
+
+describe('MetaProvider credential checks', () => {
+	it('refuses an empty token or a phone number given as the Phone Number ID, before any request', () => {
+		expect(() => new MetaProvider({ ...credentials, accessToken: '' })).toThrow(CredentialError);
+		expect(() => new MetaProvider({ ...credentials, phoneNumberId: '+1 555 010 0000' })).toThrow(
+			/Phone Number ID "\+1 555 010 0000" in the Meta credential is not valid/,
+		);
 	});
 });
 

@@ -156,6 +156,11 @@ describe('TwilioProvider.sendMessage', () => {
 		expect(() => new TwilioProvider({ ...credentials, messagingServiceSid: 'MG123' })).toThrow(
 			/Messaging Service SID "MG123" is not valid/,
 		);
+		expect(() => new TwilioProvider({ ...credentials, accountSid: 'ACshort' })).toThrow(/Account SID .* not valid/);
+		expect(() => new TwilioProvider({ ...credentials, authToken: ' ' })).toThrow(/has no Auth Token/);
+		expect(() => new TwilioProvider({ ...credentials, authType: 'apiKey', apiKeySid: 'SK1' })).toThrow(
+			/API key but its SID or secret is empty/,
+		);
 	});
 });
 

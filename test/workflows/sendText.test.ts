@@ -230,6 +230,16 @@ describe('Send Text through Twilio in the n8n engine', () => {
 });
 
 describe('Bad input and Continue On Fail', () => {
+	it('a credential that cannot work fails with what to fix, before any request', async () => {
+		const result = await runWorkflow(sendWorkflow(sendText('twilio')), {
+			credentials: credentials({ twilio: { whatsAppNumber: '', messagingServiceSid: '' } }),
+			input: items(['+15551234567', 'hi']),
+		});
+		expect(result.error?.message).toBe('The Twilio credential has no WhatsApp number and no Messaging Service SID');
+		expect(result.error?.description).toMatch(/fill in "WhatsApp Number"/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
 	it.each(['meta', 'twilio'] as const)('%s: a bad number fails naming the item and the value, before its request', async (provider) => {
 		const result = await runWorkflow(sendWorkflow(sendText(provider)), {
 			credentials: credentials(),

@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 
+import { CredentialError } from '../CredentialError';
 import { getGraphClient, graphBaseUrl } from './client';
 import { toMetaError } from './errors';
 import { buildMetaMessage } from './messages';
@@ -30,6 +31,18 @@ export class MetaProvider implements WhatsAppProvider {
 	private readonly host: string;
 
 	constructor(private readonly credentials: MetaCredentials) {
+		if (!credentials.accessToken?.trim()) {
+			throw new CredentialError(
+				'The Meta credential has no access token',
+				'Paste a permanent System User access token into the WhatsApp Omni Meta credential.',
+			);
+		}
+		if (!/^\d+$/.test(credentials.phoneNumberId?.trim() ?? '')) {
+			throw new CredentialError(
+				`The Phone Number ID "${credentials.phoneNumberId ?? ''}" in the Meta credential is not valid`,
+				'It is a long number from the app dashboard \u203a WhatsApp \u203a API Setup, not the phone number itself (no +, spaces or dashes).',
+			);
+		}
 		this.client = getGraphClient(credentials);
 		this.host = new URL(graphBaseUrl(credentials)).host;
 	}

@@ -26,6 +26,7 @@ export class TwilioProvider implements WhatsAppProvider {
 	private readonly client: ReturnType<typeof getTwilioClient>;
 
 	constructor(credentials: TwilioCredentials) {
+		checkAuth(credentials);
 		this.sender = resolveSender(credentials);
 		this.client = getTwilioClient(credentials);
 	}
@@ -42,6 +43,28 @@ export class TwilioProvider implements WhatsAppProvider {
 			status: result.status,
 			raw,
 		};
+	}
+}
+
+function checkAuth(credentials: TwilioCredentials) {
+	if (!/^AC[0-9a-fA-F]{32}$/.test(credentials.accountSid?.trim() ?? '')) {
+		throw new CredentialError(
+			'The Account SID in the Twilio credential is missing or not valid',
+			'It starts with AC followed by 32 hexadecimal characters; copy it from the Twilio Console \u203a Account Info.',
+		);
+	}
+	if (credentials.authType === 'apiKey') {
+		if (!credentials.apiKeySid?.trim() || !credentials.apiKeySecret?.trim()) {
+			throw new CredentialError(
+				'The Twilio credential uses an API key but its SID or secret is empty',
+				'Fill in "API Key SID" (SK…) and "API Key Secret" in the WhatsApp Omni Twilio credential, or switch Authentication to Auth Token.',
+			);
+		}
+	} else if (!credentials.authToken?.trim()) {
+		throw new CredentialError(
+			'The Twilio credential has no Auth Token',
+			'Fill in "Auth Token" (Twilio Console \u203a Account Info) in the WhatsApp Omni Twilio credential, or switch Authentication to API Key.',
+		);
 	}
 }
 
