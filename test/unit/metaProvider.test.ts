@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 
 import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
+import { rejectionOf, useNock } from './nockHelpers';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
@@ -21,25 +22,12 @@ const text = (body: string, previewUrl?: boolean) => ({
 });
 
 async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(ProviderError);
-		return error as ProviderError;
-	}
-	throw new Error('expected a rejection');
+	const error = await rejectionOf(promise);
+	expect(error).toBeInstanceOf(ProviderError);
+	return error as ProviderError;
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	nock.cleanAll();
-	clearGraphClients();
-});
-// Unpatch http: jest reuses the worker for other files, which must not meet stale interceptors.
-afterAll(() => {
-	nock.enableNetConnect();
-	nock.restore();
-});
+useNock(clearGraphClients);
 
 describe('MetaProvider.sendMessage', () => {
 	it('sends exactly the Graph API text request', async () => {

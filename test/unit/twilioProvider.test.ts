@@ -1,4 +1,3 @@
-import { parse } from 'node:querystring';
 import nock from 'nock';
 
 import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
@@ -6,6 +5,7 @@ import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError'
 import { clearTwilioClients, rewriteTwilioUrl } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
 import type { TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
+import { captureForm, rejectionOf, useNock } from './nockHelpers';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const credentials: TwilioCredentials = {
@@ -29,45 +29,26 @@ const messageBody = (overrides: object = {}) => ({
 });
 const text = (body: string) => ({ to: '+15551234567', content: { type: 'text' as const, text: body } });
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a rejection');
-}
+const caught = rejectionOf;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	nock.cleanAll();
-	clearTwilioClients();
-});
-// Unpatch http: jest reuses the worker for other files, which must not meet stale interceptors.
-afterAll(() => {
-	nock.enableNetConnect();
-	nock.restore();
-});
+useNock(clearTwilioClients);
 
 describe('TwilioProvider.sendMessage', () => {
 	it('sends exactly the Messages API request with Auth Token basic auth', async () => {
-		let form: Record<string, unknown> = {};
+		const { captured, matcher } = captureForm();
 		const scope = nock('https://api.twilio.com', {
 			reqheaders: {
 				authorization: basic(ACCOUNT, 'unit-secret-auth-token-0123456789'),
 				'content-type': 'application/x-www-form-urlencoded',
 			},
 		})
-			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, (body) => {
-				form = typeof body === 'string' ? parse(body) : body;
-				return true;
-			})
+			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, matcher)
 			.reply(201, messageBody());
 
 		const result = await new TwilioProvider(credentials).sendMessage(text('Hello there'));
 
 		expect(scope.isDone()).toBe(true);
-		expect(form).toEqual({ To: 'whatsapp:+15551234567', From: 'whatsapp:+14155238886', Body: 'Hello there' });
+		expect(captured.form).toEqual({ To: 'whatsapp:+15551234567', From: 'whatsapp:+14155238886', Body: 'Hello there' });
 		expect(result).toEqual({
 			provider: 'twilio',
 			messageId: 'SM0123456789abcdef0123456789abcdef',
@@ -78,14 +59,11 @@ describe('TwilioProvider.sendMessage', () => {
 	});
 
 	it('signs in with an API key and still addresses the account, and adds the Messaging Service', async () => {
-		let form: Record<string, unknown> = {};
+		const { captured, matcher } = captureForm();
 		const scope = nock('https://api.twilio.com', {
 			reqheaders: { authorization: basic('SK0123456789abcdef0123456789abcdef', 'key-secret') },
 		})
-			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, (body) => {
-				form = typeof body === 'string' ? parse(body) : body;
-				return true;
-			})
+			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, matcher)
 			.reply(201, messageBody());
 		await new TwilioProvider({
 			...credentials,
@@ -96,7 +74,7 @@ describe('TwilioProvider.sendMessage', () => {
 			messagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
 		}).sendMessage(text('Hi'));
 		expect(scope.isDone()).toBe(true);
-		expect(form).toEqual({
+		expect(captured.form).toEqual({
 			To: 'whatsapp:+15551234567',
 			From: 'whatsapp:+14155238886',
 			MessagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
@@ -105,19 +83,16 @@ describe('TwilioProvider.sendMessage', () => {
 	});
 
 	it('sends through the Messaging Service alone when no number is set', async () => {
-		let form: Record<string, unknown> = {};
+		const { captured, matcher } = captureForm();
 		nock('https://api.twilio.com')
-			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, (body) => {
-				form = typeof body === 'string' ? parse(body) : body;
-				return true;
-			})
+			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, matcher)
 			.reply(201, messageBody());
 		await new TwilioProvider({
 			...credentials,
 			whatsAppNumber: '',
 			messagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
 		}).sendMessage(text('Hi'));
-		expect(form).toEqual({
+		expect(captured.form).toEqual({
 			To: 'whatsapp:+15551234567',
 			MessagingServiceSid: 'MG0123456789abcdef0123456789abcdef',
 			Body: 'Hi',
