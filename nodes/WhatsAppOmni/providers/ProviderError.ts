@@ -103,11 +103,7 @@ export function networkError(
 }
 
 /** Shared wording for HTTP statuses that mean the same on both providers. */
-export function httpStatusError(
-	provider: ProviderName,
-	status: number,
-	retryAfterSeconds?: number,
-): KnownError | undefined {
+export function httpStatusError(status: number, retryAfterSeconds?: number): KnownError | undefined {
 	if (status === 429) {
 		const wait = retryAfterSeconds !== undefined ? ` (it asked to wait ${retryAfterSeconds} s)` : '';
 		return {

@@ -16,7 +16,7 @@ export type E164 = string;
 export interface TextContent {
 	type: 'text';
 	text: string;
-	/** Let WhatsApp render a preview of the first link in the text (Meta only). */
+	/** Let WhatsApp render a preview of the first link in the text, where the provider lets us choose. */
 	previewUrl?: boolean;
 }
 

@@ -77,13 +77,8 @@ export async function execute(
 
 	const result = await provider.sendMessage({
 		to,
-		content: {
-			type: 'text',
-			text,
-			...(provider.name === 'meta' && options.previewUrl !== undefined
-				? { previewUrl: options.previewUrl }
-				: {}),
-		},
+		// Providers without link-preview control ignore previewUrl; the UI only offers it for Meta.
+		content: { type: 'text', text, previewUrl: options.previewUrl },
 	});
 	return sendResultJson(result);
 }

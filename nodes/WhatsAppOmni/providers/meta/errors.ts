@@ -198,7 +198,7 @@ export function toMetaError(error: unknown, host: string): ProviderError {
 	const body = (error.response.data ?? {}) as GraphErrorBody;
 	const graph = typeof body === 'object' ? body.error : undefined;
 	const retryAfterSeconds = parseRetryAfter(headers?.['retry-after']);
-	const known = lookup(graph?.code) ?? httpStatusError('meta', status, retryAfterSeconds);
+	const known = lookup(graph?.code) ?? httpStatusError(status, retryAfterSeconds);
 	const detail = graph?.error_data?.details;
 	return new ProviderError({
 		provider: 'meta',

@@ -145,7 +145,7 @@ export function toTwilioError(
 	const retryAfterSeconds = parseRetryAfter(headers?.['retry-after']);
 	const known =
 		(parsed.code !== undefined ? TWILIO_ERRORS[parsed.code] : undefined) ??
-		httpStatusError('twilio', status, retryAfterSeconds) ??
+		httpStatusError(status, retryAfterSeconds) ??
 		(status === 401 ? TWILIO_ERRORS[20003] : undefined);
 	return new ProviderError({
 		provider: 'twilio',
