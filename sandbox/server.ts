@@ -21,6 +21,7 @@ import type {
 import { parseBody, seededRandom } from './util';
 
 const HOST = '127.0.0.1';
+const MAX_RECORDED_REQUESTS = 10_000;
 
 interface PendingInjection {
 	match: InjectMatch;
@@ -158,6 +159,8 @@ export class Sandbox {
 			at: Date.now(),
 		};
 		this.requests.push(record);
+		// A long-running sandbox (`npm start`) must not grow without bound; tests clear far sooner.
+		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
 
 		if (this.latencyMs > 0) await delay(this.latencyMs);
 
