@@ -194,7 +194,7 @@ describe('Send Text through Twilio in the n8n engine', () => {
 			credentials: credentials(),
 			input: items(['+15551234567', 'x'.repeat(1601)]),
 		});
-		expect(result.error?.message).toBe('Item 1: the text has 1601 characters; Twilio allows at most 1600');
+		expect(result.error?.message).toBe('Item 1: Text has 1601 characters; Twilio allows at most 1600');
 		expect(sandbox.requests).toHaveLength(0);
 	});
 

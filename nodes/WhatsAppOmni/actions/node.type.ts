@@ -4,7 +4,16 @@ import type { WhatsAppProvider } from '../providers/types';
 
 export type WhatsAppOmniResource = 'message';
 
-export type MessageOperation = 'sendText';
+export type MessageOperation =
+	| 'sendText'
+	| 'sendMedia'
+	| 'sendDocument'
+	| 'sendSticker'
+	| 'sendLocation'
+	| 'sendContact'
+	| 'sendInteractive'
+	| 'sendReply'
+	| 'markAsRead';
 
 export interface OperationModule {
 	description: INodeProperties[];

@@ -2,6 +2,7 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { providerSelector } from './common.descriptions';
 import * as message from './message/Message.resource';
+import { OPERATION_NAMES } from './message/Message.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Omni',
@@ -9,8 +10,7 @@ export const versionDescription: INodeTypeDescription = {
 	icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
 	group: ['output'],
 	version: 1,
-	subtitle:
-		'={{ ({ sendText: "Send Text" })[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+	subtitle: `={{ (${JSON.stringify(OPERATION_NAMES)})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}`,
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,

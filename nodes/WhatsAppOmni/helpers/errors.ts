@@ -9,6 +9,8 @@ import {
 import { CredentialError } from '../providers/CredentialError';
 import { ProviderError } from '../providers/ProviderError';
 import { PROVIDER_LABELS } from '../providers/types';
+import { UnsupportedError } from '../providers/UnsupportedError';
+import { ValidationError } from './ValidationError';
 
 /** Items the node had already sent when it failed, so a rerun's duplicates are never a surprise. */
 export interface FailureContext {
@@ -58,6 +60,18 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 		apiError.context.provider = error.provider;
 		if (error.code !== undefined) apiError.context.providerCode = error.code;
 		return apiError;
+	}
+	if (error instanceof ValidationError) {
+		return new NodeOperationError(node, `Item ${itemIndex + 1}: ${error.message}`, {
+			description: `${error.hint ?? ''}${alreadySentNote(context)}`.trim() || undefined,
+			itemIndex,
+		});
+	}
+	if (error instanceof UnsupportedError) {
+		return new NodeOperationError(node, `${PROVIDER_LABELS[error.provider]} cannot do this: ${error.message}`, {
+			description: `${error.alternative}${alreadySentNote(context)}`,
+			itemIndex,
+		});
 	}
 	if (error instanceof CredentialError) {
 		return new NodeOperationError(node, error.message, {

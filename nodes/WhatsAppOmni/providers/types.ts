@@ -2,6 +2,7 @@
  * The only vocabulary operations and the trigger share with providers. Nothing in here names a
  * Twilio parameter or a Graph API field: adding a third provider must not change these types.
  */
+import type { Readable } from 'node:stream';
 
 export type ProviderName = 'meta' | 'twilio';
 
@@ -20,12 +21,176 @@ export interface TextContent {
 	previewUrl?: boolean;
 }
 
-/** Grows with every message type the node learns to send. */
-export type MessageContent = TextContent;
+export type MediaKind = 'image' | 'audio' | 'video' | 'document' | 'sticker';
+
+/** A file from n8n's binary store, opened as a stream only when it is sent. */
+export interface BinaryFile {
+	fileName: string;
+	mimeType: string;
+	size: number;
+	open(): Promise<Readable>;
+}
+
+export type MediaSource =
+	| { kind: 'url'; url: string }
+	| { kind: 'id'; id: string }
+	| { kind: 'binary'; file: BinaryFile };
+
+export interface MediaContent {
+	type: 'media';
+	mediaType: MediaKind;
+	source: MediaSource;
+	/** Image, video and document only. */
+	caption?: string;
+	/** Document only: the name the recipient sees. */
+	filename?: string;
+	/** Audio only: send as a voice note (OGG/OPUS). */
+	voice?: boolean;
+	/** The MIME type when the node knows it (binary data, or given for a URL). */
+	mimeType?: string;
+	/** Sticker only: an animated WebP, which has a larger size limit. */
+	animated?: boolean;
+}
+
+export interface LocationContent {
+	type: 'location';
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
+}
+
+export interface ContactCard {
+	name: {
+		formattedName: string;
+		firstName?: string;
+		lastName?: string;
+		middleName?: string;
+		prefix?: string;
+		suffix?: string;
+	};
+	phones?: Array<{ phone: string; type?: string; waId?: string }>;
+	emails?: Array<{ email: string; type?: string }>;
+	organization?: { company?: string; department?: string; title?: string };
+	addresses?: Array<{
+		street?: string;
+		city?: string;
+		state?: string;
+		zip?: string;
+		country?: string;
+		countryCode?: string;
+		type?: string;
+	}>;
+	urls?: Array<{ url: string; type?: string }>;
+	/** YYYY-MM-DD */
+	birthday?: string;
+}
+
+export interface ContactsContent {
+	type: 'contacts';
+	contacts: ContactCard[];
+	/** A public vCard file, for providers that cannot send structured contacts. */
+	vCardUrl?: string;
+}
+
+/** Which template: Meta names a template by name and language, Twilio by its Content SID. */
+export interface TemplateRef {
+	/** Meta: the template name; Twilio: the Content SID (HX…). */
+	id: string;
+	/** Meta only. */
+	language?: string;
+}
+
+export type TemplateHeaderFormat = 'text' | 'image' | 'video' | 'document' | 'location' | 'none';
+
+/** One value the template needs, as the node shows it and as the provider fills it in. */
+export interface TemplateVariable {
+	/** Stable key: `body.1`, `body.customer_name`, `header.1`, `header.media`, `button.0.url`, … */
+	key: string;
+	/** Where it goes, for people. */
+	label: string;
+	component: 'header' | 'body' | 'button';
+	kind: 'text' | 'mediaUrl' | 'payload' | 'couponCode' | 'urlSuffix' | 'location';
+	/** Positional index (`1`) or named parameter (`customer_name`). */
+	name: string;
+	/** For buttons: the button's position in the template. */
+	buttonIndex?: number;
+	/** For media headers: which media. */
+	mediaType?: 'image' | 'video' | 'document';
+	/** An example the template was approved with, if any. */
+	example?: string;
+	required: boolean;
+}
+
+export interface TemplateSummary {
+	/** What TemplateRef.id takes. */
+	id: string;
+	name: string;
+	language?: string;
+	status: string;
+	category?: string;
+	/** A short preview of the body for pickers. */
+	preview?: string;
+}
+
+export interface TemplateDefinition extends TemplateSummary {
+	headerFormat: TemplateHeaderFormat;
+	variables: TemplateVariable[];
+}
+
+export interface TemplateContent {
+	type: 'template';
+	template: TemplateRef;
+	/** The definition, read before sending so values can be checked against it. */
+	definition: TemplateDefinition;
+	/** By TemplateVariable.key. */
+	values: Record<string, string>;
+}
+
+export interface ReplyButton {
+	id: string;
+	title: string;
+}
+
+export interface ListRow {
+	id: string;
+	title: string;
+	description?: string;
+}
+
+export interface ListSection {
+	title?: string;
+	rows: ListRow[];
+}
+
+export type InteractiveHeader =
+	| { type: 'text'; text: string }
+	| { type: 'image' | 'video' | 'document'; url: string };
+
+export type InteractiveContent = {
+	type: 'interactive';
+	body: string;
+	header?: InteractiveHeader;
+	footer?: string;
+} & (
+	| { kind: 'buttons'; buttons: ReplyButton[] }
+	| { kind: 'list'; buttonText: string; sections: ListSection[] }
+	| { kind: 'ctaUrl'; displayText: string; url: string }
+);
+
+export type MessageContent =
+	| TextContent
+	| MediaContent
+	| LocationContent
+	| ContactsContent
+	| TemplateContent
+	| InteractiveContent;
 
 export interface OutboundMessage {
 	to: E164;
 	content: MessageContent;
+	/** Quote this earlier message (a reply). */
+	replyTo?: string;
 }
 
 /** What every send returns, whichever provider carried it. */
@@ -38,17 +203,68 @@ export interface SendResult {
 	status: string;
 	/** The provider's response body, for fields the unified shape leaves out. */
 	raw: unknown;
+	/** Set when the message was sent without the quote the node was asked for. */
+	quoteDropped?: boolean;
+	/** Set when the provider needed something created first (e.g. a Twilio Content for buttons). */
+	createdContentId?: string;
+}
+
+export interface MarkReadResult {
+	provider: ProviderName;
+	messageId: string;
+	success: boolean;
+	typingIndicator: boolean;
+	raw: unknown;
+}
+
+export interface MediaLimit {
+	mimeTypes: string[];
+	maxBytes: number;
 }
 
 /** Limits the node checks before it sends anything, so bad input never costs a request. */
 export interface ProviderLimits {
 	textMaxLength: number;
+	captionMaxLength: number;
+	/** Body of a list message (buttons and call-to-action bodies are 1,024 everywhere). */
+	listBodyMaxLength: number;
+	/** Per media kind; a kind a provider cannot send is missing. */
+	media: Partial<Record<MediaKind, MediaLimit>>;
+	/** For animated stickers, where it differs. */
+	animatedStickerMaxBytes?: number;
+}
+
+export interface TemplateListOptions {
+	/** Case-insensitive part of the name. */
+	filter?: string;
+	/** Include templates that cannot be sent yet (pending, rejected, paused). */
+	includeUnapproved?: boolean;
+	/** Opaque, from a previous page. */
+	cursor?: string;
+}
+
+export interface TemplatePage {
+	templates: TemplateSummary[];
+	nextCursor?: string;
 }
 
 export interface WhatsAppProvider {
 	readonly name: ProviderName;
 	readonly limits: ProviderLimits;
-	sendMessage(message: OutboundMessage): Promise<SendResult>;
+	/**
+	 * Throws UnsupportedError when this provider cannot send the message as asked, without any
+	 * request. `sendMessage` calls it too; operations call it early to fail before uploads.
+	 */
+	assertSupported(message: OutboundMessage, options?: SendOptions): void;
+	sendMessage(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+	markAsRead(messageId: string, options: { typingIndicator: boolean }): Promise<MarkReadResult>;
+	listTemplates(options: TemplateListOptions): Promise<TemplatePage>;
+	getTemplate(ref: TemplateRef): Promise<TemplateDefinition>;
+}
+
+export interface SendOptions {
+	/** Send without the quote where the provider has no quoted replies, instead of failing. */
+	dropUnsupportedQuote?: boolean;
 }
 
 export interface MetaCredentials {

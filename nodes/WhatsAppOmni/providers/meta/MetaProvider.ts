@@ -1,25 +1,62 @@
 import type { AxiosInstance } from 'axios';
 
+import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
-import { getGraphClient, graphBaseUrl } from './client';
-import { toMetaError } from './errors';
-import { buildMetaMessage } from './messages';
 import type {
+	MarkReadResult,
 	MetaCredentials,
 	OutboundMessage,
 	ProviderLimits,
 	SendResult,
+	TemplateDefinition,
+	TemplateListOptions,
+	TemplatePage,
+	TemplateRef,
 	WhatsAppProvider,
 } from '../types';
+import { UnsupportedError } from '../UnsupportedError';
+import { getGraphClient, graphBaseUrl } from './client';
+import { toMetaError } from './errors';
+import { uploadMedia } from './media';
+import { buildMetaMarkAsRead, buildMetaMessage } from './messages';
+import { getMetaTemplate, listMetaTemplates } from './templates';
 
 interface GraphSendResponse {
 	contacts?: Array<{ input?: string; wa_id?: string }>;
 	messages?: Array<{ id: string; message_status?: string }>;
 }
 
+const MB = 1024 * 1024;
+const KB = 1024;
+
+/** Meta's media rules (Cloud API media reference). */
 export const META_LIMITS: ProviderLimits = {
 	textMaxLength: 4096,
+	captionMaxLength: 1024,
+	listBodyMaxLength: 4096,
+	media: {
+		image: { mimeTypes: ['image/jpeg', 'image/png'], maxBytes: 5 * MB },
+		video: { mimeTypes: ['video/mp4', 'video/3gpp'], maxBytes: 16 * MB },
+		audio: { mimeTypes: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * MB },
+		document: {
+			mimeTypes: [
+				'text/plain',
+				'application/pdf',
+				'application/msword',
+				'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+				'application/vnd.ms-excel',
+				'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+				'application/vnd.ms-powerpoint',
+				'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+			],
+			maxBytes: 100 * MB,
+		},
+		sticker: { mimeTypes: ['image/webp'], maxBytes: 100 * KB },
+	},
+	animatedStickerMaxBytes: 500 * KB,
 };
+
+const WAMID = /^wamid\.[A-Za-z0-9_=+/-]+$/;
 
 export class MetaProvider implements WhatsAppProvider {
 	readonly name = 'meta' as const;
@@ -47,9 +84,34 @@ export class MetaProvider implements WhatsAppProvider {
 		this.host = new URL(graphBaseUrl(credentials)).host;
 	}
 
+	assertSupported(message: OutboundMessage): void {
+		const { content } = message;
+		if (content.type === 'contacts' && content.contacts.length === 0) {
+			throw new UnsupportedError(
+				'meta',
+				'Meta sends contacts as contact cards and does not take a vCard URL',
+				'Fill in at least one contact (a formatted name is enough); the vCard URL is only used on Twilio.',
+			);
+		}
+		if (message.replyTo && !WAMID.test(message.replyTo)) {
+			throw new UnsupportedError(
+				'meta',
+				`"${message.replyTo}" is not a Meta message ID, so it cannot be quoted`,
+				'Quote a message by its wamid.… ID, from the trigger (message.id) or from a send’s messageId.',
+			);
+		}
+	}
+
 	async sendMessage(message: OutboundMessage): Promise<SendResult> {
-		const body = buildMetaMessage(message);
-		const data = await this.request<GraphSendResponse>('POST', `${this.phoneNumberId}/messages`, body);
+		this.assertSupported(message);
+		let outbound = message;
+		const { content } = message;
+		if (content.type === 'media' && content.source.kind === 'binary') {
+			const { file } = content.source;
+			const id = await this.call(() => uploadMedia(this.client, this.phoneNumberId, file));
+			outbound = { ...message, content: { ...content, source: { kind: 'id', id } } };
+		}
+		const data = await this.request<GraphSendResponse>('POST', `${this.phoneNumberId}/messages`, buildMetaMessage(outbound));
 		const sent = data.messages?.[0];
 		return {
 			provider: 'meta',
@@ -60,16 +122,54 @@ export class MetaProvider implements WhatsAppProvider {
 		};
 	}
 
+	async markAsRead(messageId: string, options: { typingIndicator: boolean }): Promise<MarkReadResult> {
+		if (!WAMID.test(messageId.trim())) {
+			throw new ValidationError(
+				'Message ID',
+				`Message ID "${messageId}" is not a Meta message ID`,
+				'On Meta, give the wamid.… ID of the message you received, e.g. the trigger’s message id.',
+			);
+		}
+		const data = await this.request<{ success?: boolean }>(
+			'POST',
+			`${this.phoneNumberId}/messages`,
+			buildMetaMarkAsRead(messageId, options.typingIndicator),
+		);
+		return { provider: 'meta', messageId, success: data.success === true, typingIndicator: options.typingIndicator, raw: data };
+	}
+
+	async listTemplates(options: TemplateListOptions): Promise<TemplatePage> {
+		return await this.call(() => listMetaTemplates(this.client, this.wabaId, options));
+	}
+
+	async getTemplate(ref: TemplateRef): Promise<TemplateDefinition> {
+		return await this.call(() => getMetaTemplate(this.client, this.wabaId, ref));
+	}
+
+	private get wabaId(): string {
+		const id = this.credentials.businessAccountId?.trim();
+		if (!id) {
+			throw new CredentialError(
+				'The Meta credential has no WhatsApp Business Account ID',
+				'Templates live in the WhatsApp Business Account: copy its ID from the app dashboard \u203a WhatsApp \u203a API Setup into the credential.',
+			);
+		}
+		return encodeURIComponent(id);
+	}
+
 	private get phoneNumberId() {
 		return encodeURIComponent(this.credentials.phoneNumberId.trim());
 	}
 
-	private async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, data?: unknown) {
+	private async call<T>(run: () => Promise<T>): Promise<T> {
 		try {
-			const response = await this.client.request<T>({ method, url: path, data });
-			return response.data;
+			return await run();
 		} catch (error) {
 			throw toMetaError(error, this.host);
 		}
+	}
+
+	private async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, data?: unknown) {
+		return await this.call(async () => (await this.client.request<T>({ method, url: path, data })).data);
 	}
 }

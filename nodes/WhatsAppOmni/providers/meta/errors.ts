@@ -188,12 +188,13 @@ interface GraphErrorBody {
 	};
 }
 
-export function toMetaError(error: unknown, host: string): ProviderError {
-	if (error instanceof ProviderError) return error;
-	if (!(error instanceof AxiosError) || !error.response) {
-		const code = error instanceof AxiosError ? error.code : (error as NodeJS.ErrnoException)?.code;
-		return networkError('meta', code, host);
+/** HTTP and network failures become ProviderErrors; anything else (our own errors) passes through. */
+export function toMetaError(error: unknown, host: string): Error {
+	if (!(error instanceof AxiosError)) {
+		const code = (error as NodeJS.ErrnoException)?.code;
+		return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? networkError('meta', code, host) : (error as Error);
 	}
+	if (!error.response) return networkError('meta', error.code, host);
 	const { status, headers } = error.response;
 	const body = (error.response.data ?? {}) as GraphErrorBody;
 	const graph = typeof body === 'object' ? body.error : undefined;

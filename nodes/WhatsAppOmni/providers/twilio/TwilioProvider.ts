@@ -1,20 +1,55 @@
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 
+import { ValidationError } from '../../helpers/ValidationError';
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
 import { CredentialError } from '../CredentialError';
 import type {
+	MarkReadResult,
 	OutboundMessage,
 	ProviderLimits,
+	SendOptions,
 	SendResult,
+	TemplateDefinition,
+	TemplateListOptions,
+	TemplatePage,
+	TemplateRef,
 	TwilioCredentials,
 	WhatsAppProvider,
 } from '../types';
-import { getTwilioClient, withRawResponse } from './client';
+import { UnsupportedError } from '../UnsupportedError';
+import { getTwilioClient, withRawResponse, type TwilioClient } from './client';
+import { findOrCreateInteractiveContent } from './content';
 import { buildTwilioMessage, toWhatsAppAddress, type TwilioSender } from './messages';
+import { getTwilioTemplate, listTwilioTemplates } from './templates';
 
+const MB = 1024 * 1024;
+const KB = 1024;
+
+/** Twilio's WhatsApp media rules (accepted MIME types; 16 MB per message, images 5 MB). */
 export const TWILIO_LIMITS: ProviderLimits = {
 	textMaxLength: 1600,
+	captionMaxLength: 1024,
+	listBodyMaxLength: 1024,
+	media: {
+		image: { mimeTypes: ['image/jpeg', 'image/png'], maxBytes: 5 * MB },
+		video: { mimeTypes: ['video/mp4'], maxBytes: 16 * MB },
+		audio: { mimeTypes: ['audio/ogg', 'audio/amr', 'audio/3gpp', 'audio/aac', 'audio/mpeg'], maxBytes: 16 * MB },
+		document: {
+			mimeTypes: [
+				'application/pdf',
+				'application/msword',
+				'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+				'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+				'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			],
+			maxBytes: 16 * MB,
+		},
+		sticker: { mimeTypes: ['image/webp'], maxBytes: 100 * KB },
+	},
+	animatedStickerMaxBytes: 500 * KB,
 };
+
+const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
 export class TwilioProvider implements WhatsAppProvider {
 	readonly name = 'twilio' as const;
@@ -23,26 +58,112 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	private readonly sender: TwilioSender;
 
-	private readonly client: ReturnType<typeof getTwilioClient>;
+	private readonly client: TwilioClient;
+
+	private readonly accountSid: string;
 
 	constructor(credentials: TwilioCredentials) {
 		checkAuth(credentials);
 		this.sender = resolveSender(credentials);
 		this.client = getTwilioClient(credentials);
+		this.accountSid = credentials.accountSid.trim();
 	}
 
-	async sendMessage(message: OutboundMessage): Promise<SendResult> {
-		const params = buildTwilioMessage(message, this.sender);
-		const { result, raw } = await withRawResponse<MessageInstance>(() =>
-			this.client.messages.create(params),
-		);
+	assertSupported(message: OutboundMessage, options: SendOptions = {}): void {
+		const { content } = message;
+		if (message.replyTo && !options.dropUnsupportedQuote) {
+			throw new UnsupportedError(
+				'twilio',
+				'Twilio has no quoted replies',
+				'Turn on "Send Without Quote on Twilio" to send the message without the quote, or use the Meta provider.',
+			);
+		}
+		if (content.type === 'media') {
+			if (content.source.kind === 'binary') {
+				throw new UnsupportedError(
+					'twilio',
+					'Twilio cannot take a file from n8n: it fetches media from a public URL itself',
+					'Upload the file somewhere public (your website, S3, a CDN) and choose Source: URL, or use the Meta provider, which uploads files from n8n.',
+				);
+			}
+			if (content.source.kind === 'id') {
+				throw new UnsupportedError(
+					'twilio',
+					'Media IDs belong to Meta’s API; Twilio takes a public URL',
+					'Choose Source: URL and give the file’s public address.',
+				);
+			}
+			if (content.mediaType === 'document' && (content.caption || content.filename)) {
+				throw new UnsupportedError(
+					'twilio',
+					'Twilio sends documents without a caption or file name',
+					'Leave Caption and File Name empty (Twilio takes the name from the file’s URL), and send the caption as a separate text message.',
+				);
+			}
+			if (content.voice) {
+				throw new UnsupportedError(
+					'twilio',
+					'Twilio has no voice-note flag',
+					'Turn Voice Note off; Twilio delivers OGG/OPUS audio as it is.',
+				);
+			}
+		}
+		if (content.type === 'contacts' && !content.vCardUrl?.trim()) {
+			throw new UnsupportedError(
+				'twilio',
+				'Twilio cannot send contact cards; it sends a contact as a vCard file from a public URL, and this node serves no files',
+				'Put a .vcf file at a public URL (served as text/vcard) and give it in "vCard URL (Twilio)", or use the Meta provider.',
+			);
+		}
+		if (content.type === 'interactive' && content.header && content.header.type !== 'text') {
+			throw new UnsupportedError(
+				'twilio',
+				'Twilio’s interactive messages cannot have a media header',
+				'Use a text header, or send the media first with Send Media.',
+			);
+		}
+	}
+
+	async sendMessage(message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+		this.assertSupported(message, options);
+		let contentSid: string | undefined;
+		if (message.content.type === 'interactive') {
+			({ sid: contentSid } = await findOrCreateInteractiveContent(this.client, this.accountSid, message.content));
+		}
+		const params = buildTwilioMessage(message, this.sender, contentSid);
+		const { result, raw } = await withRawResponse<MessageInstance>(() => this.client.messages.create(params));
 		return {
 			provider: 'twilio',
 			messageId: result.sid,
 			to: message.to,
 			status: result.status,
 			raw,
+			...(message.replyTo ? { quoteDropped: true } : {}),
+			...(contentSid ? { createdContentId: contentSid } : {}),
 		};
+	}
+
+	async markAsRead(messageId: string): Promise<MarkReadResult> {
+		if (!MESSAGE_SID.test(messageId.trim())) {
+			throw new ValidationError(
+				'Message ID',
+				`Message ID "${messageId}" is not a Twilio message SID`,
+				'On Twilio, give the SID of the message you received (SM… or MM…, 34 characters), e.g. the trigger’s message id.',
+			);
+		}
+		const { result, raw } = await withRawResponse(() =>
+			this.client.messaging.v2.typingIndicator.create({ channel: 'whatsapp', messageId: messageId.trim() }),
+		);
+		// Twilio's only read receipt is the typing indicator, so it always shows "typing…".
+		return { provider: 'twilio', messageId, success: (result as { success?: boolean }).success === true, typingIndicator: true, raw };
+	}
+
+	async listTemplates(options: TemplateListOptions): Promise<TemplatePage> {
+		return await listTwilioTemplates(this.client, options);
+	}
+
+	async getTemplate(ref: TemplateRef): Promise<TemplateDefinition> {
+		return await getTwilioTemplate(this.client, ref);
 	}
 }
 

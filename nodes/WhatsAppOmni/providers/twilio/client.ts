@@ -7,7 +7,7 @@ import { networkError } from '../ProviderError';
 import type { TwilioCredentials } from '../types';
 import { toTwilioError } from './errors';
 
-type TwilioClient = ReturnType<typeof twilio>;
+export type TwilioClient = ReturnType<typeof twilio>;
 type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & {
 	data?: TData;
 };
@@ -22,6 +22,8 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 });
  */
 export function rewriteTwilioUrl(uri: string, baseUrl: string): string {
 	const url = new URL(uri);
+	// Paging URLs an emulator or gateway hands back may already point at it.
+	if (!/(^|\.)twilio\.com$/.test(url.hostname)) return uri;
 	const product = url.hostname.split('.')[0];
 	return `${baseUrl.replace(/\/+$/, '')}/${product}${url.pathname}${url.search}`;
 }

@@ -1,6 +1,7 @@
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
 
-import type { MessageContent, OutboundMessage } from '../types';
+import type { LocationContent, MessageContent, OutboundMessage } from '../types';
+import { buildTwilioTemplate } from './templates';
 
 /** Twilio addresses WhatsApp users as `whatsapp:+E164`. */
 export function toWhatsAppAddress(e164: string): string {
@@ -12,21 +13,48 @@ export interface TwilioSender {
 	messagingServiceSid?: string;
 }
 
-function buildContent(content: MessageContent): Partial<MessageListInstanceCreateOptions> {
+/** Twilio's WhatsApp location: a `geo:` persistent action, with the place in the text. */
+function location(content: LocationContent): Partial<MessageListInstanceCreateOptions> {
+	const label = (content.name || content.address || '').replace(/\|/g, ' ');
+	const text = [content.name, content.address].filter(Boolean).join('\n');
+	return {
+		persistentAction: [`geo:${content.latitude},${content.longitude}${label ? `|${label}` : ''}`],
+		body: text || `${content.latitude}, ${content.longitude}`,
+	};
+}
+
+/**
+ * `contentSid` is given for interactive messages, whose Content the provider created first.
+ * Everything else maps straight onto the Messages API.
+ */
+function buildContent(content: MessageContent, contentSid?: string): Partial<MessageListInstanceCreateOptions> {
 	switch (content.type) {
 		case 'text':
 			return { body: content.text };
+		case 'media':
+			if (content.source.kind !== 'url') throw new Error('Twilio sends media from a public URL only');
+			return { mediaUrl: [content.source.url], ...(content.caption ? { body: content.caption } : {}) };
+		case 'location':
+			return location(content);
+		case 'contacts':
+			return { mediaUrl: [content.vCardUrl as string] };
+		case 'template':
+			return buildTwilioTemplate(content);
+		case 'interactive':
+			if (!contentSid) throw new Error('Create the Content of an interactive message before sending it');
+			return { contentSid };
 	}
 }
 
 export function buildTwilioMessage(
 	message: OutboundMessage,
 	sender: TwilioSender,
+	contentSid?: string,
 ): MessageListInstanceCreateOptions {
 	return {
 		to: toWhatsAppAddress(message.to),
 		...(sender.from ? { from: sender.from } : {}),
 		...(sender.messagingServiceSid ? { messagingServiceSid: sender.messagingServiceSid } : {}),
-		...buildContent(message.content),
+		...buildContent(message.content, contentSid),
 	};
 }

@@ -1,0 +1,2 @@
+// List searches for resource locators (template picker).
+export {};

@@ -1,0 +1,2 @@
+// Resource mappers (one field per template variable).
+export {};
