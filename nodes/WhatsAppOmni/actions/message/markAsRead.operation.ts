@@ -16,8 +16,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'wamid.HBgL… or SM…',
-		description:
-			'The received message to mark as read (blue ticks): the trigger’s message.id. Meta: a wamid.… ID, which also marks the earlier messages of the chat. Twilio: the message SID (SM… or MM…).',
+		description: 'The received message to mark as read (blue ticks): the message ID in the trigger’s output. Meta: a wamid.… ID, which also marks the earlier messages of the chat. Twilio: the message SID (SM… or MM…).',
 	},
 	{
 		displayName: 'Options',

@@ -17,7 +17,7 @@ export function mediaSourceFields(noun: string, extraShow: IDisplayOptions['show
 			options: [
 				{ name: 'Public URL', value: 'url', description: `A public http(s) address of the ${noun}; the provider downloads it` },
 				{ name: 'Media ID (Meta)', value: 'id', description: `The ID of a ${noun} already uploaded to Meta (Media › Upload or a received message). Meta only.` },
-				{ name: 'Binary File (Meta)', value: 'binary', description: `A file in this item’s binary data, e.g. from Read Binary File or HTTP Request; uploaded to Meta first. Meta only: Twilio needs a public URL.` },
+				{ name: 'Binary File (Meta)', value: 'binary', description: 'A file in this item’s binary data, e.g. from Read Binary File or HTTP Request; uploaded to Meta first. Meta only: Twilio needs a public URL.' },
 			],
 			description: `Where the ${noun} comes from`,
 			...(Object.keys(extraShow).length ? { displayOptions: { show: extraShow } } : {}),

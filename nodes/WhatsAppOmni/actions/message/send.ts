@@ -45,8 +45,7 @@ export const replyOptionFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'wamid.HBgL…',
-		description:
-			'Quote an earlier message: its ID from the trigger (message.id) or from a send’s messageId. Meta only; Twilio has no quoted replies (see the next option).',
+		description: 'Quote an earlier message: its ID from the trigger’s output or from a send’s messageId. Meta only; Twilio has no quoted replies (see the next option).',
 	},
 	{
 		displayName: 'Send Without Quote on Twilio',

@@ -105,7 +105,8 @@ export const fields: INodeProperties[] = [
 		name: 'buttonsJson',
 		type: 'json',
 		default: BUTTONS_EXAMPLE,
-		description: `1 to 3 buttons, each {"id", "title"} (title up to 20 characters, unique). Example: ${BUTTONS_EXAMPLE}`,
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-id
+		description: `1 to 3 buttons, each {"id", "title"} (title up to 20 characters, unique). Example: ${BUTTONS_EXAMPLE}.`,
 		displayOptions: show(['buttons'], { choicesInputMode: ['json'] }),
 	},
 	{
@@ -145,7 +146,8 @@ export const fields: INodeProperties[] = [
 		name: 'rowsJson',
 		type: 'json',
 		default: ROWS_EXAMPLE,
-		description: `Rows {"id", "title", "description"?, "section"?}, or sections {"title", "rows": [...]}. Example: ${ROWS_EXAMPLE}`,
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-id
+		description: `Rows {"id", "title", "description"?, "section"?}, or sections {"title", "rows": [...]}. Example: ${ROWS_EXAMPLE}.`,
 		displayOptions: show(['list'], { choicesInputMode: ['json'] }),
 	},
 	{

@@ -52,8 +52,7 @@ function buildDescription(): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: 'wamid.HBgL…',
-			description:
-				'The message to quote: its ID from the trigger (message.id) or a send’s messageId. Twilio cannot quote: see the option "Send Without Quote on Twilio".',
+			description: 'The message to quote: its ID from the trigger’s output or from a send’s messageId. Twilio cannot quote: see the option "Send Without Quote on Twilio".',
 		},
 		{
 			displayName: 'Message Type',
