@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { OPERATION_NAMES, operations } from '../../nodes/WhatsAppOmni/actions/message/Message.resource';
 import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
 
 const root = path.resolve(__dirname, '../..');
@@ -25,6 +26,16 @@ describe('WhatsApp Omni node description', () => {
 			.filter((property) => !property.description)
 			.map((property) => property.name);
 		expect(missing.filter((name) => name !== 'operation')).toEqual([]);
+	});
+
+	it('offers exactly the operations the router runs, and names each in the subtitle', () => {
+		const operationParameter = description.properties.find((p) => p.name === 'operation');
+		const offered = (operationParameter?.options as Array<{ value: string; name: string }>).map((o) => o.value).sort();
+		expect(offered).toEqual(Object.keys(operations).sort());
+		for (const [value, name] of Object.entries(OPERATION_NAMES)) {
+			expect(description.subtitle).toContain(`"${value}":"${name}"`);
+			expect((operationParameter?.options as Array<{ value: string; name: string }>).find((o) => o.value === value)?.name).toBe(name);
+		}
 	});
 
 	it('has its icons and codex file in place', () => {
