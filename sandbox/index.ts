@@ -1,15 +1,36 @@
-export { Sandbox, startSandbox } from './server';
+export { Sandbox, startSandbox, DEFAULT_MAX_BODY_BYTES } from './server';
 export { DEFAULT_META_ACCOUNT, DEFAULT_TWILIO_ACCOUNT } from './accounts';
 export { TwilioSpec } from './twilioSpec';
 export type { SpecCheckResult, SpecRequest } from './twilioSpec';
+export { META_TEMPLATE_SEED, TEMPLATE_PAGE_DEFAULT, TEMPLATE_PAGE_MAX, templateVariables } from './metaTemplates';
+export type {
+	MetaNamedParamExample,
+	MetaParameterFormat,
+	MetaTemplate,
+	MetaTemplateBody,
+	MetaTemplateButton,
+	MetaTemplateButtons,
+	MetaTemplateCategory,
+	MetaTemplateComponent,
+	MetaTemplateFooter,
+	MetaTemplateHeader,
+	MetaTemplateInput,
+	MetaTemplateStatus,
+} from './metaTemplates';
+export { META_MEDIA_LIMITS, MEDIA_STORE_MAX_BYTES } from './metaMedia';
+export { INTERACTIVE_LIMITS, CONTACTS_MAX, CAPTION_MAX, TEXT_BODY_MAX } from './metaMessages';
+export { TWILIO_CONTENT_SEED, CONTENT_LIMITS, CONTENT_PAGE_DEFAULT, contentPlaceholders } from './twilioContent';
+export type { TwilioApprovalStatus, TwilioContent, TwilioContentApproval, TwilioContentInput } from './twilioContent';
 export type {
 	FaultKind,
 	FaultOptions,
 	InjectedResponse,
 	InjectMatch,
 	MetaAccount,
+	OutboundMessage,
 	Provider,
 	RecordedRequest,
 	SandboxOptions,
+	StoredMedia,
 	TwilioAccount,
 } from './types';

@@ -1,99 +1,27 @@
 // Emulation of Meta's Graph API (WhatsApp Cloud API) under /graph/<version>/...
 // Error bodies copy Meta's shapes and codes, because the package maps them to user hints.
 
+import {
+	invalidParameter,
+	invalidToken,
+	invalidValue,
+	MetaError,
+	metaErrorReply,
+	missingParameter,
+	nonexistingField,
+	requiredParameter,
+	unknownPath,
+	unsupportedRequest,
+} from './metaErrors';
+import { describeMedia, downloadMedia, uploadMedia } from './metaMedia';
+import { isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } from './metaMessages';
+import { listTemplates, readTemplate } from './metaTemplates';
+import type { SandboxState } from './state';
 import type { MetaAccount, ProviderHandler, SandboxReply, SandboxRequest } from './types';
-import { firstValue, isPlainObject, randomAlnum, randomHex } from './util';
+import { firstValue, isPlainObject, randomHex } from './util';
 
-interface MetaErrorFields {
-	message: string;
-	type: string;
-	code: number;
-	error_subcode?: number;
-	is_transient?: boolean;
-	error_data?: { messaging_product: 'whatsapp'; details: string };
-}
-
-/** Thrown by validators and routes; turned into Meta's error envelope by the handler. */
-export class MetaError extends Error {
-	constructor(
-		readonly status: number,
-		readonly fields: MetaErrorFields,
-		readonly headers: Record<string, string> = {},
-	) {
-		super(fields.message);
-	}
-}
-
-export function metaErrorReply(status: number, fields: MetaErrorFields, headers: Record<string, string> = {}): SandboxReply {
-	const fbtraceId = randomAlnum(23);
-	return {
-		status,
-		body: { error: { ...fields, fbtrace_id: fbtraceId } },
-		headers: { ...headers, 'x-fb-trace-id': fbtraceId, 'x-fb-request-id': randomAlnum(23) },
-	};
-}
-
-const INVALID_TOKEN = 'Invalid OAuth access token - Cannot parse access token';
-
-function invalidToken(): MetaError {
-	return new MetaError(
-		401,
-		{ message: INVALID_TOKEN, type: 'OAuthException', code: 190 },
-		{ 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${INVALID_TOKEN}"` },
-	);
-}
-
-/** code 100 with details: Meta's answer for a parameter of the wrong shape. */
-function invalidParameter(details: string): MetaError {
-	return new MetaError(400, {
-		message: '(#100) Invalid parameter',
-		type: 'OAuthException',
-		code: 100,
-		error_data: { messaging_product: 'whatsapp', details },
-	});
-}
-
-function missingParameter(details: string): MetaError {
-	return new MetaError(400, {
-		message: '(#131008) Required parameter is missing',
-		type: 'OAuthException',
-		code: 131008,
-		error_data: { messaging_product: 'whatsapp', details },
-	});
-}
-
-function invalidValue(details: string): MetaError {
-	return new MetaError(400, {
-		message: '(#131009) Parameter value is not valid',
-		type: 'OAuthException',
-		code: 131009,
-		error_data: { messaging_product: 'whatsapp', details },
-	});
-}
-
-function unsupportedRequest(method: string, id: string): MetaError {
-	return new MetaError(400, {
-		message:
-			`Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to ` +
-			'missing permissions, or does not support this operation. Please read the Graph API documentation at ' +
-			'https://developers.facebook.com/docs/graph-api',
-		type: 'GraphMethodException',
-		code: 100,
-		error_subcode: 33,
-	});
-}
-
-function unknownPath(path: string): MetaError {
-	return new MetaError(400, { message: `Unknown path components: ${path}`, type: 'OAuthException', code: 2500 });
-}
-
-function nonexistingField(field: string, nodeType: string): MetaError {
-	return new MetaError(400, {
-		message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`,
-		type: 'OAuthException',
-		code: 100,
-	});
-}
+export { MetaError, metaErrorReply } from './metaErrors';
+export { MESSAGE_VALIDATORS } from './metaMessages';
 
 // ---------------------------------------------------------------------------------------------
 // Graph nodes: each known object id has a node type, readable fields and a default field set,
@@ -175,61 +103,6 @@ function readNode(node: GraphNode, fieldsParam: string | undefined): Record<stri
 // ---------------------------------------------------------------------------------------------
 // Sending messages: POST /<phone-number-id>/messages
 
-const MESSAGE_TYPES = [
-	'audio',
-	'contacts',
-	'document',
-	'image',
-	'interactive',
-	'location',
-	'reaction',
-	'sticker',
-	'template',
-	'text',
-	'video',
-] as const;
-
-type MessageType = (typeof MESSAGE_TYPES)[number];
-
-/** Checks the object stored under the message's type key; throws a MetaError. */
-type TypeValidator = (content: Record<string, unknown>) => void;
-
-const TEXT_BODY_MAX = 4096;
-
-function validateText(text: Record<string, unknown>): void {
-	const body = text.body;
-	if (body === undefined || body === null) throw missingParameter("The parameter text['body'] is required.");
-	if (typeof body !== 'string') throw invalidParameter("Param text['body'] must be a string.");
-	if (body.length === 0) throw invalidParameter("Param text['body'] must be at least 1 character long.");
-	if (body.length > TEXT_BODY_MAX) {
-		throw invalidParameter(`Param text['body'] must be at most ${TEXT_BODY_MAX} characters long.`);
-	}
-	if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') {
-		throw invalidParameter("Param text['preview_url'] must be a boolean.");
-	}
-}
-
-/** Placeholder for types a later issue will check; the object itself is already required. */
-const acceptAnyObject: TypeValidator = () => undefined;
-
-export const MESSAGE_VALIDATORS: Record<MessageType, TypeValidator> = {
-	audio: acceptAnyObject,
-	contacts: acceptAnyObject,
-	document: acceptAnyObject,
-	image: acceptAnyObject,
-	interactive: acceptAnyObject,
-	location: acceptAnyObject,
-	reaction: acceptAnyObject,
-	sticker: acceptAnyObject,
-	template: acceptAnyObject,
-	text: validateText,
-	video: acceptAnyObject,
-};
-
-function isMessageType(value: string): value is MessageType {
-	return (MESSAGE_TYPES as readonly string[]).includes(value);
-}
-
 /**
  * Real message ids are base64 of a small binary record that starts with the recipient's
  * number. Its third byte is the number's length; it stays 11 here so that every id starts
@@ -247,17 +120,40 @@ export function newWamid(waId: string): string {
 	return `wamid.${head.toString('base64')}${rest.toString('base64')}`;
 }
 
-function sendMessage(body: unknown): SandboxReply {
-	if (!isPlainObject(body) || body.messaging_product === undefined) {
-		throw new MetaError(400, {
-			message: '(#100) The parameter messaging_product is required.',
-			type: 'OAuthException',
-			code: 100,
-		});
+interface SendContext {
+	account: MetaAccount;
+	state: SandboxState;
+}
+
+/** `{messaging_product, status: 'read', message_id, typing_indicator?}`: no `to`, no `type`. */
+function markAsRead(body: Record<string, unknown>): SandboxReply {
+	if (body.status !== 'read') {
+		throw invalidParameter(`Param status must be one of {READ} - got "${String(body.status)}".`);
 	}
+	for (const key of Object.keys(body)) {
+		if (!['messaging_product', 'status', 'message_id', 'typing_indicator', 'recipient_type'].includes(key)) {
+			throw invalidParameter(`Param ${key} is not valid when marking a message as read.`);
+		}
+	}
+	if (body.message_id === undefined || body.message_id === null) throw requiredParameter('message_id');
+	if (!isWamid(body.message_id)) {
+		throw invalidParameter('Param message_id must be a WhatsApp message id (wamid.…) of a message you received.');
+	}
+	if (body.typing_indicator !== undefined) {
+		const indicator = body.typing_indicator;
+		if (!isPlainObject(indicator) || indicator.type !== 'text' || Object.keys(indicator).length !== 1) {
+			throw invalidParameter("Param typing_indicator must be {\"type\": \"text\"}: typing_indicator['type'] must be one of {TEXT}.");
+		}
+	}
+	return { status: 200, body: { success: true } };
+}
+
+function sendMessage(body: unknown, { account, state }: SendContext): SandboxReply {
+	if (!isPlainObject(body) || body.messaging_product === undefined) throw requiredParameter('messaging_product');
 	if (body.messaging_product !== 'whatsapp') {
 		throw invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
 	}
+	if (body.status !== undefined) return markAsRead(body);
 	if (body.recipient_type !== undefined && body.recipient_type !== 'individual' && body.recipient_type !== 'group') {
 		throw invalidParameter(
 			`Param recipient_type must be one of {INDIVIDUAL, GROUP} - got "${String(body.recipient_type)}".`,
@@ -279,20 +175,18 @@ function sendMessage(body: unknown): SandboxReply {
 	}
 	const content = body[type];
 	if (content === undefined || content === null) throw missingParameter(`The parameter ${type} is required.`);
-	if (type === 'contacts') {
-		// The one type whose content is an array of objects rather than an object.
-		if (!Array.isArray(content) || !content.every(isPlainObject)) {
-			throw invalidParameter('Param contacts must be an array of objects.');
-		}
-	} else {
-		if (!isPlainObject(content)) throw invalidParameter(`Param ${type} must be a JSON object.`);
-		MESSAGE_VALIDATORS[type](content);
-	}
+	if (type !== 'contacts' && !isPlainObject(content)) throw invalidParameter(`Param ${type} must be a JSON object.`);
+	MESSAGE_VALIDATORS[type](content, { templates: state.metaTemplates });
 
+	let context: { message_id: string } | undefined;
 	if (body.context !== undefined) {
 		if (!isPlainObject(body.context) || typeof body.context.message_id !== 'string') {
 			throw invalidParameter("Param context['message_id'] must be a string.");
 		}
+		if (!isWamid(body.context.message_id)) {
+			throw invalidParameter("Param context['message_id'] must be a WhatsApp message id (wamid.…).");
+		}
+		context = { message_id: body.context.message_id };
 	}
 	if (body.biz_opaque_callback_data !== undefined) {
 		if (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512) {
@@ -301,12 +195,23 @@ function sendMessage(body: unknown): SandboxReply {
 	}
 
 	const waId = to.replace(/^\+/, '');
+	const id = newWamid(waId);
+	state.recordOutbound({
+		provider: 'meta',
+		id,
+		to: waId,
+		from: account.phoneNumberId,
+		type,
+		content: structuredClone(content),
+		...(context ? { context } : {}),
+		timestamp: Date.now(),
+	});
 	return {
 		status: 200,
 		body: {
 			messaging_product: 'whatsapp',
 			contacts: [{ input: to, wa_id: waId }],
-			messages: [{ id: newWamid(waId) }],
+			messages: [{ id }],
 		},
 	};
 }
@@ -323,27 +228,79 @@ function bearerToken(request: SandboxRequest): string | undefined {
 	return firstValue(request.query.access_token);
 }
 
-export function createMetaHandler(account: MetaAccount): ProviderHandler {
+function singleValues(query: Record<string, string | string[]>): Record<string, string | undefined> {
+	const out: Record<string, string | undefined> = {};
+	for (const [key, value] of Object.entries(query)) out[key] = firstValue(value);
+	return out;
+}
+
+export function createMetaHandler(account: MetaAccount, state: SandboxState): ProviderHandler {
 	const nodes = graphNodes(account);
 
+	function mediaDownload(request: SandboxRequest, id: string): SandboxReply {
+		// Meta's download URLs need the same token as the API; the URL alone is not enough.
+		const token = firstValue(request.headers.authorization);
+		const match = token ? /^(?:Bearer|OAuth)\s+(.+)$/i.exec(token.trim()) : null;
+		if (!match || match[1].trim() !== account.accessToken) throw invalidToken();
+		const media = state.media.get(id);
+		if (request.method !== 'GET' || !media || firstValue(request.query.token) !== media.downloadToken) {
+			throw new MetaError(404, { message: `Unsupported get request. Object with ID '${id}' does not exist.`, type: 'GraphMethodException', code: 100, error_subcode: 33 });
+		}
+		return downloadMedia(media);
+	}
+
 	function route(request: SandboxRequest): SandboxReply {
+		const download = /^\/media-download\/(\d+)\/?$/.exec(request.path);
+		if (download) return mediaDownload(request, download[1]);
+
 		const match = /^\/(v\d+\.\d+)((?:\/[^/]+)*)\/?$/.exec(request.path);
 		if (!match) throw unknownPath(request.path);
 		if (bearerToken(request) !== account.accessToken) throw invalidToken();
+		const version = match[1];
 
 		const segments = match[2].split('/').filter((s) => s.length > 0);
 		if (segments.length === 0) throw unknownPath(request.path);
 		const [id, edge, ...extra] = segments.map((s) => decodeURIComponent(s));
-		const node = nodes.get(id);
-		if (!node) throw unsupportedRequest(request.method, id);
 		if (extra.length > 0) throw unknownPath(`/${extra.join('/')}`);
+		const fields = firstValue(request.query.fields);
 
-		if (edge === undefined) {
-			if (request.method === 'GET') return { status: 200, body: readNode(node, firstValue(request.query.fields)) };
+		const node = nodes.get(id);
+		if (!node) {
+			const media = state.media.get(id);
+			const template = state.metaTemplates.find((t) => t.id === id);
+			if (edge === undefined && media && request.method === 'GET') {
+				return { status: 200, body: describeMedia(media, request.baseUrl) };
+			}
+			if (edge === undefined && media && request.method === 'DELETE') {
+				state.media.delete(id);
+				return { status: 200, body: { success: true } };
+			}
+			if (edge === undefined && template && request.method === 'GET') {
+				return { status: 200, body: readTemplate(template, fields) };
+			}
+			if ((media || template) && edge !== undefined && request.method === 'GET') {
+				throw nonexistingField(edge, media ? 'WhatsAppBusinessAccountMedia' : 'WhatsAppMessageTemplate');
+			}
 			throw unsupportedRequest(request.method, id);
 		}
-		if (id === account.phoneNumberId && edge === 'messages' && request.method === 'POST') {
-			return sendMessage(request.body);
+
+		if (edge === undefined) {
+			if (request.method === 'GET') return { status: 200, body: readNode(node, fields) };
+			throw unsupportedRequest(request.method, id);
+		}
+		if (id === account.phoneNumberId && request.method === 'POST') {
+			if (edge === 'messages') return sendMessage(request.body, { account, state });
+			if (edge === 'media') return uploadMedia(request, state.media, account.phoneNumberId);
+		}
+		if (id === account.wabaId && edge === 'message_templates' && request.method === 'GET') {
+			return {
+				status: 200,
+				body: listTemplates({
+					templates: state.metaTemplates,
+					query: singleValues(request.query),
+					edgeUrl: `${request.baseUrl}/graph/${version}/${id}/message_templates`,
+				}),
+			};
 		}
 		if (request.method === 'GET') throw nonexistingField(edge, node.type);
 		throw unsupportedRequest(request.method, id);
@@ -378,6 +335,18 @@ export function createMetaHandler(account: MetaAccount): ProviderHandler {
 				type: 'OAuthException',
 				code: 1,
 				is_transient: true,
+			});
+		},
+		tooLargeReply(limitBytes) {
+			// Graph answers an oversized upload before reading it, as a media upload error.
+			return metaErrorReply(413, {
+				message: '(#131053) Media upload error',
+				type: 'OAuthException',
+				code: 131053,
+				error_data: {
+					messaging_product: 'whatsapp',
+					details: `The request body is larger than the ${limitBytes} bytes the API accepts.`,
+				},
 			});
 		},
 	};

@@ -4,24 +4,37 @@ import type { AddressInfo } from 'node:net';
 
 import { DEFAULT_META_ACCOUNT, DEFAULT_TWILIO_ACCOUNT } from './accounts';
 import { createMetaHandler } from './meta';
+import { newTemplate } from './metaTemplates';
+import type { MetaTemplate, MetaTemplateInput } from './metaTemplates';
+import { multipartBoundary, parseMultipart, summarizeMultipart } from './multipart';
+import type { MultipartPart } from './multipart';
+import { SandboxState } from './state';
 import { createTwilioHandler } from './twilio';
+import { newContent } from './twilioContent';
+import type { TwilioContent, TwilioContentInput } from './twilioContent';
 import type {
 	FaultKind,
 	FaultOptions,
 	InjectedResponse,
 	InjectMatch,
 	MetaAccount,
+	OutboundMessage,
 	ProviderHandler,
 	RecordedRequest,
 	SandboxOptions,
 	SandboxReply,
 	SandboxRequest,
+	StoredMedia,
 	TwilioAccount,
 } from './types';
-import { parseBody, seededRandom } from './util';
+import { mediaType, parseBody, randomHex, seededRandom } from './util';
 
 const HOST = '127.0.0.1';
 const MAX_RECORDED_REQUESTS = 10_000;
+/** Raw bodies of recorded requests together stay under this; the oldest are emptied first. */
+const MAX_RECORDED_BODY_BYTES = 256 * 1024 * 1024;
+/** Meta takes documents up to 100 MB; 1 MiB more leaves room for the multipart envelope. */
+export const DEFAULT_MAX_BODY_BYTES = 101 * 1024 * 1024;
 
 interface PendingInjection {
 	match: InjectMatch;
@@ -34,6 +47,8 @@ export class Sandbox {
 	readonly twilio: TwilioAccount;
 	/** Every request that reached an emulated API, oldest first. Cleared in place. */
 	readonly requests: RecordedRequest[] = [];
+	/** Every message either API accepted for sending, oldest first (at most 10,000). Cleared in place. */
+	readonly outbound: OutboundMessage[];
 
 	private server: Server | undefined;
 	private port: number;
@@ -42,13 +57,19 @@ export class Sandbox {
 	private random: () => number = Math.random;
 	private readonly injections: PendingInjection[] = [];
 	private readonly handlers: ProviderHandler[];
+	private readonly state = new SandboxState();
+	private readonly maxBodyBytes: number;
+	private recordedBodyBytes = 0;
 
 	constructor(options: SandboxOptions = {}) {
 		this.port = options.port ?? 0;
 		this.latencyMs = options.latencyMs ?? 0;
+		this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+		if (!(this.maxBodyBytes > 0)) throw new RangeError('maxBodyBytes must be positive');
 		this.meta = { ...DEFAULT_META_ACCOUNT, ...options.meta };
 		this.twilio = { ...DEFAULT_TWILIO_ACCOUNT, ...options.twilio };
-		this.handlers = [createMetaHandler(this.meta), createTwilioHandler(this.twilio)];
+		this.outbound = this.state.outbound;
+		this.handlers = [createMetaHandler(this.meta, this.state), createTwilioHandler(this.twilio, this.state)];
 		this.setFaults(options.faults);
 	}
 
@@ -100,6 +121,57 @@ export class Sandbox {
 
 	clearRequests(): void {
 		this.requests.length = 0;
+		this.recordedBodyBytes = 0;
+	}
+
+	clearOutbound(): void {
+		this.outbound.length = 0;
+	}
+
+	/** The WABA's message templates, in list order (a live view: do not modify). */
+	get metaTemplates(): readonly MetaTemplate[] {
+		return this.state.metaTemplates;
+	}
+
+	/**
+	 * Adds a template to this sandbox's WABA, after the others. Status defaults to APPROVED,
+	 * category to UTILITY, parameter_format to POSITIONAL; the id is made up unless given.
+	 * Throws on a malformed template or a name+language that exists.
+	 */
+	addMetaTemplate(input: MetaTemplateInput): MetaTemplate {
+		const template = newTemplate(input, this.state.metaTemplates);
+		this.state.metaTemplates.push(template);
+		return template;
+	}
+
+	/** The Twilio account's contents, in list order (a live view: do not modify). */
+	get twilioContents(): readonly TwilioContent[] {
+		return this.state.twilioContents;
+	}
+
+	/**
+	 * Adds a Content resource, checked like POST /v1/Content (throws on what the API would
+	 * refuse). `approval` omitted means unsubmitted.
+	 */
+	addTwilioContent(input: TwilioContentInput): TwilioContent {
+		const content = newContent(input, this.state.twilioContents);
+		this.state.twilioContents.push(content);
+		return content;
+	}
+
+	/**
+	 * Makes a SID known as an inbound WhatsApp message, which the typing indicator needs.
+	 * Returns it; a new SM… SID is made up when none is given.
+	 */
+	addTwilioInboundMessage(sid: string = `SM${randomHex(32)}`): string {
+		if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(sid)) throw new Error(`'${sid}' is not a Message SID (SM/MM and 32 hex digits)`);
+		this.state.twilioInboundSids.add(sid);
+		return sid;
+	}
+
+	/** A file uploaded with POST /<phone-number-id>/media, while the store still holds it. */
+	getMedia(id: string): StoredMedia | undefined {
+		return this.state.media.get(id);
 	}
 
 	setLatency(ms: number): void {
@@ -128,7 +200,7 @@ export class Sandbox {
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', `http://${HOST}`);
-		const rawBody = await readBody(req);
+		const { body: rawBody, tooLarge } = await readBody(req, this.maxBodyBytes);
 		const handler = this.handlerFor(url.pathname);
 		if (!handler) {
 			send(res, {
@@ -139,14 +211,25 @@ export class Sandbox {
 		}
 
 		const contentType = req.headers['content-type'] ?? '';
+		let multipart: MultipartPart[] | undefined;
+		let body: unknown;
+		if (mediaType(contentType) === 'multipart/form-data') {
+			const boundary = multipartBoundary(contentType);
+			multipart = boundary ? parseMultipart(rawBody, boundary) : undefined;
+			body = multipart ? summarizeMultipart(multipart) : undefined;
+		} else {
+			body = parseBody(rawBody, contentType);
+		}
 		const request: SandboxRequest = {
 			method: (req.method ?? 'GET').toUpperCase(),
 			path: url.pathname.slice(handler.prefix.length) || '/',
 			query: queryRecord(url.searchParams),
 			headers: req.headers,
 			rawBody,
-			body: parseBody(rawBody, contentType),
+			body,
 			contentType,
+			multipart,
+			baseUrl: `http://${req.headers.host ?? `${HOST}:${this.port}`}`,
 		};
 		const record: RecordedRequest = {
 			provider: handler.provider,
@@ -158,9 +241,15 @@ export class Sandbox {
 			body: request.body,
 			at: Date.now(),
 		};
-		this.requests.push(record);
-		// A long-running sandbox (`npm start`) must not grow without bound; tests clear far sooner.
-		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
+		this.record(record);
+
+		if (tooLarge) {
+			// Nothing of the body was kept; the provider answers as it does for an oversized upload.
+			const reply = handler.tooLargeReply(this.maxBodyBytes);
+			record.status = reply.status;
+			send(res, reply);
+			return;
+		}
 
 		if (this.latencyMs > 0) await delay(this.latencyMs);
 
@@ -182,6 +271,25 @@ export class Sandbox {
 		}
 		record.status = reply.status;
 		send(res, reply);
+	}
+
+	private record(record: RecordedRequest): void {
+		this.requests.push(record);
+		this.recordedBodyBytes += record.rawBody.length;
+		// A long-running sandbox (`npm start`) must not grow without bound; tests clear far sooner.
+		if (this.requests.length > MAX_RECORDED_REQUESTS) {
+			for (const dropped of this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS)) {
+				this.recordedBodyBytes -= dropped.rawBody.length;
+			}
+		}
+		// Uploads of up to 100 MB each would otherwise pile up in memory.
+		for (const old of this.requests) {
+			if (this.recordedBodyBytes <= MAX_RECORDED_BODY_BYTES || old === record) break;
+			if (old.rawBody.length === 0) continue;
+			this.recordedBodyBytes -= old.rawBody.length;
+			old.rawBody = Buffer.alloc(0);
+			old.rawBodyDropped = true;
+		}
 	}
 
 	private takeInjection(record: RecordedRequest): InjectedResponse | undefined {
@@ -216,11 +324,26 @@ export async function startSandbox(options?: SandboxOptions): Promise<Sandbox> {
 	return sandbox;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the whole body, up to `limit` bytes. A larger body is read to its end (so the client
+ * gets an answer rather than a broken pipe) but not kept.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks)));
+		let size = 0;
+		let tooLarge = false;
+		req.on('data', (chunk: Buffer) => {
+			if (tooLarge) return;
+			size += chunk.length;
+			if (size > limit) {
+				tooLarge = true;
+				chunks.length = 0;
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size), tooLarge }));
 		req.on('error', reject);
 	});
 }

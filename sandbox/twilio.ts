@@ -4,6 +4,16 @@
 // for the operation the spec matched. Routes are keyed by Twilio's operationId so a route can
 // only exist for an operation the official spec has.
 
+import type { SandboxState } from './state';
+import {
+	contentAndApprovalsResource,
+	contentPage,
+	contentPlaceholders,
+	contentResource,
+	CONTENT_LIMITS,
+	newContent,
+	TwilioContentError,
+} from './twilioContent';
 import type { FormBody, ProviderHandler, SandboxReply, SandboxRequest, TwilioAccount } from './types';
 import { TwilioSpec } from './twilioSpec';
 import { firstValue, isPlainObject, mediaType, randomHex, rfc2822 } from './util';
@@ -39,6 +49,7 @@ interface RouteContext {
 	form: FormBody;
 	account: TwilioAccount;
 	accountCreated: Date;
+	state: SandboxState;
 }
 
 type TwilioRoute = (context: RouteContext) => SandboxReply;
@@ -117,7 +128,89 @@ function listValue(value: string | string[] | undefined): string[] {
 
 const BODY_MAX = 1600;
 
-const createMessage: TwilioRoute = ({ form, account }) => {
+/**
+ * `geo:<lat>,<long>|<label>` (the label is optional), the PersistentAction WhatsApp renders as a
+ * location. Returns a problem, or undefined.
+ */
+function persistentActionProblem(action: string): string | undefined {
+	const match = /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(?:\|(.*))?$/s.exec(action);
+	if (!match) return `'${action}' is not geo:<latitude>,<longitude>|<label>`;
+	const latitude = Number(match[1]);
+	const longitude = Number(match[2]);
+	if (latitude < -90 || latitude > 90) return `latitude ${match[1]} is outside -90..90`;
+	if (longitude < -180 || longitude > 180) return `longitude ${match[2]} is outside -180..180`;
+	return undefined;
+}
+
+interface ContentSend {
+	sid: string;
+	variables: Record<string, string>;
+}
+
+/**
+ * ContentSid/ContentVariables checks. Codes:
+ *   21654  ContentVariables without ContentSid (Twilio's "ContentSid Required")
+ *   21655  ContentSid not in this account's content store
+ *   63030  ContentSid together with Body or MediaUrl. Twilio's docs only say not to combine them;
+ *          63030 ("Unsupported parameter for type of channels message") is the closest code.
+ *   21656  ContentVariables not a JSON object of non-empty strings
+ *   63028  a variable the content does not have, or one it has that is neither given nor has a
+ *          default in the content's `variables` (Twilio falls back to those defaults)
+ *   21658  a value over 1600 characters
+ */
+function checkContent(form: FormBody, state: SandboxState): ContentSend | SandboxReply | undefined {
+	const contentSid = firstValue(form.ContentSid);
+	const contentVariables = firstValue(form.ContentVariables);
+	if (!contentSid) {
+		if (contentVariables !== undefined) {
+			return twilioError(400, 21654, 'A ContentSid must be specified if ContentVariables are provided in the request.');
+		}
+		return undefined;
+	}
+	const content = state.twilioContents.find((c) => c.sid === contentSid);
+	if (!content) return twilioError(400, 21655, `The Content SID is invalid: ${contentSid} is not a Content resource of this account.`);
+	if (firstValue(form.Body) !== undefined || form.MediaUrl !== undefined) {
+		return twilioError(400, 63030, 'Unsupported parameter: a message sent with ContentSid takes neither Body nor MediaUrl.');
+	}
+
+	let given: Record<string, unknown> = {};
+	if (contentVariables !== undefined) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(contentVariables);
+		} catch {
+			parsed = undefined;
+		}
+		if (!isPlainObject(parsed)) return twilioError(400, 21656, 'The ContentVariables Parameter is invalid.');
+		given = parsed;
+	}
+	const variables: Record<string, string> = {};
+	for (const [key, value] of Object.entries(given)) {
+		if (typeof value !== 'string' || value === '') {
+			return twilioError(400, 21656, `The ContentVariables Parameter is invalid: variable '${key}' must be a non-empty string.`);
+		}
+		if (value.length > CONTENT_LIMITS.variableValue) {
+			return twilioError(400, 21658, `Parameter exceeded character limit: variable '${key}' is over ${CONTENT_LIMITS.variableValue} characters.`);
+		}
+		variables[key] = value;
+	}
+	const expected = contentPlaceholders(content.types);
+	const extra = Object.keys(variables).filter((key) => !expected.includes(key));
+	const missing = expected.filter((key) => variables[key] === undefined && content.variables[key] === undefined);
+	if (extra.length > 0 || missing.length > 0) {
+		const parts = [];
+		if (missing.length > 0) parts.push(`missing ${missing.map((k) => `{{${k}}}`).join(', ')}`);
+		if (extra.length > 0) parts.push(`not in the content ${extra.map((k) => `{{${k}}}`).join(', ')}`);
+		return twilioError(
+			400,
+			63028,
+			`Number of parameters provided does not match the expected number of parameters: content ${contentSid} takes ${expected.map((k) => `{{${k}}}`).join(', ') || 'no variables'}; ${parts.join('; ')}.`,
+		);
+	}
+	return { sid: contentSid, variables: { ...content.variables, ...variables } };
+}
+
+const createMessage: TwilioRoute = ({ form, account, state }) => {
 	const toRaw = firstValue(form.To);
 	if (!toRaw) return twilioError(400, 21604, "A 'To' phone number is required.");
 	const to = parseAddress(toRaw);
@@ -156,6 +249,7 @@ const createMessage: TwilioRoute = ({ form, account }) => {
 	}
 
 	const body = firstValue(form.Body);
+	// WhatsApp shows one attachment; Twilio takes several (and drops the extras), so all are kept.
 	const mediaUrls = listValue(form.MediaUrl);
 	const contentSid = firstValue(form.ContentSid);
 	if (!body && mediaUrls.length === 0 && !contentSid) return twilioError(400, 21602, 'Message body is required.');
@@ -165,19 +259,33 @@ const createMessage: TwilioRoute = ({ form, account }) => {
 	if (mediaUrls.some((url) => !/^https?:\/\/[^\s]+$/i.test(url))) {
 		return twilioError(400, 21620, 'Invalid media URL(s)');
 	}
-	const contentVariables = firstValue(form.ContentVariables);
-	if (contentVariables !== undefined) {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(contentVariables);
-		} catch {
-			parsed = undefined;
-		}
-		if (!isPlainObject(parsed)) return twilioError(400, 21656, 'The ContentVariables Parameter is invalid.');
+	const persistentActions = listValue(form.PersistentAction);
+	for (const action of persistentActions) {
+		const problem = persistentActionProblem(action);
+		// 63021 is WhatsApp's "Channel invalid content error"; Twilio documents no code of its own
+		// for a malformed PersistentAction, and this is content WhatsApp would refuse.
+		if (problem) return twilioError(400, 63021, `Invalid PersistentAction: ${problem}.`);
 	}
+	const content = checkContent(form, state);
+	if (content && 'status' in content) return content;
 
 	const sid = `${mediaUrls.length > 0 ? 'MM' : 'SM'}${randomHex(32)}`;
 	const now = rfc2822();
+	state.recordOutbound({
+		provider: 'twilio',
+		id: sid,
+		to: toRaw,
+		from: fromRaw ?? serviceSid ?? '',
+		type: content ? 'content' : persistentActions.some((a) => a.startsWith('geo:')) ? 'location' : mediaUrls.length > 0 ? 'media' : 'text',
+		content: {
+			body: body ?? null,
+			media_urls: mediaUrls,
+			persistent_action: persistentActions,
+			content_sid: content?.sid ?? null,
+			content_variables: content?.variables ?? null,
+		},
+		timestamp: Date.now(),
+	});
 	return {
 		status: 201,
 		body: {
@@ -206,9 +314,95 @@ const createMessage: TwilioRoute = ({ form, account }) => {
 	};
 };
 
+// ---------------------------------------------------------------------------------------------
+// messaging.twilio.com/v2/Indicators/Typing.json
+
+/**
+ * The typing indicator (which also marks the message read) takes the SID of an *inbound*
+ * WhatsApp message. For any other well-formed SID Twilio answers 400 with the message below
+ * (seen in twilio/twilio-python#894); its code is undocumented, so the generic 20001 is used.
+ * A malformed SID never gets here: the OpenAPI pattern rejects it first, also with 20001.
+ */
+const createTypingIndicator: TwilioRoute = ({ form, state }) => {
+	const messageId = firstValue(form.messageId) ?? '';
+	if (!state.twilioInboundSids.has(messageId)) {
+		return twilioError(400, 20001, `invalid or incomplete inbound data in MDR: ${messageId} is not an inbound WhatsApp message of this account`);
+	}
+	return { status: 200, body: { success: true } };
+};
+
+// ---------------------------------------------------------------------------------------------
+// content.twilio.com/v1
+
+function contentError(error: unknown): SandboxReply {
+	if (error instanceof TwilioContentError) return twilioError(400, error.code, error.message);
+	throw error;
+}
+
+function pageQuery(request: SandboxRequest): { PageSize?: string; Page?: string; PageToken?: string } {
+	return {
+		PageSize: firstValue(request.query.PageSize),
+		Page: firstValue(request.query.Page),
+		PageToken: firstValue(request.query.PageToken),
+	};
+}
+
+const createContent: TwilioRoute = ({ request, account, state }) => {
+	try {
+		const content = newContent(request.body as Parameters<typeof newContent>[0], state.twilioContents);
+		state.twilioContents.push(content);
+		return { status: 201, body: contentResource(content, account, request.baseUrl) };
+	} catch (error) {
+		return contentError(error);
+	}
+};
+
+const listContent: TwilioRoute = ({ request, account, state }) => {
+	try {
+		const url = `${request.baseUrl}/twilio/content/v1/Content`;
+		return {
+			status: 200,
+			body: contentPage(state.twilioContents, pageQuery(request), url, 'contents', (c) => contentResource(c, account, request.baseUrl)),
+		};
+	} catch (error) {
+		return contentError(error);
+	}
+};
+
+const listContentAndApprovals: TwilioRoute = ({ request, account, state }) => {
+	try {
+		const url = `${request.baseUrl}/twilio/content/v1/ContentAndApprovals`;
+		return {
+			status: 200,
+			body: contentPage(state.twilioContents, pageQuery(request), url, 'contents', (c) => contentAndApprovalsResource(c, account)),
+		};
+	} catch (error) {
+		return contentError(error);
+	}
+};
+
+const fetchContent: TwilioRoute = ({ request, pathParams, account, state }) => {
+	const content = state.twilioContents.find((c) => c.sid === pathParams.Sid);
+	if (!content) return notFound(`/v1/Content/${pathParams.Sid}`);
+	return { status: 200, body: contentResource(content, account, request.baseUrl) };
+};
+
+const deleteContent: TwilioRoute = ({ pathParams, state }) => {
+	const index = state.twilioContents.findIndex((c) => c.sid === pathParams.Sid);
+	if (index < 0) return notFound(`/v1/Content/${pathParams.Sid}`);
+	state.twilioContents.splice(index, 1);
+	return { status: 204 };
+};
+
 export const TWILIO_ROUTES: Record<string, TwilioRoute> = {
 	FetchAccount: fetchAccount,
 	CreateMessage: createMessage,
+	CreateTypingIndicator: createTypingIndicator,
+	CreateContent: createContent,
+	ListContent: listContent,
+	FetchContent: fetchContent,
+	DeleteContent: deleteContent,
+	ListContentAndApprovals: listContentAndApprovals,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +434,7 @@ function defaultSpec(): TwilioSpec {
 	return sharedSpec;
 }
 
-export function createTwilioHandler(account: TwilioAccount, spec: TwilioSpec = defaultSpec()): ProviderHandler {
+export function createTwilioHandler(account: TwilioAccount, state: SandboxState, spec: TwilioSpec = defaultSpec()): ProviderHandler {
 	const accountCreated = new Date();
 	const products = new Set(spec.products);
 	const requestIdHeader = () => ({ 'twilio-request-id': `RQ${randomHex(32)}` });
@@ -274,6 +468,7 @@ export function createTwilioHandler(account: TwilioAccount, spec: TwilioSpec = d
 			form: mediaType(request.contentType) === 'application/x-www-form-urlencoded' ? (request.body as FormBody) : {},
 			account,
 			accountCreated,
+			state,
 		});
 	}
 
@@ -289,6 +484,11 @@ export function createTwilioHandler(account: TwilioAccount, spec: TwilioSpec = d
 				kind === '429'
 					? twilioError(429, 20429, 'Too Many Requests', { 'retry-after': String(retryAfterSeconds) })
 					: twilioError(500, 20500, 'Internal Server Error');
+			return { ...reply, headers: { ...requestIdHeader(), ...reply.headers } };
+		},
+		tooLargeReply(limitBytes) {
+			// Twilio's codes mirror HTTP statuses in the 20xxx range (20404, 20429, 20500).
+			const reply = twilioError(413, 20413, `Request Entity Too Large: the body is over ${limitBytes} bytes`);
 			return { ...reply, headers: { ...requestIdHeader(), ...reply.headers } };
 		},
 	};

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { MultipartPart } from './multipart';
+
 export type Provider = 'meta' | 'twilio';
 
 export type FaultKind = '429' | '500' | 'reset';
@@ -42,6 +44,11 @@ export interface SandboxOptions {
 	faults?: FaultOptions;
 	meta?: Partial<MetaAccount>;
 	twilio?: Partial<TwilioAccount>;
+	/**
+	 * Largest request body accepted, in bytes; larger ones are answered 413 without being kept.
+	 * Default 101 MiB: Meta takes documents up to 100 MB, plus room for the multipart envelope.
+	 */
+	maxBodyBytes?: number;
 }
 
 export type FormBody = Record<string, string | string[]>;
@@ -54,8 +61,16 @@ export interface RecordedRequest {
 	query: Record<string, string | string[]>;
 	headers: Record<string, string | string[] | undefined>;
 	rawBody: Buffer;
-	/** Parsed JSON, or a form (repeated keys become arrays), else undefined. */
+	/**
+	 * Parsed JSON, or a form (repeated keys become arrays), or for multipart/form-data the plain
+	 * fields as strings and each file as `{ filename, contentType, size }`; else undefined.
+	 */
 	body: unknown;
+	/**
+	 * Set when rawBody was emptied to bound memory: the recorded raw bodies together are kept
+	 * under 256 MiB, oldest emptied first. `body` stays.
+	 */
+	rawBodyDropped?: true;
 	/** Epoch milliseconds when the request was fully received. */
 	at: number;
 	/** Set when a fault knob answered instead of the emulated API. */
@@ -89,6 +104,10 @@ export interface SandboxRequest {
 	rawBody: Buffer;
 	body: unknown;
 	contentType: string;
+	/** The parts of a multipart/form-data body (views into rawBody); undefined for other bodies. */
+	multipart?: MultipartPart[];
+	/** `http://<host>:<port>` as the client addressed the sandbox, for absolute links in answers. */
+	baseUrl: string;
 }
 
 export interface SandboxReply {
@@ -105,4 +124,50 @@ export interface ProviderHandler {
 	handle(request: SandboxRequest): SandboxReply | Promise<SandboxReply>;
 	/** The provider's own answer for an injected 429 or 500. */
 	faultReply(kind: '429' | '500', retryAfterSeconds: number): SandboxReply;
+	/** The provider's answer for a body over the sandbox's size cap. */
+	tooLargeReply(limitBytes: number): SandboxReply;
+}
+
+/** A message the sandbox accepted for sending, through either API. */
+export interface OutboundMessage {
+	provider: Provider;
+	/** `wamid.…` (Meta) or the Message SID (`SM…`/`MM…`, Twilio). */
+	id: string;
+	/** Meta: the wa_id (digits); Twilio: `To` as sent, e.g. `whatsapp:+15551230000`. */
+	to: string;
+	/** Meta: the phone number id; Twilio: `From`, or the Messaging Service SID. */
+	from: string;
+	/**
+	 * Meta: the message type (text, image, template, interactive, …).
+	 * Twilio: `text`, `media`, `location` (PersistentAction geo) or `content` (ContentSid).
+	 */
+	type: string;
+	/**
+	 * Meta: the object under the type key, as sent (an array for contacts).
+	 * Twilio: `{ body, media_urls, persistent_action, content_sid, content_variables }`.
+	 */
+	content: unknown;
+	/** Meta replies only. */
+	context?: { message_id: string };
+	/** Epoch milliseconds when the sandbox accepted it. */
+	timestamp: number;
+}
+
+/** A file uploaded with POST /<phone-number-id>/media. */
+export interface StoredMedia {
+	/** Numeric media id, as Meta hands out. */
+	id: string;
+	mimeType: string;
+	/** Bytes. */
+	size: number;
+	/** Hex SHA-256 of the bytes. */
+	sha256: string;
+	/** The filename of the uploaded part, if it had one. */
+	fileName: string | undefined;
+	bytes: Buffer;
+	phoneNumberId: string;
+	/** Epoch milliseconds. */
+	uploadedAt: number;
+	/** Part of the download URL that GET /<media-id> hands out. */
+	downloadToken: string;
 }

@@ -155,7 +155,7 @@ describe('sandbox: Meta Graph API', () => {
 			expect(answer.status).toBe(200);
 		});
 
-		it('accepts other message types as objects for now', async () => {
+		it('sends other message types too (checked in metaMessages.test.ts)', async () => {
 			const answer = await metaPost(sandbox, `${phonePath}/messages`, {
 				messaging_product: 'whatsapp',
 				to: '16505551234',

@@ -1,9 +1,11 @@
 import twilio from 'twilio';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, TWILIO_CONTENT_SEED, type Sandbox } from '../../sandbox';
 import { basic, call, messagesPath, RFC_2822, twilioAuth, twilioGet, twilioPostForm } from './helpers';
 
 type SdkRequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & { data?: TData };
+
+const orderUpdateSid = TWILIO_CONTENT_SEED.find((c) => c.friendly_name === 'order_update')!.sid;
 
 const AUTHENTICATE = {
 	code: 20003,
@@ -140,8 +142,8 @@ describe('sandbox: Twilio API', () => {
 			const answer = await send({
 				To: to,
 				From: sandbox.twilio.whatsAppNumber,
-				ContentSid: `HX${'a'.repeat(32)}`,
-				ContentVariables: JSON.stringify({ 1: 'Ada' }),
+				ContentSid: orderUpdateSid,
+				ContentVariables: JSON.stringify({ 1: 'Ada', 2: 'A-7' }),
 			});
 			expect(answer.status).toBe(201);
 		});
@@ -185,7 +187,7 @@ describe('sandbox: Twilio API', () => {
 			['a foreign Messaging Service', () => ({ To: to, MessagingServiceSid: `MG${'f'.repeat(32)}`, Body: 'x' }), 21701],
 			[
 				'ContentVariables that are not JSON',
-				() => ({ To: to, From: sandbox.twilio.whatsAppNumber, ContentSid: `HX${'a'.repeat(32)}`, ContentVariables: '{1:' }),
+				() => ({ To: to, From: sandbox.twilio.whatsAppNumber, ContentSid: orderUpdateSid, ContentVariables: '{1:' }),
 				21656,
 			],
 		];

@@ -1,0 +1,30 @@
+// What a Sandbox remembers between requests besides the recorded requests: messages it accepted
+// for sending, uploaded media, Meta templates and Twilio contents. One per Sandbox instance,
+// shared by both provider emulations.
+
+import { MediaStore } from './metaMedia';
+import { copyTemplate, META_TEMPLATE_SEED } from './metaTemplates';
+import type { MetaTemplate } from './metaTemplates';
+import { copyContent, TWILIO_CONTENT_SEED } from './twilioContent';
+import type { TwilioContent } from './twilioContent';
+import type { OutboundMessage } from './types';
+
+/** A long-running sandbox keeps at most this many outbound messages, dropping the oldest. */
+export const MAX_OUTBOUND_MESSAGES = 10_000;
+
+export class SandboxState {
+	/** Oldest first. Cleared in place. */
+	readonly outbound: OutboundMessage[] = [];
+	readonly media = new MediaStore();
+	/** The WABA's templates, in list order; starts as a copy of META_TEMPLATE_SEED. */
+	readonly metaTemplates: MetaTemplate[] = META_TEMPLATE_SEED.map(copyTemplate);
+	/** The Twilio account's contents, in list order; starts as a copy of TWILIO_CONTENT_SEED. */
+	readonly twilioContents: TwilioContent[] = TWILIO_CONTENT_SEED.map(copyContent);
+	/** SIDs of inbound Twilio WhatsApp messages, which the typing indicator accepts. */
+	readonly twilioInboundSids = new Set<string>();
+
+	recordOutbound(message: OutboundMessage): void {
+		this.outbound.push(message);
+		if (this.outbound.length > MAX_OUTBOUND_MESSAGES) this.outbound.splice(0, this.outbound.length - MAX_OUTBOUND_MESSAGES);
+	}
+}
