@@ -77,12 +77,14 @@ describe('Meta message bodies', () => {
 		let upload = '';
 		let uploadHeaders: Record<string, unknown> = {};
 		nock(GRAPH)
-			.post('/v24.0/106540352242922/media', function (body) {
+			.post('/v24.0/106540352242922/media', (body) => {
 				upload = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
-				uploadHeaders = this.headers as Record<string, unknown>;
 				return true;
 			})
-			.reply(200, { id: '4490709327384033' });
+			.reply(function () {
+				uploadHeaders = this.req.headers as Record<string, unknown>;
+				return [200, { id: '4490709327384033' }];
+			});
 		let message: Record<string, unknown> = {};
 		nock(GRAPH)
 			.post(MESSAGES, (b) => {

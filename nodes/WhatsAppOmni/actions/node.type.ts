@@ -13,6 +13,7 @@ export type MessageOperation =
 	| 'sendContact'
 	| 'sendInteractive'
 	| 'sendReply'
+	| 'sendTemplate'
 	| 'markAsRead';
 
 export interface OperationModule {

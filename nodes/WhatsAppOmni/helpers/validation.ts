@@ -250,7 +250,7 @@ function validateTemplate(content: TemplateContent) {
 	if (missing.length > 0) {
 		throw new ValidationError(
 			'Template Variables',
-			`The template "${content.definition.name}" needs ${missing.map((v) => v.label).join(', ')}`,
+			`The template "${content.definition.name}" needs ${missing.map((v) => `${v.label} (${v.key})`).join(', ')}`,
 			'Fill in every variable the template has; WhatsApp refuses a template with missing values.',
 		);
 	}

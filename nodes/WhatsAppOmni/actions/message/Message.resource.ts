@@ -9,6 +9,7 @@ import * as sendLocation from './sendLocation.operation';
 import * as sendMedia from './sendMedia.operation';
 import * as sendReply from './sendReply.operation';
 import * as sendSticker from './sendSticker.operation';
+import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
 
 export const operations: Record<MessageOperation, OperationModule> = {
@@ -19,6 +20,7 @@ export const operations: Record<MessageOperation, OperationModule> = {
 	sendLocation,
 	sendContact,
 	sendInteractive,
+	sendTemplate,
 	sendReply,
 	markAsRead,
 };
@@ -33,6 +35,7 @@ export const OPERATION_NAMES: Record<MessageOperation, string> = {
 	sendMedia: 'Send Media',
 	sendReply: 'Send Reply',
 	sendSticker: 'Send Sticker',
+	sendTemplate: 'Send Template',
 	sendText: 'Send Text',
 };
 
@@ -93,6 +96,12 @@ export const description: INodeProperties[] = [
 				action: 'Send a sticker',
 			},
 			{
+				name: 'Send Template',
+				value: 'sendTemplate',
+				description: 'Send an approved WhatsApp template, the only message that reaches people outside the 24-hour window',
+				action: 'Send a template message',
+			},
+			{
 				name: 'Send Text',
 				value: 'sendText',
 				description: 'Send a text message to a WhatsApp number',
@@ -108,6 +117,7 @@ export const description: INodeProperties[] = [
 	...sendLocation.description,
 	...sendContact.description,
 	...sendInteractive.description,
+	...sendTemplate.description,
 	...sendReply.description,
 	...markAsRead.description,
 ];

@@ -12,6 +12,7 @@ import * as sendInteractive from './sendInteractive.operation';
 import * as sendLocation from './sendLocation.operation';
 import * as sendMedia from './sendMedia.operation';
 import * as sendSticker from './sendSticker.operation';
+import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
 import { recipientField, replyOptionFields, sendContent, type MessageType } from './send';
 
@@ -24,6 +25,7 @@ export const REPLY_TYPES: Record<string, { name: string; type: MessageType }> = 
 	location: { name: 'Location', type: sendLocation.messageType },
 	contact: { name: 'Contact', type: sendContact.messageType },
 	interactive: { name: 'Interactive (Buttons, List, Link)', type: sendInteractive.messageType },
+	template: { name: 'Template', type: sendTemplate.messageType },
 };
 
 /** Option fields of all types in one collection, each shown for the types that have it. */

@@ -1,16 +1,206 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { WhatsAppProvider } from '../../providers/types';
+import { parseJsonParameter } from '../../helpers/json';
+import { ValidationError } from '../../helpers/ValidationError';
+import { templateRefFromValue } from '../../methods/shared';
+import type {
+	MessageContent,
+	TemplateDefinition,
+	TemplateRef,
+	WhatsAppProvider,
+} from '../../providers/types';
+import { sendDescription, sendOperation, type MessageType } from './send';
 
-// Being built: template picker (resource locator with list search) and one field per variable
-// (resource mapper). Not offered in the operation list until it works.
+const templateList = {
+	displayName: 'From List',
+	name: 'list',
+	type: 'list' as const,
+	typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
+};
 
-export const fields: INodeProperties[] = [];
+export const fields: INodeProperties[] = [
+	{
+		displayName: 'Template',
+		name: 'template',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description:
+			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Meta a template is named by its name and language, e.g. order_update|en_US.',
+		displayOptions: { show: { '/provider': ['meta'] } },
+		modes: [
+			templateList,
+			{
+				displayName: 'By Name and Language',
+				name: 'id',
+				type: 'string',
+				placeholder: 'order_update|en_US',
+				hint: 'The template name, a |, and its language code, as in WhatsApp Manager, e.g. order_update|en_US',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?\\s*)?$',
+							errorMessage: 'Give the template as name|language, e.g. order_update|en_US',
+						},
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Template',
+		name: 'template',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description:
+			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Twilio a template is a Content template, named by its Content SID (HX…); it must be approved for WhatsApp to be sent outside the 24 hours.',
+		displayOptions: { show: { '/provider': ['twilio'] } },
+		modes: [
+			templateList,
+			{
+				displayName: 'By Content SID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
+				hint: 'The Content SID from Twilio Console › Messaging › Content Template Builder: HX followed by 32 characters',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*HX[0-9a-fA-F]{32}\\s*$',
+							errorMessage: 'A Content SID is HX followed by 32 hexadecimal characters',
+						},
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Template Variables',
+		name: 'variables',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		description:
+			'The values the template needs, one field per variable, read from the chosen template: body placeholders ({{1}} or {{name}}), a media header’s public URL, a URL button’s suffix, a coupon code. Each field takes text or an expression. Every required field must be filled in; refresh the list after changing the template.',
+		typeOptions: {
+			loadOptionsDependsOn: ['template.value', 'provider'],
+			resourceMapper: {
+				resourceMapperMethod: 'getTemplateVariables',
+				mode: 'add',
+				fieldWords: { singular: 'variable', plural: 'variables' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				noFieldsError: 'This template has no variables: there is nothing to fill in.',
+			},
+		},
+	},
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendTemplate'] } }, fields);
+export const optionFields: INodeProperties[] = [
+	{
+		displayName: 'Include Unapproved Templates',
+		name: 'includeUnapproved',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether the template list also shows templates that are not approved yet (pending, rejected, paused). Meta only sends approved templates; Twilio sends unapproved Content only inside the 24-hour window.',
+	},
+	{
+		displayName: 'Variables (JSON)',
+		name: 'variablesJson',
+		type: 'json',
+		default: '',
+		description:
+			'The template’s values as one JSON object, used instead of the fields above when set. Keys are the variable keys: body.1, body.2 (or body.customer_name for named parameters), header.1, header.media (a public URL), header.location ("lat,long,name,address"), button.0.urlSuffix, button.1.payload, button.2.couponCode. A bare "1" or "customer_name" means the body variable of that name. On Twilio the keys are body.1, body.2, ….',
+	},
+];
+
+/** Templates read in this execution, so many items with one template cost one lookup. */
+const definitions = new WeakMap<object, Map<string, Promise<TemplateDefinition>>>();
+
+function definitionFor(context: object, provider: WhatsAppProvider, ref: TemplateRef): Promise<TemplateDefinition> {
+	let cache = definitions.get(context);
+	if (!cache) {
+		cache = new Map();
+		definitions.set(context, cache);
+	}
+	const key = `${provider.name}:${ref.id}|${ref.language ?? ''}`;
+	let definition = cache.get(key);
+	if (!definition) {
+		definition = provider.getTemplate(ref);
+		cache.set(key, definition);
+	}
+	return definition;
+}
+
+function toText(key: string, value: unknown, field: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	throw new ValidationError(field, `The value of "${key}" is not text but ${Array.isArray(value) ? 'a list' : 'an object'}`, 'Give every template variable as text.');
+}
+
+/** A JSON key as the template's variable key: exact, `body.<key>`, or the only variable of that name. */
+function variableKey(key: string, definition: TemplateDefinition): string {
+	const keys = definition.variables.map((v) => v.key);
+	if (keys.includes(key)) return key;
+	if (keys.includes(`body.${key}`)) return `body.${key}`;
+	const named = definition.variables.filter((v) => v.name === key);
+	return named.length === 1 ? named[0].key : key;
+}
+
+function parseVariablesJson(raw: unknown): Record<string, unknown> | undefined {
+	const value = parseJsonParameter(raw, 'Variables (JSON)');
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw new ValidationError('Variables (JSON)', 'Variables (JSON) must be one JSON object of key → value', 'E.g. {"body.1": "Ana", "body.2": "#1234"}.');
+	}
+	return Object.keys(value).length > 0 ? (value as Record<string, unknown>) : undefined;
+}
+
+function readValues(this: IExecuteFunctions, itemIndex: number, definition: TemplateDefinition): Record<string, string> {
+	const values: Record<string, string> = {};
+	const { variablesJson } = this.getNodeParameter('options', itemIndex, {}) as { variablesJson?: unknown };
+	const json = parseVariablesJson(variablesJson);
+	if (json) {
+		for (const [key, value] of Object.entries(json)) {
+			const text = toText(key, value, 'Variables (JSON)');
+			if (text !== undefined) values[variableKey(key, definition)] = text;
+		}
+		return values;
+	}
+	// The whole mapper parameter rather than its `.value`: n8n's own check of `.value` would
+	// refuse an empty required field with a message that does not say which template needs it.
+	const mapper = this.getNodeParameter('variables', itemIndex, {}) as { value?: Record<string, unknown> | null };
+	for (const [key, value] of Object.entries(mapper?.value ?? {})) {
+		const text = toText(key, value, 'Template Variables');
+		if (text !== undefined) values[key] = text;
+	}
+	return values;
+}
+
+async function readContent(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<MessageContent> {
+	const value = this.getNodeParameter('template', itemIndex, '', { extractValue: true });
+	const template = templateRefFromValue(value);
+	if (!template.id) {
+		throw new ValidationError(
+			'Template',
+			'No template was chosen',
+			'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), on Twilio the Content SID (HX…).',
+		);
+	}
+	const definition = await definitionFor(this, provider, template);
+	return { type: 'template', template, definition, values: readValues.call(this, itemIndex, definition) };
+}
+
+export const messageType: MessageType = { fields, optionFields, readContent };
+
+export const description = sendDescription('sendTemplate', messageType);
 
 export const sendsMessages = true;
 
-export async function execute(this: IExecuteFunctions, _itemIndex: number, _provider: WhatsAppProvider): Promise<IDataObject> {
-	throw new Error('Send Template is not available yet');
-}
+export const execute = sendOperation(messageType);

@@ -271,7 +271,8 @@ function headerVariables(template: GraphTemplate): TemplateVariable[] {
 				kind: 'mediaUrl',
 				name: 'media',
 				mediaType: format,
-				...(header.example?.header_handle?.[0] ? { example: header.example.header_handle[0] } : {}),
+				// Meta answers with a sample URL here; an upload handle (4::…) is no example for a URL.
+				...(/^https?:\/\//.test(header.example?.header_handle?.[0] ?? '') ? { example: header.example!.header_handle![0] } : {}),
 				required: true,
 			},
 		];
@@ -418,8 +419,8 @@ export function parseTemplateLocation(label: string, value: string) {
 	}
 	const addressText = address.join(', ').trim();
 	return {
-		latitude: lat,
-		longitude: long,
+		latitude,
+		longitude,
 		...(name ? { name } : {}),
 		...(addressText ? { address: addressText } : {}),
 	};
