@@ -6,6 +6,7 @@
 
 import type { SandboxState } from './state';
 import {
+	approvalRequests,
 	contentAndApprovalsResource,
 	contentPage,
 	contentPlaceholders,
@@ -387,6 +388,21 @@ const fetchContent: TwilioRoute = ({ request, pathParams, account, state }) => {
 	return { status: 200, body: contentResource(content, account, request.baseUrl) };
 };
 
+// What the SDK's contents(sid).approvalFetch() reads: the WhatsApp approval under `whatsapp`.
+const fetchApprovals: TwilioRoute = ({ request, pathParams, account, state }) => {
+	const content = state.twilioContents.find((c) => c.sid === pathParams.Sid);
+	if (!content) return notFound(`/v1/Content/${pathParams.Sid}/ApprovalRequests`);
+	return {
+		status: 200,
+		body: {
+			sid: content.sid,
+			account_sid: account.accountSid,
+			url: `${request.baseUrl}/twilio/content/v1/Content/${content.sid}/ApprovalRequests`,
+			whatsapp: approvalRequests(content),
+		},
+	};
+};
+
 const deleteContent: TwilioRoute = ({ pathParams, state }) => {
 	const index = state.twilioContents.findIndex((c) => c.sid === pathParams.Sid);
 	if (index < 0) return notFound(`/v1/Content/${pathParams.Sid}`);
@@ -403,6 +419,7 @@ export const TWILIO_ROUTES: Record<string, TwilioRoute> = {
 	FetchContent: fetchContent,
 	DeleteContent: deleteContent,
 	ListContentAndApprovals: listContentAndApprovals,
+	FetchApprovalFetch: fetchApprovals,
 };
 
 // ---------------------------------------------------------------------------------------------

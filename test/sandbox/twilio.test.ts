@@ -359,3 +359,21 @@ describe('sandbox: Twilio API', () => {
 		});
 	});
 });
+
+describe('GET /content/v1/Content/{Sid}/ApprovalRequests', () => {
+	it('answers the WhatsApp approval of a content, and 404 for an unknown one', async () => {
+		const { startSandbox } = await import('../../sandbox');
+		const sandbox = await startSandbox();
+		try {
+			const content = sandbox.twilioContents.find((c) => c.friendly_name === 'order_update')!;
+			const auth = `Basic ${Buffer.from(`${sandbox.twilio.accountSid}:${sandbox.twilio.authToken}`).toString('base64')}`;
+			const ok = await fetch(`${sandbox.twilioBaseUrl}/content/v1/Content/${content.sid}/ApprovalRequests`, { headers: { authorization: auth } });
+			expect(ok.status).toBe(200);
+			expect(await ok.json()).toMatchObject({ sid: content.sid, whatsapp: { status: 'approved', type: 'whatsapp' } });
+			const missing = await fetch(`${sandbox.twilioBaseUrl}/content/v1/Content/HX${'0'.repeat(32)}/ApprovalRequests`, { headers: { authorization: auth } });
+			expect(missing.status).toBe(404);
+		} finally {
+			await sandbox.stop();
+		}
+	});
+});
