@@ -132,6 +132,44 @@ describe('Meta: every send operation in the n8n engine against the sandbox', () 
 		});
 	});
 
+	it('Send Interactive call-to-action URL with a text header and footer', async () => {
+		const result = await run('meta', 'sendInteractive', {
+			interactiveType: 'ctaUrl',
+			body: 'Your order shipped',
+			headerType: 'text',
+			headerText: 'Order 1042',
+			ctaDisplayText: 'Track',
+			ctaUrl: 'https://example.com/t/1042',
+			options: { footer: 'Acme Store' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sent('meta')).toMatchObject({
+			type: 'interactive',
+			interactive: {
+				type: 'cta_url',
+				header: { type: 'text', text: 'Order 1042' },
+				body: { text: 'Your order shipped' },
+				footer: { text: 'Acme Store' },
+				action: { name: 'cta_url', parameters: { display_text: 'Track', url: 'https://example.com/t/1042' } },
+			},
+		});
+	});
+
+	it('Send Reply with a template', async () => {
+		const result = await run('meta', 'sendReply', {
+			replyTo: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE',
+			messageType: 'template',
+			template: { __rl: true, mode: 'list', value: 'hello_world|en_US' },
+			variables: { mappingMode: 'defineBelow', value: {}, schema: [] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sent('meta')).toMatchObject({
+			context: { message_id: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE' },
+			type: 'template',
+			template: { name: 'hello_world', language: { code: 'en_US' } },
+		});
+	});
+
 	it('Mark as Read with the typing indicator', async () => {
 		const result = await run('meta', 'markAsRead', { messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE', options: { typingIndicator: true } });
 		expect(result.error).toBeUndefined();
@@ -202,6 +240,29 @@ describe('Twilio: every send operation in the n8n engine against the sandbox', (
 		expect(second.error).toBeUndefined();
 		expect(sandbox.requests.filter((r) => r.path === '/content/v1/Content' && r.method === 'POST')).toHaveLength(0);
 		expect(sent('twilio')).toMatchObject({ ContentSid: contentSid });
+	});
+
+	it('Send Interactive list and call-to-action become list-picker and call-to-action Content', async () => {
+		const list = await run('twilio', 'sendInteractive', {
+			interactiveType: 'list',
+			body: 'Choose a time',
+			listButtonText: 'Times',
+			choicesInputMode: 'json',
+			rowsJson: '[{"id":"9","title":"09:00"},{"id":"10","title":"10:00","description":"Busy"}]',
+		});
+		expect(list.error).toBeUndefined();
+		const created = sandbox.requests.find((r) => r.method === 'POST' && r.path === '/content/v1/Content');
+		expect(created?.body).toMatchObject({
+			types: { 'twilio/list-picker': { body: 'Choose a time', button: 'Times', items: [{ item: '09:00', id: '9' }, { item: '10:00', id: '10', description: 'Busy' }] } },
+		});
+		expect(sent('twilio')).toMatchObject({ ContentSid: list.output('WhatsApp Omni')[0].json.contentSid });
+
+		sandbox.clearRequests();
+		const cta = await run('twilio', 'sendInteractive', { interactiveType: 'ctaUrl', body: 'Shipped', ctaDisplayText: 'Track', ctaUrl: 'https://example.com/t/1' });
+		expect(cta.error).toBeUndefined();
+		expect(sandbox.requests.find((r) => r.method === 'POST' && r.path === '/content/v1/Content')?.body).toMatchObject({
+			types: { 'twilio/call-to-action': { body: 'Shipped', actions: [{ type: 'URL', title: 'Track', url: 'https://example.com/t/1' }] } },
+		});
 	});
 
 	it('Send Reply fails without the option, and sends unquoted with it', async () => {
