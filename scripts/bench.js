@@ -6,7 +6,11 @@
  * Run after `npm run build`. Figures only; nothing here passes or fails on speed.
  */
 require('../sandbox/register');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/index.ts');
 const { MetaProvider } = require('../dist/nodes/WhatsAppOmni/providers/meta/MetaProvider');
@@ -85,7 +89,63 @@ async function main() {
 	console.log(`rss after the run: ${rssMiB.toFixed(0)} MiB`);
 }
 
-main().catch((error) => {
+/** The sandbox in its own process, so what it buffers does not count against the sender. */
+function startSandboxProcess() {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(__dirname, '..', 'sandbox', 'cli.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => {
+			output += chunk;
+			const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+			if (match) resolve({ url: match[1], stop: () => child.kill() });
+		});
+		child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}: ${output}`)));
+	});
+}
+
+/**
+ * Peak memory of the sending process while a ~100 MB document is uploaded from a file stream,
+ * as growth over its memory just before. Streaming keeps it a small fraction of the file.
+ */
+async function uploadMemory() {
+	const { DEFAULT_META_ACCOUNT } = require('../sandbox/index.ts');
+	const sandbox = await startSandboxProcess();
+	const size = 100 * 1024 * 1024 - 1024;
+	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'omni-bench-')), 'big.pdf');
+	fs.writeFileSync(file, Buffer.from('%PDF-1.4\n'));
+	fs.truncateSync(file, size);
+	const meta = new MetaProvider({ accessToken: DEFAULT_META_ACCOUNT.accessToken, phoneNumberId: DEFAULT_META_ACCOUNT.phoneNumberId, baseUrl: `${sandbox.url}/graph` });
+	const send = async (label, open) => {
+		global.gc?.();
+		const before = process.memoryUsage().rss;
+		let peak = before;
+		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+		const started = process.hrtime.bigint();
+		await meta.sendMessage({
+			to: '+15550000000',
+			content: { type: 'media', mediaType: 'document', filename: 'big.pdf', source: { kind: 'binary', file: { fileName: 'big.pdf', mimeType: 'application/pdf', size, open } } },
+		});
+		clearInterval(sampler);
+		peak = Math.max(peak, process.memoryUsage().rss);
+		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		const growth = (peak - before) / 1024 / 1024;
+		console.log(`upload  ${label}: ${seconds.toFixed(1)} s, peak rss growth ${growth.toFixed(1)} MiB (${((growth * 1024 * 1024 * 100) / size).toFixed(1)}% of the file)`);
+		return growth;
+	};
+	try {
+		console.log(`Upload of a ${(size / 1024 / 1024).toFixed(0)} MiB document to the sandbox (in its own process), memory of the sender:`);
+		const streamed = await send('streamed from the file (the node’s way)', async () => fs.createReadStream(file));
+		const whole = await send('baseline, file read whole into memory first', async () => require('node:stream').Readable.from([fs.readFileSync(file)]));
+		console.log(`upload  streamed / whole-file peak growth: ${(streamed / whole).toFixed(2)}`);
+	} finally {
+		sandbox.stop();
+		fs.rmSync(path.dirname(file), { recursive: true, force: true });
+	}
+}
+
+main()
+	.then(uploadMemory)
+	.catch((error) => {
 	console.error(error);
 	process.exit(1);
 });
