@@ -123,3 +123,12 @@ describe('isAnimatedWebp', () => {
 		expect(isAnimatedWebp(Buffer.from('not a webp ANIM'))).toBe(false);
 	});
 });
+
+describe('media given by URL', () => {
+	it('is refused by its file extension when the provider cannot take that type', () => {
+		const gif: MessageContent = { type: 'media', mediaType: 'image', source: { kind: 'url', url: 'https://x.io/cat.GIF?x=1' }, mimeType: 'image/gif' };
+		expect(refusal(gif, TWILIO_LIMITS, 'Twilio').message).toBe(
+			'Image files of type image/gif (judging by the URL’s file extension) cannot be sent; Twilio accepts image/jpeg, image/png',
+		);
+	});
+});

@@ -204,6 +204,14 @@ describe('Twilio: every send operation in the n8n engine against the sandbox', (
 		expect(sandbox.requests).toHaveLength(0);
 	});
 
+	it('refuses a GIF image URL by its extension, before any request', async () => {
+		const result = await run('twilio', 'sendMedia', { mediaType: 'image', source: 'url', url: 'https://example.com/dance.gif' });
+		expect(result.error?.message).toBe(
+			'Item 1: Image files of type image/gif (judging by the URL’s file extension) cannot be sent; Twilio accepts image/jpeg, image/png',
+		);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
 	it('Send Document and Send Sticker by URL', async () => {
 		expect((await run('twilio', 'sendDocument', { source: 'url', url: 'https://example.com/i.pdf' })).error).toBeUndefined();
 		expect(sent('twilio')).toMatchObject({ MediaUrl: 'https://example.com/i.pdf' });

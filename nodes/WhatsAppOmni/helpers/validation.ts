@@ -97,9 +97,10 @@ export function validateMedia(content: MediaContent, limits: ProviderLimits, who
 	const limit = limits.media[content.mediaType];
 	const mimeType = (source.kind === 'binary' ? source.file.mimeType : content.mimeType)?.split(';')[0].trim().toLowerCase();
 	if (limit && mimeType && !limit.mimeTypes.includes(mimeType)) {
+		const judged = source.kind === 'url' ? ' (judging by the URL’s file extension)' : '';
 		throw new ValidationError(
 			`${label} type`,
-			`${label} files of type ${mimeType} cannot be sent; ${who} accepts ${limit.mimeTypes.join(', ')}`,
+			`${label} files of type ${mimeType}${judged} cannot be sent; ${who} accepts ${limit.mimeTypes.join(', ')}`,
 			content.mediaType === 'sticker' ? 'Convert the sticker to WebP.' : 'Convert the file to one of the accepted types, or send it as a document.',
 		);
 	}

@@ -2,6 +2,7 @@ import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-wo
 import { Readable } from 'node:stream';
 
 import { ValidationError } from '../../helpers/ValidationError';
+import { mimeTypeFromUrl } from '../../helpers/mimeTypes';
 import { isAnimatedWebp } from '../../helpers/validation';
 import type { BinaryFile, MediaContent, MediaKind, MediaSource } from '../../providers/types';
 
@@ -111,6 +112,11 @@ export async function readMediaContent(
 ): Promise<MediaContent> {
 	const source = await readMediaSource.call(this, itemIndex);
 	const content: MediaContent = { type: 'media', mediaType, source, ...extra };
+	if (source.kind === 'url') {
+		// Lets a .gif image or a .mov video be refused before the provider fails to fetch it.
+		const guessed = mimeTypeFromUrl(source.url);
+		if (guessed) content.mimeType = guessed;
+	}
 	if (source.kind === 'binary') {
 		content.mimeType = source.file.mimeType;
 		if (mediaType === 'sticker') content.animated = isAnimatedWebp(await head(source.file));
