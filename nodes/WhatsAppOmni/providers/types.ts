@@ -4,6 +4,8 @@
  */
 import type { Readable } from 'node:stream';
 
+import type { InboundMedia, UnifiedEvent } from './events';
+
 export type ProviderName = 'meta' | 'twilio';
 
 export const PROVIDER_LABELS: Record<ProviderName, string> = {
@@ -248,6 +250,52 @@ export interface TemplatePage {
 	nextCursor?: string;
 }
 
+/** How the trigger's URL reaches the provider. */
+export type WebhookMode = 'phoneNumber' | 'businessAccount' | 'app' | 'sender' | 'messagingService' | 'manual';
+
+export interface WebhookTarget {
+	mode: WebhookMode;
+	url: string;
+	/** Meta's handshake token. */
+	verifyToken?: string;
+	/** Meta app subscriptions: the webhook fields to subscribe. */
+	fields?: string[];
+}
+
+/** What registration changed, kept in the workflow's static data so deactivation can undo it. */
+export interface WebhookRecord {
+	mode: WebhookMode;
+	url: string;
+	verifyToken?: string;
+	/** The sender or service whose URLs were changed (Twilio). */
+	resourceId?: string;
+	/** URLs that were there before, put back at deactivation (Twilio). */
+	previous?: Record<string, string | undefined>;
+}
+
+export type WebhookState =
+	| { state: 'absent' }
+	| { state: 'ours' }
+	/** Someone else's URL is registered where this trigger would register. */
+	| { state: 'elsewhere'; url: string; where: string };
+
+/** An incoming webhook request, as much of it as signature checks need. */
+export interface WebhookRequest {
+	/** The URL the provider called, as the provider saw it (public URL, query included). */
+	url: string;
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: Buffer;
+	/** Parsed form parameters (Twilio form posts). */
+	params?: Record<string, unknown>;
+}
+
+export interface DownloadedMedia {
+	stream: Readable;
+	mimeType?: string;
+	fileName?: string;
+	size?: number;
+}
+
 export interface WhatsAppProvider {
 	readonly name: ProviderName;
 	readonly limits: ProviderLimits;
@@ -260,6 +308,23 @@ export interface WhatsAppProvider {
 	markAsRead(messageId: string, options: { typingIndicator: boolean }): Promise<MarkReadResult>;
 	listTemplates(options: TemplateListOptions): Promise<TemplatePage>;
 	getTemplate(ref: TemplateRef): Promise<TemplateDefinition>;
+	/** Registration modes this provider offers. */
+	readonly webhookModes: WebhookMode[];
+	/**
+	 * Whether registration takes over a URL someone else set and puts it back at deactivation
+	 * (Twilio), instead of refusing to (Meta, where the URL may belong to another workflow).
+	 */
+	readonly restoresPreviousWebhook: boolean;
+	/** A fresh handshake token for providers that verify the URL with one (Meta). */
+	createVerifyToken?(): string;
+	isValidVerifyToken?(token: unknown): boolean;
+	checkWebhook(target: WebhookTarget): Promise<WebhookState>;
+	registerWebhook(target: WebhookTarget): Promise<WebhookRecord>;
+	unregisterWebhook(record: WebhookRecord): Promise<void>;
+	/** Whether the request carries this provider's valid signature for the credential. */
+	verifySignature(request: WebhookRequest): boolean;
+	parseWebhook(request: { body: unknown; params?: Record<string, string | string[]> }): UnifiedEvent[];
+	downloadMedia(media: InboundMedia): Promise<DownloadedMedia>;
 }
 
 export interface SendOptions {

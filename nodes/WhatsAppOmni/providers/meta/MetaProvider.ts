@@ -1,8 +1,11 @@
 import type { AxiosInstance } from 'axios';
+import type { Readable } from 'node:stream';
 
 import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
+import type { InboundMedia, UnifiedEvent } from '../events';
 import type {
+	DownloadedMedia,
 	MarkReadResult,
 	MetaCredentials,
 	OutboundMessage,
@@ -12,12 +15,20 @@ import type {
 	TemplateListOptions,
 	TemplatePage,
 	TemplateRef,
+	WebhookMode,
+	WebhookRecord,
+	WebhookRequest,
+	WebhookState,
+	WebhookTarget,
 	WhatsAppProvider,
 } from '../types';
 import { UnsupportedError } from '../UnsupportedError';
 import { getGraphClient, graphBaseUrl } from './client';
 import { toMetaError } from './errors';
 import { uploadMedia } from './media';
+import { createVerifyToken, isValidVerifyToken, verifyMetaSignature } from './signature';
+import { parseMetaWebhook } from './webhook';
+import { MetaWebhookRegistration } from './webhookRegistration';
 import { buildMetaMarkAsRead, buildMetaMessage } from './messages';
 import { getMetaTemplate, listMetaTemplates } from './templates';
 
@@ -144,6 +155,71 @@ export class MetaProvider implements WhatsAppProvider {
 
 	async getTemplate(ref: TemplateRef): Promise<TemplateDefinition> {
 		return await this.call(() => getMetaTemplate(this.client, this.wabaId, ref));
+	}
+
+	readonly webhookModes: WebhookMode[] = ['phoneNumber', 'businessAccount', 'app', 'manual'];
+
+	readonly restoresPreviousWebhook = false;
+
+	/** Tokens are keyed with the app secret, or the access token for credentials without one. */
+	private get tokenSecret(): string {
+		return this.credentials.appSecret?.trim() || this.credentials.accessToken.trim();
+	}
+
+	createVerifyToken(): string {
+		return createVerifyToken(this.tokenSecret);
+	}
+
+	isValidVerifyToken(token: unknown): boolean {
+		return isValidVerifyToken(this.tokenSecret, token);
+	}
+
+	private get registration() {
+		return new MetaWebhookRegistration(this.client, {
+			phoneNumberId: this.credentials.phoneNumberId.trim(),
+			wabaId: this.credentials.businessAccountId?.trim() || undefined,
+			appId: this.credentials.appId?.trim() || undefined,
+			appSecret: this.credentials.appSecret?.trim() || undefined,
+		});
+	}
+
+	async checkWebhook(target: WebhookTarget): Promise<WebhookState> {
+		return await this.call(() => this.registration.check(target));
+	}
+
+	async registerWebhook(target: WebhookTarget): Promise<WebhookRecord> {
+		return await this.call(() => this.registration.register(target));
+	}
+
+	async unregisterWebhook(record: WebhookRecord): Promise<void> {
+		await this.call(() => this.registration.unregister(record));
+	}
+
+	verifySignature(request: WebhookRequest): boolean {
+		const secret = this.credentials.appSecret?.trim();
+		return !!secret && verifyMetaSignature(request.rawBody, request.headers['x-hub-signature-256'], secret);
+	}
+
+	parseWebhook(request: { body: unknown }): UnifiedEvent[] {
+		return parseMetaWebhook(request.body);
+	}
+
+	/** Asks for a fresh URL by media ID (they expire in minutes), then streams it with the token. */
+	async downloadMedia(media: InboundMedia): Promise<DownloadedMedia> {
+		return await this.call(async () => {
+			let url = media.url;
+			let mimeType = media.mimeType;
+			let size: number | undefined;
+			if (media.id) {
+				const { data } = await this.client.get<{ url: string; mime_type?: string; file_size?: number }>(encodeURIComponent(media.id));
+				url = data.url;
+				mimeType = data.mime_type ?? mimeType;
+				size = data.file_size;
+			}
+			if (!url) throw new ValidationError('Media', 'The media has neither an ID nor a URL to download');
+			const response = await this.client.get<Readable>(url, { responseType: 'stream', baseURL: undefined });
+			return { stream: response.data, mimeType: mimeType ?? String(response.headers['content-type'] ?? ''), fileName: media.filename, size };
+		});
 	}
 
 	private get wabaId(): string {

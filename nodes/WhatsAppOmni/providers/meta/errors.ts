@@ -33,6 +33,10 @@ export const META_ERRORS: Record<number, KnownError> = {
 		hint: 'Meta rejected a value in the request; the details say which. Check the IDs in the credential (Phone Number ID, WABA ID) and the node\u2019s fields.',
 	},
 	200: { message: 'Permission denied', hint: PERMISSION_HINT },
+	2200: {
+		message: 'Meta could not verify the webhook URL',
+		hint: 'Meta called the n8n webhook URL for its handshake and did not get the expected answer. n8n must be reachable from the internet over HTTPS at its public URL (set WEBHOOK_URL when n8n runs behind a proxy), and the workflow must be saved.',
+	},
 	368: {
 		message: 'Temporarily blocked for policy violations',
 		hint: 'Meta blocked this account for policy reasons. Check the account\u2019s status in WhatsApp Manager; sending resumes when the block ends.',

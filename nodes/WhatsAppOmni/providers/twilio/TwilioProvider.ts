@@ -3,7 +3,9 @@ import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message'
 import { ValidationError } from '../../helpers/ValidationError';
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
 import { CredentialError } from '../CredentialError';
+import type { InboundMedia, UnifiedEvent } from '../events';
 import type {
+	DownloadedMedia,
 	MarkReadResult,
 	OutboundMessage,
 	ProviderLimits,
@@ -14,13 +16,22 @@ import type {
 	TemplatePage,
 	TemplateRef,
 	TwilioCredentials,
+	WebhookMode,
+	WebhookRecord,
+	WebhookRequest,
+	WebhookState,
+	WebhookTarget,
 	WhatsAppProvider,
 } from '../types';
 import { UnsupportedError } from '../UnsupportedError';
 import { getTwilioClient, withRawResponse, type TwilioClient } from './client';
 import { findOrCreateInteractiveContent } from './content';
 import { buildTwilioMessage, toWhatsAppAddress, type TwilioSender } from './messages';
+import { downloadTwilioMedia } from './media';
+import { verifyTwilioSignature } from './signature';
 import { getTwilioTemplate, listTwilioTemplates } from './templates';
+import { parseTwilioWebhook } from './webhook';
+import { TwilioWebhookRegistration } from './webhookRegistration';
 
 const MB = 1024 * 1024;
 const KB = 1024;
@@ -62,7 +73,7 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	private readonly accountSid: string;
 
-	constructor(credentials: TwilioCredentials) {
+	constructor(private readonly credentials: TwilioCredentials) {
 		checkAuth(credentials);
 		this.sender = resolveSender(credentials);
 		this.client = getTwilioClient(credentials);
@@ -156,6 +167,49 @@ export class TwilioProvider implements WhatsAppProvider {
 		);
 		// Twilio's only read receipt is the typing indicator, so it always shows "typing…".
 		return { provider: 'twilio', messageId, success: (result as { success?: boolean }).success === true, typingIndicator: true, raw };
+	}
+
+	readonly webhookModes: WebhookMode[] = ['sender', 'messagingService', 'manual'];
+
+	readonly restoresPreviousWebhook = true;
+
+	private get registration() {
+		return new TwilioWebhookRegistration(this.client, {
+			senderAddress: this.sender.from,
+			messagingServiceSid: this.sender.messagingServiceSid,
+		});
+	}
+
+	async checkWebhook(target: WebhookTarget): Promise<WebhookState> {
+		return await this.registration.check(target);
+	}
+
+	async registerWebhook(target: WebhookTarget): Promise<WebhookRecord> {
+		return await this.registration.register(target);
+	}
+
+	async unregisterWebhook(record: WebhookRecord): Promise<void> {
+		await this.registration.unregister(record);
+	}
+
+	/** Twilio signs webhooks with the Auth Token, even when the REST calls use an API key. */
+	verifySignature(request: WebhookRequest): boolean {
+		const token = this.credentials.authToken?.trim();
+		return !!token && verifyTwilioSignature(request, token);
+	}
+
+	parseWebhook(request: { params?: Record<string, string | string[]> }): UnifiedEvent[] {
+		return parseTwilioWebhook(request.params ?? {});
+	}
+
+	async downloadMedia(media: InboundMedia): Promise<DownloadedMedia> {
+		if (!media.url) throw new ValidationError('Media', 'The media has no URL to download');
+		const apiKey = this.credentials.authType === 'apiKey';
+		const auth = {
+			username: (apiKey ? this.credentials.apiKeySid : this.credentials.accountSid)!.trim(),
+			password: (apiKey ? this.credentials.apiKeySecret : this.credentials.authToken)!.trim(),
+		};
+		return await downloadTwilioMedia(media.url, auth, media.mimeType);
 	}
 
 	async listTemplates(options: TemplateListOptions): Promise<TemplatePage> {

@@ -1,0 +1,490 @@
+/**
+ * Meta's webhook POST (`{object:'whatsapp_business_account', entry:[{id, changes:[{field, value}]}]}`)
+ * turned into unified events: one per message, per status and per value-level error, across every
+ * entry and change of a batch, plus one per template, account or unknown update.
+ *
+ * Only the envelope is checked strictly (WebhookFormatError, answered with 400). Inside it nothing
+ * throws: a field or a message type this code does not know becomes an `unsupported` event or an
+ * `unsupported` message that carries the original in `raw`.
+ */
+import { normalizePhoneNumber } from '../../helpers/phoneNumber';
+import type { EventError, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
+import { WebhookFormatError } from '../WebhookFormatError';
+
+type Json = Record<string, unknown>;
+
+const WABA_OBJECT = 'whatsapp_business_account';
+
+/** Fields whose updates are about one message template (event `template`). */
+const TEMPLATE_FIELDS = new Set([
+	'message_template_status_update',
+	'message_template_quality_update',
+	'message_template_components_update',
+	'template_category_update',
+]);
+
+/** Fields whose updates are about the account or a phone number (event `account`). */
+const ACCOUNT_FIELDS = new Set([
+	'account_update',
+	'account_alerts',
+	'account_review_update',
+	'phone_number_quality_update',
+	'phone_number_name_update',
+	'business_capability_update',
+	'security',
+]);
+
+const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
+
+/**
+ * @param body the parsed JSON of Meta's POST
+ * @param now  used as the timestamp of updates that carry none (value-level errors)
+ * @throws WebhookFormatError when the body is not a WhatsApp Business Account webhook
+ */
+export function parseMetaWebhook(body: unknown, now: Date = new Date()): UnifiedEvent[] {
+	if (!isObject(body)) throw new WebhookFormatError('meta', 'the body is not a JSON object');
+	if (body.object !== WABA_OBJECT) {
+		throw new WebhookFormatError('meta', `"object" is ${describe(body.object)}, not "${WABA_OBJECT}"`);
+	}
+	if (!Array.isArray(body.entry)) throw new WebhookFormatError('meta', '"entry" is not an array');
+
+	const events: UnifiedEvent[] = [];
+	body.entry.forEach((entry: unknown, i: number) => {
+		if (!isObject(entry)) throw new WebhookFormatError('meta', `entry[${i}] is not an object`);
+		if (!Array.isArray(entry.changes)) throw new WebhookFormatError('meta', `entry[${i}] has no "changes" array`);
+		entry.changes.forEach((change: unknown, j: number) => {
+			if (!isObject(change) || typeof change.field !== 'string') {
+				throw new WebhookFormatError('meta', `entry[${i}].changes[${j}] has no "field"`);
+			}
+			events.push(...parseChange(entry, change as Json & { field: string }, now));
+		});
+	});
+	return events;
+}
+
+function parseChange(entry: Json, change: Json & { field: string }, now: Date): UnifiedEvent[] {
+	const { field } = change;
+	const value = asObject(change.value) ?? {};
+	const wabaId = asString(entry.id);
+	if (field === 'messages') return parseMessagesValue(value, wabaId, entry, change, now);
+
+	const metadata = asObject(value.metadata);
+	const business = compact({
+		phoneNumber: toE164(metadata?.display_phone_number ?? value.display_phone_number ?? value.phone_number),
+		phoneNumberId: asString(metadata?.phone_number_id),
+		wabaId,
+	});
+	const time = asString(entry.time);
+	const timestamp = isoFromUnix(entry.time, now);
+
+	if (TEMPLATE_FIELDS.has(field)) {
+		return [
+			{
+				event: 'template',
+				provider: 'meta',
+				id:
+					asString(value.message_template_id) ??
+					asString(value.message_template_name) ??
+					joinId(field, wabaId, time),
+				timestamp,
+				business,
+				contact: {},
+				update: { ...(camelKeys(value) as Json), field },
+				raw: change,
+			},
+		];
+	}
+	if (ACCOUNT_FIELDS.has(field)) {
+		return [
+			{
+				event: 'account',
+				provider: 'meta',
+				id: joinId(field, wabaId, asString(value.event), time),
+				timestamp,
+				business,
+				contact: {},
+				update: { ...(camelKeys(value) as Json), field },
+				raw: change,
+			},
+		];
+	}
+	return [unsupportedUpdate(field, business, joinId(field, wabaId, time), timestamp, change)];
+}
+
+function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json, change: Json, now: Date): UnifiedEvent[] {
+	const metadata = asObject(value.metadata);
+	const business = compact({
+		phoneNumber: toE164(metadata?.display_phone_number),
+		phoneNumberId: asString(metadata?.phone_number_id),
+		wabaId,
+	});
+	const contacts = asArray(value.contacts).filter(isObject);
+	const events: UnifiedEvent[] = [];
+
+	for (const message of asArray(value.messages)) {
+		if (!isObject(message)) continue;
+		const from = asString(message.from);
+		const fromUserId = asString(message.from_user_id);
+		const match = findContact(contacts, from, fromUserId);
+		const waId = asString(match?.wa_id) ?? from;
+		events.push({
+			event: 'message',
+			provider: 'meta',
+			id: asString(message.id) ?? '',
+			timestamp: isoFromUnix(message.timestamp, now),
+			business: { ...business },
+			contact: compact({
+				waId,
+				phoneNumber: toE164(waId),
+				name: asString(asObject(match?.profile)?.name),
+				username: asString(asObject(match?.profile)?.username),
+				userId: asString(match?.user_id) ?? fromUserId,
+			}),
+			message: toInboundMessage(message),
+			raw: compact({ metadata, contact: match, message }),
+		});
+	}
+
+	for (const status of asArray(value.statuses)) {
+		if (!isObject(status)) continue;
+		events.push(statusEvent(status, contacts, business, metadata, now));
+	}
+
+	const time = asString(entry.time);
+	for (const error of asArray(value.errors)) {
+		if (!isObject(error)) continue;
+		const [mapped] = toEventErrors([error]) ?? [];
+		events.push({
+			event: 'error',
+			provider: 'meta',
+			id: joinId('error', business.phoneNumberId ?? wabaId, asString(error.code), time),
+			timestamp: isoFromUnix(entry.time, now),
+			business: { ...business },
+			contact: {},
+			update: compact({ field: 'messages', ...mapped, href: asString(error.href) }),
+			raw: compact({ metadata, error }),
+		});
+	}
+
+	if (!['messages', 'statuses', 'errors'].some((key) => Array.isArray(value[key]))) {
+		// A `messages` change with none of the three arrays: something new; keep it visible.
+		events.push(unsupportedUpdate('messages', business, joinId('messages', wabaId, time), isoFromUnix(entry.time, now), change));
+	}
+	return events;
+}
+
+function statusEvent(status: Json, contacts: Json[], business: UnifiedEvent['business'], metadata: Json | undefined, now: Date): UnifiedEvent {
+	const recipientId = asString(status.recipient_id);
+	const recipientUserId = asString(status.recipient_user_id);
+	const isGroup = status.recipient_type === 'group';
+	let contact: UnifiedEvent['contact'];
+	let match: Json | undefined;
+	if (isGroup) {
+		// recipient_id is the group; the contact is the participant the status is about.
+		const participant = asString(status.recipient_participant_id);
+		contact = compact({ waId: participant, phoneNumber: toE164(participant) });
+	} else {
+		match = findContact(contacts, recipientId, recipientUserId);
+		const waId = asString(match?.wa_id) ?? recipientId;
+		contact = compact({
+			waId,
+			phoneNumber: toE164(waId),
+			name: asString(asObject(match?.profile)?.name),
+			username: asString(asObject(match?.profile)?.username),
+			userId: asString(match?.user_id) ?? recipientUserId,
+		});
+	}
+	const pricing = asObject(status.pricing);
+	const conversation = asObject(status.conversation);
+	return {
+		event: 'status',
+		provider: 'meta',
+		id: asString(status.id) ?? '',
+		timestamp: isoFromUnix(status.timestamp, now),
+		business: { ...business },
+		contact,
+		status: compact({
+			status: asString(status.status) ?? '',
+			recipient: (isGroup ? recipientId : (toE164(recipientId) ?? recipientId)) ?? recipientUserId ?? '',
+			errors: toEventErrors(status.errors),
+			pricing: pricing && (camelKeys(pricing) as Json),
+			conversation: conversation && (camelKeys(conversation) as Json),
+		}),
+		raw: compact({ metadata, contact: match, status }),
+	};
+}
+
+function unsupportedUpdate(
+	field: string,
+	business: UnifiedEvent['business'],
+	id: string,
+	timestamp: string,
+	change: Json,
+): UnifiedEvent {
+	return {
+		event: 'unsupported',
+		provider: 'meta',
+		id,
+		timestamp,
+		business: { ...business },
+		contact: {},
+		update: { field },
+		raw: change,
+	};
+}
+
+/** The `contacts[]` entry for a user: by phone number (`wa_id`), else by BSUID (`user_id`). */
+function findContact(contacts: Json[], waId: string | undefined, userId: string | undefined): Json | undefined {
+	const byPhone = waId === undefined ? undefined : contacts.find((c) => asString(c.wa_id) === waId);
+	if (byPhone) return byPhone;
+	const byUser = userId === undefined ? undefined : contacts.find((c) => asString(c.user_id) === userId);
+	if (byUser) return byUser;
+	// Without any identifier on the item, a lone contact can only be that user.
+	return waId === undefined && userId === undefined && contacts.length === 1 ? contacts[0] : undefined;
+}
+
+/** The content of one inbound message; context, referral and errors are added for every type. */
+function toInboundMessage(message: Json): InboundMessage {
+	const type = asString(message.type) ?? '';
+	let inbound: InboundMessage;
+	if (type === 'edit') {
+		// The edited message comes whole inside `edit.message`; the edited one is the "context".
+		const edit = asObject(message.edit);
+		const inner = asObject(edit?.message);
+		const content = inner ? messageContent(asString(inner.type) ?? '', inner) : { type: 'unsupported' as const };
+		inbound = { ...content, type: 'edit' };
+		const original = asString(edit?.original_message_id);
+		if (original) inbound.edit = { originalMessageId: original };
+	} else if (type === 'revoke') {
+		inbound = { type: 'revoke' };
+		const original = asString(asObject(message.revoke)?.original_message_id);
+		if (original) inbound.revoke = { originalMessageId: original };
+	} else {
+		inbound = messageContent(type, message);
+		const context = asObject(message.context);
+		if (context) inbound.context = toContext(context);
+	}
+
+	const referral = asObject(message.referral);
+	if (referral) inbound.referral = camelKeys(referral) as Json;
+	const errors = toEventErrors(message.errors);
+	if (errors) inbound.errors = errors;
+	return inbound;
+}
+
+function messageContent(type: string, message: Json): InboundMessage {
+	const content = asObject(message[type]);
+	if (MEDIA_TYPES.has(type)) {
+		return { type: type as InboundMessage['type'], media: toMedia(content) };
+	}
+	switch (type) {
+		case 'text':
+			return { type, text: asString(content?.body) ?? '' };
+		case 'location': {
+			const latitude = asNumber(content?.latitude);
+			const longitude = asNumber(content?.longitude);
+			if (latitude === undefined || longitude === undefined) return { type: 'unsupported' };
+			return {
+				type,
+				location: compact({
+					latitude,
+					longitude,
+					name: asString(content?.name),
+					address: asString(content?.address),
+					url: asString(content?.url),
+				}),
+			};
+		}
+		case 'contacts':
+			return { type, contacts: asArray(message.contacts) };
+		case 'interactive': {
+			const reply = toInteractiveReply(content);
+			return reply ? { type, reply } : { type: 'unsupported' };
+		}
+		case 'button': {
+			const payload = asString(content?.payload);
+			const text = asString(content?.text) ?? '';
+			return { type, reply: compact({ id: payload ?? text, title: text, payload, kind: 'template_button' }) };
+		}
+		case 'reaction': {
+			const emoji = asString(content?.emoji);
+			return {
+				type,
+				reaction: compact({ messageId: asString(content?.message_id) ?? '', emoji: emoji === '' ? undefined : emoji }),
+			};
+		}
+		case 'order':
+			return {
+				type,
+				order: compact({
+					catalogId: asString(content?.catalog_id),
+					text: asString(content?.text),
+					items: asArray(content?.product_items)
+						.filter(isObject)
+						.map((item) =>
+							compact({
+								productId: asString(item.product_retailer_id) ?? '',
+								quantity: asNumber(item.quantity) ?? 0,
+								price: asNumber(item.item_price),
+								currency: asString(item.currency),
+							}),
+						),
+				}),
+			};
+		case 'system':
+			return {
+				type,
+				system: compact({
+					type: asString(content?.type),
+					body: asString(content?.body),
+					newWaId: asString(content?.wa_id) ?? asString(content?.new_wa_id),
+				}),
+			};
+		case 'request_welcome':
+			return { type };
+		default:
+			// `unsupported` (Meta's own) and any type this code does not know yet.
+			return { type: 'unsupported' };
+	}
+}
+
+function toInteractiveReply(interactive: Json | undefined): InboundReply | undefined {
+	const kind = asString(interactive?.type);
+	const detail = kind ? asObject(interactive?.[kind]) : undefined;
+	if (!detail) return undefined;
+	switch (kind) {
+		case 'button_reply':
+			return { id: asString(detail.id) ?? '', title: asString(detail.title) ?? '', kind: 'button' };
+		case 'list_reply':
+			return compact({
+				id: asString(detail.id) ?? '',
+				title: asString(detail.title) ?? '',
+				description: asString(detail.description),
+				kind: 'list',
+			});
+		case 'nfm_reply':
+			// A WhatsApp Flow (or address message) answer: the filled-in fields are in response_json.
+			return compact({
+				id: asString(detail.name) ?? 'flow',
+				title: asString(detail.body) ?? '',
+				payload: typeof detail.response_json === 'string' ? detail.response_json : jsonOrUndefined(detail.response_json),
+				kind: 'flow',
+			});
+		case 'call_permission_reply': {
+			const response = asString(detail.response) ?? '';
+			return { id: response, title: response, kind: 'call_permission' };
+		}
+		default:
+			return undefined;
+	}
+}
+
+function toMedia(content: Json | undefined): InboundMedia {
+	return compact({
+		id: asString(content?.id),
+		url: asString(content?.url),
+		mimeType: asString(content?.mime_type),
+		sha256: asString(content?.sha256),
+		caption: asString(content?.caption),
+		filename: asString(content?.filename),
+		voice: typeof content?.voice === 'boolean' ? content.voice : undefined,
+		animated: typeof content?.animated === 'boolean' ? content.animated : undefined,
+	});
+}
+
+function toContext(context: Json): NonNullable<InboundMessage['context']> {
+	return compact({
+		// Forwarded messages have a context without an ID.
+		messageId: asString(context.id),
+		from: toE164(context.from) ?? asString(context.from),
+		forwarded: context.forwarded === true ? true : undefined,
+		frequentlyForwarded: context.frequently_forwarded === true ? true : undefined,
+	});
+}
+
+function toEventErrors(value: unknown): EventError[] | undefined {
+	const errors = asArray(value)
+		.filter(isObject)
+		.map((error) =>
+			compact({
+				code: typeof error.code === 'number' ? error.code : (asString(error.code) ?? ''),
+				title: asString(error.title),
+				message: asString(error.message),
+				details: asString(asObject(error.error_data)?.details),
+			}),
+		);
+	return errors.length ? errors : undefined;
+}
+
+// ---- small helpers -------------------------------------------------------------------------
+
+function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asObject(value: unknown): Json | undefined {
+	return isObject(value) ? value : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+	return Array.isArray(value) ? value : [];
+}
+
+function asString(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value === 'string' && value.trim() !== '') {
+		const number = Number(value);
+		return Number.isFinite(number) ? number : undefined;
+	}
+	return undefined;
+}
+
+function jsonOrUndefined(value: unknown): string | undefined {
+	return value === undefined ? undefined : JSON.stringify(value);
+}
+
+/** `+` and digits for a phone number in any of Meta's spellings; undefined for anything else (BSUIDs, group IDs). */
+function toE164(value: unknown): string | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	try {
+		return normalizePhoneNumber(value);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Unix seconds (Meta sends them as a string) as ISO 8601; `now` when missing or unreadable. */
+function isoFromUnix(value: unknown, now: Date): string {
+	const seconds = asNumber(value);
+	return seconds !== undefined && seconds > 0 ? new Date(seconds * 1000).toISOString() : now.toISOString();
+}
+
+function joinId(...parts: Array<string | undefined>): string {
+	return parts.filter((part) => part !== undefined && part !== '').join(':');
+}
+
+function camelKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(camelKeys);
+	if (!isObject(value)) return value;
+	return Object.fromEntries(
+		Object.entries(value).map(([key, inner]) => [key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camelKeys(inner)]),
+	);
+}
+
+/** Drops properties that are undefined, so outputs only hold what the webhook said. */
+function compact<T extends object>(value: T): T {
+	for (const key of Object.keys(value) as Array<keyof T>) {
+		if (value[key] === undefined) delete value[key];
+	}
+	return value;
+}
+
+function describe(value: unknown): string {
+	return value === undefined ? 'missing' : JSON.stringify(value);
+}

@@ -1,0 +1,127 @@
+import type { AxiosInstance } from 'axios';
+
+import { CredentialError } from '../CredentialError';
+import type { WebhookRecord, WebhookState, WebhookTarget } from '../types';
+import { webhookState } from '../webhookState';
+
+interface MetaWebhookIds {
+	phoneNumberId: string;
+	wabaId?: string;
+	appId?: string;
+	appSecret?: string;
+}
+
+function need(value: string | undefined, what: string): string {
+	if (!value) {
+		throw new CredentialError(
+			`The Meta credential has no ${what}`,
+			`Fill in "${what}" in the WhatsApp Omni Meta credential: this webhook registration needs it. Or choose another registration, or Manual.`,
+		);
+	}
+	return encodeURIComponent(value);
+}
+
+/** Meta's webhook registration calls for the three automatic modes. */
+export class MetaWebhookRegistration {
+	constructor(
+		private readonly client: AxiosInstance,
+		private readonly ids: MetaWebhookIds,
+	) {}
+
+	/** App subscriptions take an app access token, which is the app's ID and secret joined. */
+	private get appToken() {
+		return { Authorization: `Bearer ${need(this.ids.appId, 'App ID')}|${need(this.ids.appSecret, 'App Secret')}` };
+	}
+
+	async check(target: WebhookTarget): Promise<WebhookState> {
+		switch (target.mode) {
+			case 'phoneNumber': {
+				const { data } = await this.client.get<{ webhook_configuration?: { phone_number?: string } }>(
+					encodeURIComponent(this.ids.phoneNumberId),
+					{ params: { fields: 'webhook_configuration' } },
+				);
+				return webhookState(data.webhook_configuration?.phone_number, target.url, 'the phone number’s webhook override');
+			}
+			case 'businessAccount': {
+				const app = await this.subscribedApp();
+				return webhookState(app?.override_callback_uri, target.url, 'the WhatsApp Business Account’s webhook override');
+			}
+			case 'app': {
+				const { data } = await this.client.get<{ data?: Array<{ object?: string; callback_url?: string; active?: boolean }> }>(
+					`${need(this.ids.appId, 'App ID')}/subscriptions`,
+					{ headers: this.appToken },
+				);
+				const subscription = data.data?.find((s) => s.object === 'whatsapp_business_account' && s.active !== false);
+				return webhookState(subscription?.callback_url, target.url, 'the Meta app’s webhook callback');
+			}
+			default:
+				return { state: 'absent' };
+		}
+	}
+
+	async register(target: WebhookTarget): Promise<WebhookRecord> {
+		const record: WebhookRecord = { mode: target.mode, url: target.url, verifyToken: target.verifyToken };
+		switch (target.mode) {
+			case 'phoneNumber':
+				// The WABA must have the app subscribed, or no event of it is sent anywhere.
+				await this.client.post(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
+				await this.client.post(encodeURIComponent(this.ids.phoneNumberId), {
+					webhook_configuration: { override_callback_uri: target.url, verify_token: target.verifyToken },
+				});
+				return record;
+			case 'businessAccount':
+				await this.client.post(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`, {
+					override_callback_uri: target.url,
+					verify_token: target.verifyToken,
+				});
+				return record;
+			case 'app':
+				if (this.ids.wabaId) await this.client.post(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
+				await this.client.post(
+					`${need(this.ids.appId, 'App ID')}/subscriptions`,
+					new URLSearchParams({
+						object: 'whatsapp_business_account',
+						callback_url: target.url,
+						fields: (target.fields ?? ['messages']).join(','),
+						verify_token: target.verifyToken ?? '',
+						include_values: 'true',
+					}).toString(),
+					{ headers: { ...this.appToken, 'Content-Type': 'application/x-www-form-urlencoded' } },
+				);
+				return record;
+			default:
+				return record;
+		}
+	}
+
+	/** Removes only what points at this workflow's URL; another workflow's registration stays. */
+	async unregister(record: WebhookRecord): Promise<void> {
+		const current = await this.check({ mode: record.mode, url: record.url });
+		if (current.state !== 'ours') return;
+		switch (record.mode) {
+			case 'phoneNumber':
+				await this.client.post(encodeURIComponent(this.ids.phoneNumberId), {
+					webhook_configuration: { override_callback_uri: '' },
+				});
+				return;
+			case 'businessAccount':
+				// Posting without a body keeps the app subscribed and drops the override.
+				await this.client.post(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
+				return;
+			case 'app':
+				await this.client.delete(`${need(this.ids.appId, 'App ID')}/subscriptions`, {
+					params: { object: 'whatsapp_business_account' },
+					headers: this.appToken,
+				});
+				return;
+		}
+	}
+
+	private async subscribedApp() {
+		const { data } = await this.client.get<{
+			data?: Array<{ whatsapp_business_api_data?: { id?: string }; override_callback_uri?: string }>;
+		}>(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
+		const apps = data.data ?? [];
+		return apps.find((app) => app.whatsapp_business_api_data?.id === this.ids.appId) ?? (apps.length === 1 ? apps[0] : undefined);
+	}
+}

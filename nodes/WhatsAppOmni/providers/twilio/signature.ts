@@ -1,0 +1,19 @@
+import twilio from 'twilio';
+
+import type { WebhookRequest } from '../types';
+
+/**
+ * `X-Twilio-Signature`, checked with the twilio package's own validator: for form posts over the
+ * URL and the sorted parameters, for JSON posts over the URL (with `bodySHA256`) and the body
+ * hash. The validator also tries the URL with and without its port, since n8n often sits
+ * behind a proxy that changes it.
+ */
+export function verifyTwilioSignature(request: WebhookRequest, authToken: string): boolean {
+	const header = request.headers['x-twilio-signature'];
+	const signature = Array.isArray(header) ? header[0] : header;
+	if (!signature) return false;
+	if (new URL(request.url).searchParams.has('bodySHA256')) {
+		return twilio.validateRequestWithBody(authToken, signature, request.url, request.rawBody.toString('utf8'));
+	}
+	return twilio.validateRequest(authToken, signature, request.url, request.params ?? {});
+}

@@ -1,0 +1,130 @@
+import type { MessagingV2ChannelsSenderRequestsUpdate } from 'twilio/lib/rest/messaging/v2/channelsSender';
+
+import { CredentialError } from '../CredentialError';
+import type { WebhookRecord, WebhookState, WebhookTarget } from '../types';
+import { webhookState } from '../webhookState';
+import type { TwilioClient } from './client';
+
+interface SenderWebhook {
+	callback_url?: string | null;
+	callback_method?: string | null;
+	status_callback_url?: string | null;
+	status_callback_method?: string | null;
+}
+
+/**
+ * Points a WhatsApp sender (Senders API) or a Messaging Service at the trigger's URL, keeping
+ * what was there before so deactivation can put it back.
+ */
+export class TwilioWebhookRegistration {
+	constructor(
+		private readonly client: TwilioClient,
+		private readonly ids: { senderAddress?: string; messagingServiceSid?: string },
+	) {}
+
+	/** The sender whose `sender_id` is the credential's WhatsApp number. */
+	private async sender() {
+		const address = this.ids.senderAddress;
+		if (!address) {
+			throw new CredentialError(
+				'The Twilio credential has no WhatsApp number, so there is no sender to point at n8n',
+				'Fill in "WhatsApp Number" in the WhatsApp Omni Twilio credential, or choose the Messaging Service or Manual registration.',
+			);
+		}
+		const senders = await this.client.messaging.v2.channelsSenders.list({ channel: 'whatsapp', pageSize: 100 });
+		const sender = senders.find((s) => s.senderId === address);
+		if (!sender) {
+			throw new CredentialError(
+				`Twilio has no WhatsApp sender ${address} in this account`,
+				'Check "WhatsApp Number" in the credential against Twilio Console › Messaging › Senders › WhatsApp senders. The Twilio Sandbox number has no sender: use Manual registration and paste the URL in the sandbox settings.',
+			);
+		}
+		return { sid: sender.sid, webhook: (sender.webhook ?? {}) as SenderWebhook };
+	}
+
+	private get serviceSid(): string {
+		const sid = this.ids.messagingServiceSid;
+		if (!sid) {
+			throw new CredentialError(
+				'The Twilio credential has no Messaging Service SID',
+				'Fill in "Messaging Service SID" in the WhatsApp Omni Twilio credential, or choose the WhatsApp Sender or Manual registration.',
+			);
+		}
+		return sid;
+	}
+
+	async check(target: WebhookTarget): Promise<WebhookState> {
+		if (target.mode === 'sender') {
+			const { webhook } = await this.sender();
+			return webhookState(webhook.callback_url ?? undefined, target.url, 'the WhatsApp sender’s webhook');
+		}
+		if (target.mode === 'messagingService') {
+			const service = await this.client.messaging.v1.services(this.serviceSid).fetch();
+			return webhookState(service.inboundRequestUrl ?? undefined, target.url, 'the Messaging Service’s inbound URL');
+		}
+		return { state: 'absent' };
+	}
+
+	async register(target: WebhookTarget): Promise<WebhookRecord> {
+		if (target.mode === 'sender') {
+			const { sid, webhook } = await this.sender();
+			const update = {
+				webhook: { callback_url: target.url, callback_method: 'POST', status_callback_url: target.url, status_callback_method: 'POST' },
+			};
+			// The SDK sends this object as the JSON body as it is, so it is in Twilio's wire format.
+			await this.client.messaging.v2.channelsSenders(sid).update(update as unknown as MessagingV2ChannelsSenderRequestsUpdate);
+			return {
+				mode: 'sender',
+				url: target.url,
+				resourceId: sid,
+				previous: {
+					callback_url: webhook.callback_url ?? '',
+					callback_method: webhook.callback_method ?? '',
+					status_callback_url: webhook.status_callback_url ?? '',
+					status_callback_method: webhook.status_callback_method ?? '',
+				},
+			};
+		}
+		if (target.mode === 'messagingService') {
+			const sid = this.serviceSid;
+			const service = await this.client.messaging.v1.services(sid).fetch();
+			await this.client.messaging.v1.services(sid).update({ inboundRequestUrl: target.url, inboundMethod: 'POST', statusCallback: target.url });
+			return {
+				mode: 'messagingService',
+				url: target.url,
+				resourceId: sid,
+				previous: {
+					inboundRequestUrl: service.inboundRequestUrl ?? '',
+					inboundMethod: service.inboundMethod ?? '',
+					statusCallback: service.statusCallback ?? '',
+				},
+			};
+		}
+		return { mode: target.mode, url: target.url };
+	}
+
+	/** Puts the previous URLs back, unless someone else changed them since. */
+	async unregister(record: WebhookRecord): Promise<void> {
+		if (!record.resourceId || !record.previous) return;
+		const current = await this.check({ mode: record.mode, url: record.url });
+		if (current.state !== 'ours') return;
+		const previous = record.previous;
+		if (record.mode === 'sender') {
+			const update = {
+				webhook: {
+					callback_url: previous.callback_url ?? '',
+					callback_method: previous.callback_method || 'POST',
+					status_callback_url: previous.status_callback_url ?? '',
+					status_callback_method: previous.status_callback_method || 'POST',
+				},
+			};
+			await this.client.messaging.v2.channelsSenders(record.resourceId).update(update as unknown as MessagingV2ChannelsSenderRequestsUpdate);
+		} else if (record.mode === 'messagingService') {
+			await this.client.messaging.v1.services(record.resourceId).update({
+				inboundRequestUrl: previous.inboundRequestUrl ?? '',
+				inboundMethod: previous.inboundMethod || 'POST',
+				statusCallback: previous.statusCallback ?? '',
+			});
+		}
+	}
+}

@@ -1,0 +1,46 @@
+import type { UnifiedEvent } from '../providers/events';
+
+export interface EventFilter {
+	events: string[];
+	messageTypes: string[];
+	statusValues: string[];
+}
+
+const EVENT_OPTION: Record<UnifiedEvent['event'], string> = {
+	message: 'messages',
+	status: 'statuses',
+	error: 'errors',
+	template: 'templates',
+	account: 'account',
+	// Unknown webhook kinds reach the workflow whenever anything does, so nothing new is lost.
+	unsupported: '',
+};
+
+/** Whether an event should start the workflow. */
+export function wanted(event: UnifiedEvent, filter: EventFilter): boolean {
+	const option = EVENT_OPTION[event.event];
+	if (option && !filter.events.includes(option)) return false;
+	if (event.event === 'unsupported' && filter.events.length === 0) return false;
+	if (event.event === 'message' && filter.messageTypes.length > 0) {
+		return filter.messageTypes.includes(event.message?.type ?? 'unsupported');
+	}
+	if (event.event === 'status' && filter.statusValues.length > 0) {
+		return filter.statusValues.includes(event.status?.status ?? '');
+	}
+	return true;
+}
+
+/** The Meta app webhook fields that carry the chosen events. */
+export function metaAppFields(events: string[]): string[] {
+	const fields = new Set<string>();
+	if (events.some((e) => e === 'messages' || e === 'statuses' || e === 'errors')) fields.add('messages');
+	if (events.includes('templates')) {
+		['message_template_status_update', 'message_template_quality_update', 'template_category_update'].forEach((f) => fields.add(f));
+	}
+	if (events.includes('account')) {
+		['account_update', 'account_alerts', 'phone_number_quality_update', 'phone_number_name_update', 'business_capability_update', 'security'].forEach((f) =>
+			fields.add(f),
+		);
+	}
+	return [...fields];
+}

@@ -1,0 +1,122 @@
+import type { IBinaryKeyData, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { UnifiedEvent } from '../providers/events';
+import type { WhatsAppProvider } from '../providers/types';
+import { WebhookFormatError } from '../providers/WebhookFormatError';
+import { firstDelivery } from './dedupe';
+import { wanted, type EventFilter } from './filters';
+import { registrationMode, triggerProvider } from './provider';
+
+const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+interface TriggerOptions {
+	downloadMedia?: boolean;
+	binaryPropertyName?: string;
+	ignoreDuplicates?: boolean;
+}
+
+/** Answers the provider the way it expects: Meta any 200, Twilio empty TwiML. */
+function acknowledge(this: IWebhookFunctions, provider: WhatsAppProvider) {
+	const res = this.getResponseObject();
+	if (provider.name === 'twilio') res.status(200).type('text/xml').send(TWIML);
+	else res.status(200).type('text/plain').send('OK');
+}
+
+function refuse(this: IWebhookFunctions, status: number, text: string): IWebhookResponseData {
+	this.getResponseObject().status(status).type('text/plain').send(text);
+	return { noWebhookResponse: true };
+}
+
+/** Meta's GET handshake: the challenge back for our verify token, 403 for anything else. */
+function handshake(this: IWebhookFunctions, provider: WhatsAppProvider): IWebhookResponseData {
+	const query = this.getQueryData() as IDataObject;
+	const mode = query['hub.mode'];
+	const token = query['hub.verify_token'];
+	const challenge = query['hub.challenge'];
+	const manual = registrationMode.call(this) === 'manual';
+	const expected = manual ? (this.getNodeParameter('verifyToken', '') as string) : undefined;
+	const valid =
+		provider.isValidVerifyToken !== undefined &&
+		mode === 'subscribe' &&
+		typeof challenge === 'string' &&
+		(manual ? !!expected && token === expected : provider.isValidVerifyToken(token));
+	if (!valid) return refuse.call(this, 403, 'Forbidden');
+	this.getResponseObject().status(200).type('text/plain').send(challenge as string);
+	return { noWebhookResponse: true };
+}
+
+/** The URL the provider called, as it saw it: n8n's public webhook URL plus the query string. */
+function publicUrl(this: IWebhookFunctions): string {
+	const base = this.getNodeWebhookUrl('default') as string;
+	const requestUrl = this.getRequestObject().url ?? '';
+	const query = requestUrl.includes('?') ? requestUrl.slice(requestUrl.indexOf('?')) : '';
+	return `${base}${query}`;
+}
+
+async function withMedia(
+	this: IWebhookFunctions,
+	provider: WhatsAppProvider,
+	event: UnifiedEvent,
+	property: string,
+): Promise<INodeExecutionData> {
+	const media = event.message?.media;
+	const item: INodeExecutionData = { json: event as unknown as IDataObject };
+	if (!media || (!media.id && !media.url)) return item;
+	try {
+		const download = await provider.downloadMedia(media);
+		const extension = (download.mimeType ?? media.mimeType ?? '').split('/')[1]?.split(';')[0];
+		const fileName = media.filename ?? download.fileName ?? `${media.id ?? event.id}${extension ? `.${extension}` : ''}`;
+		const binary = await this.helpers.prepareBinaryData(download.stream, fileName, download.mimeType ?? media.mimeType);
+		item.binary = { [property]: binary } as IBinaryKeyData;
+	} catch (error) {
+		// The message matters more than its file: emit it, and say why the file is missing.
+		item.json = { ...item.json, mediaDownloadError: (error as Error).message };
+	}
+	return item;
+}
+
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const provider = await triggerProvider.call(this);
+	const request = this.getRequestObject();
+	if (this.getWebhookName() === 'setup') {
+		if (provider.name !== 'meta') return refuse.call(this, 405, 'Method Not Allowed');
+		return handshake.call(this, provider);
+	}
+
+	const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(this.getBodyData()));
+	const body = this.getBodyData();
+	const params = provider.name === 'twilio' ? (body as Record<string, string | string[]>) : undefined;
+	if (this.getNodeParameter('verifySignature', true) as boolean) {
+		const signed = provider.verifySignature({ url: publicUrl.call(this), headers: request.headers, rawBody, params });
+		if (!signed) return refuse.call(this, 401, 'Unauthorized');
+	}
+
+	let events: UnifiedEvent[];
+	try {
+		events = provider.parseWebhook({ body, params });
+	} catch (error) {
+		if (error instanceof WebhookFormatError) return refuse.call(this, 400, `Bad Request: ${error.reason}`);
+		throw error;
+	}
+
+	const filter: EventFilter = {
+		events: this.getNodeParameter('events', []) as string[],
+		messageTypes: this.getNodeParameter('messageTypes', []) as string[],
+		statusValues: this.getNodeParameter('statusValues', []) as string[],
+	};
+	const options = this.getNodeParameter('options', {}) as TriggerOptions;
+	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	const selected = events
+		.filter((event) => wanted(event, filter))
+		.filter((event) => options.ignoreDuplicates === false || firstDelivery(scope, event));
+
+	// Answer first: providers want a quick 200 and retry slow ones, which would duplicate events.
+	acknowledge.call(this, provider);
+	if (selected.length === 0) return { noWebhookResponse: true };
+
+	const property = options.binaryPropertyName || 'data';
+	const items = options.downloadMedia
+		? await Promise.all(selected.map((event) => withMedia.call(this, provider, event, property)))
+		: selected.map((event) => ({ json: event as unknown as IDataObject }));
+	return { noWebhookResponse: true, workflowData: [items] };
+}
