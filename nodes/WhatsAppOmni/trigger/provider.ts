@@ -12,5 +12,9 @@ export async function triggerProvider(this: TriggerContext): Promise<WhatsAppPro
 
 export function registrationMode(this: TriggerContext): WebhookMode {
 	const provider = this.getNodeParameter('provider', 'meta') as ProviderName;
-	return this.getNodeParameter(provider === 'meta' ? 'metaRegistration' : 'twilioRegistration', 'manual') as WebhookMode;
+	return (
+		provider === 'meta'
+			? this.getNodeParameter('metaRegistration', 'phoneNumber')
+			: this.getNodeParameter('twilioRegistration', 'sender')
+	) as WebhookMode;
 }

@@ -1,0 +1,121 @@
+/**
+ * Stand-ins for the contexts n8n hands a trigger: IWebhookFunctions for one request and
+ * IHookFunctions for activation. Parameters and credentials come from the test; binary data
+ * goes through a real stream read, as n8n's prepareBinaryData does.
+ */
+import type { IBinaryData, IDataObject, IHookFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type { Readable } from 'node:stream';
+
+import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
+
+export const node: INode = {
+	id: 'trigger-node',
+	name: 'WhatsApp Omni Trigger',
+	type: 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+export interface TriggerSetup {
+	parameters: IDataObject;
+	credentials: Record<string, IDataObject>;
+	webhookUrl: string;
+	staticData?: IDataObject;
+	workflowId?: string;
+}
+
+export interface CapturedResponse {
+	status?: number;
+	contentType?: string;
+	body?: unknown;
+}
+
+/** Parameter defaults as the node's description gives them. */
+function parameterReader(setup: TriggerSetup) {
+	const defaults: IDataObject = { events: ['messages'], messageTypes: [], statusValues: [], verifySignature: true, options: {} };
+	return (name: string, fallback?: unknown) => {
+		const value = setup.parameters[name] ?? defaults[name];
+		return value === undefined ? fallback : value;
+	};
+}
+
+async function streamToBuffer(stream: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+	return Buffer.concat(chunks);
+}
+
+export function hookContext(setup: TriggerSetup): IHookFunctions {
+	const staticData = (setup.staticData ??= {});
+	const getParameter = parameterReader(setup);
+	return {
+		getNode: () => node,
+		getNodeParameter: getParameter,
+		getCredentials: async (type: string) => {
+			if (!setup.credentials[type]) throw new Error(`No credentials ${type}`);
+			return setup.credentials[type];
+		},
+		getNodeWebhookUrl: () => setup.webhookUrl,
+		getWorkflowStaticData: () => staticData,
+		logger: { warn: () => {}, info: () => {}, debug: () => {}, error: () => {} },
+	} as unknown as IHookFunctions;
+}
+
+export interface WebhookCall {
+	webhookName: 'setup' | 'default';
+	url: string;
+	headers: Record<string, string | string[] | undefined>;
+	query: IDataObject;
+	body: unknown;
+	rawBody: Buffer;
+}
+
+export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
+	const response: CapturedResponse = {};
+	const res = {
+		status(code: number) {
+			response.status = code;
+			return res;
+		},
+		type(contentType: string) {
+			response.contentType = contentType;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			return res;
+		},
+	};
+	const getParameter = parameterReader(setup);
+	const context = {
+		getNode: () => node,
+		getWorkflow: () => ({ id: setup.workflowId ?? 'wf-1', name: 'Test', active: true }),
+		getNodeParameter: getParameter,
+		getCredentials: async (type: string) => setup.credentials[type],
+		getNodeWebhookUrl: () => setup.webhookUrl,
+		getWebhookName: () => call.webhookName,
+		getRequestObject: () => ({ url: call.url, headers: call.headers, rawBody: call.rawBody, query: call.query }),
+		getResponseObject: () => res,
+		getQueryData: () => call.query,
+		getBodyData: () => call.body,
+		getHeaderData: () => call.headers,
+		helpers: {
+			prepareBinaryData: async (data: Readable | Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {
+				const buffer = Buffer.isBuffer(data) ? data : await streamToBuffer(data);
+				return { data: buffer.toString('base64'), mimeType: mimeType ?? 'application/octet-stream', fileName, fileSize: String(buffer.length) };
+			},
+		},
+	} as unknown as IWebhookFunctions;
+	return { context, response };
+}
+
+export const trigger = new WhatsAppOmniTrigger();
+
+/** Runs one request through the trigger's webhook() and returns what n8n would do with it. */
+export async function callWebhook(setup: TriggerSetup, call: WebhookCall) {
+	const { context, response } = webhookContext(setup, call);
+	const result = await trigger.webhook.call(context);
+	const items = result.workflowData?.[0] ?? [];
+	return { result, response, items, executed: result.workflowData !== undefined };
+}
