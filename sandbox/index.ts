@@ -21,7 +21,50 @@ export { META_MEDIA_LIMITS, MEDIA_STORE_MAX_BYTES } from './metaMedia';
 export { INTERACTIVE_LIMITS, CONTACTS_MAX, CAPTION_MAX, TEXT_BODY_MAX } from './metaMessages';
 export { TWILIO_CONTENT_SEED, CONTENT_LIMITS, CONTENT_PAGE_DEFAULT, contentPlaceholders } from './twilioContent';
 export type { TwilioApprovalStatus, TwilioContent, TwilioContentApproval, TwilioContentInput } from './twilioContent';
+export {
+	createMetaPayloadBuilders,
+	createTwilioParamsBuilders,
+	metaJson,
+	metaPayload,
+	sampleMediaBytes,
+	twilioParams,
+} from './webhookPayloads';
 export type {
+	InboundMetaMedia,
+	InboundTwilioMedia,
+	MetaBatchOptions,
+	MetaInboundType,
+	MetaMessageInput,
+	MetaPayloadBuilders,
+	MetaPayloadOptions,
+	MetaStatusInput,
+	MetaStatusValue,
+	MetaTemplateStatusInput,
+	MetaWebhookPayload,
+	TwilioInboundType,
+	TwilioMediaInput,
+	TwilioMessageInput,
+	TwilioParamsBuilders,
+	TwilioParamsOptions,
+	TwilioStatusInput,
+	TwilioStatusValue,
+} from './webhookPayloads';
+export type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
+export { META_OVERRIDE_FIELDS, META_WEBHOOK_FIELDS, OTHER_SENDER_NUMBER, senderSid } from './webhookState';
+export type { TwilioMedia } from './webhookState';
+export { OVERRIDE_URI_MAX, META_APP_NAME } from './metaWebhooks';
+export type {
+	DeliveryAnswer,
+	DeliveryRecord,
+	HandshakeRecord,
+	MetaDeliveryRecord,
+	MetaWebhooks,
+	SignatureMode,
+	TwilioDeliveryRecord,
+	TwilioSenderView,
+	TwilioSenderWebhook,
+	TwilioServiceView,
+	TwilioWebhooks,
 	FaultKind,
 	FaultOptions,
 	InjectedResponse,

@@ -16,6 +16,7 @@ import {
 import { describeMedia, downloadMedia, uploadMedia } from './metaMedia';
 import { isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } from './metaMessages';
 import { listTemplates, readTemplate } from './metaTemplates';
+import { routeMetaWebhooks, webhookConfiguration } from './metaWebhooks';
 import type { SandboxState } from './state';
 import type { MetaAccount, ProviderHandler, SandboxReply, SandboxRequest } from './types';
 import { firstValue, isPlainObject, randomHex } from './util';
@@ -249,22 +250,32 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 		return downloadMedia(media);
 	}
 
-	function route(request: SandboxRequest): SandboxReply {
+	function route(request: SandboxRequest): SandboxReply | Promise<SandboxReply> {
 		const download = /^\/media-download\/(\d+)\/?$/.exec(request.path);
 		if (download) return mediaDownload(request, download[1]);
 
 		const match = /^\/(v\d+\.\d+)((?:\/[^/]+)*)\/?$/.exec(request.path);
 		if (!match) throw unknownPath(request.path);
-		if (bearerToken(request) !== account.accessToken) throw invalidToken();
 		const version = match[1];
 
 		const segments = match[2].split('/').filter((s) => s.length > 0);
 		if (segments.length === 0) throw unknownPath(request.path);
 		const [id, edge, ...extra] = segments.map((s) => decodeURIComponent(s));
 		if (extra.length > 0) throw unknownPath(`/${extra.join('/')}`);
+
+		// Webhook registration has its own tokens (an app access token for /<app-id>/subscriptions).
+		const webhookReply = routeMetaWebhooks(request, version, id, edge, account, state.webhooks);
+		if (webhookReply) return webhookReply;
+
+		if (bearerToken(request) !== account.accessToken) throw invalidToken();
 		const fields = firstValue(request.query.fields);
 
-		const node = nodes.get(id);
+		const staticNode = nodes.get(id);
+		// Read at request time: the webhook URLs change as the trigger registers.
+		const node =
+			staticNode && id === account.phoneNumberId
+				? { ...staticNode, fields: { ...staticNode.fields, webhook_configuration: webhookConfiguration(state.webhooks) } }
+				: staticNode;
 		if (!node) {
 			const media = state.media.get(id);
 			const template = state.metaTemplates.find((t) => t.id === id);
@@ -309,9 +320,9 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 	return {
 		provider: 'meta',
 		prefix: '/graph',
-		handle(request) {
+		async handle(request) {
 			try {
-				return route(request);
+				return await route(request);
 			} catch (error) {
 				if (error instanceof MetaError) return metaErrorReply(error.status, error.fields, error.headers);
 				throw error;

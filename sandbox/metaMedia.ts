@@ -55,16 +55,27 @@ export class MediaStore {
 		return this.totalBytes;
 	}
 
-	add(media: Omit<StoredMedia, 'id' | 'downloadToken' | 'uploadedAt' | 'sha256' | 'size'>): StoredMedia {
-		let id = newMediaId();
-		while (this.items.has(id)) id = newMediaId();
+	/**
+	 * Stores a file under a new id, or under `fixed.id` (media of an inbound webhook, whose id
+	 * the payload already carries); an id already stored is kept as it is.
+	 */
+	add(
+		media: Omit<StoredMedia, 'id' | 'downloadToken' | 'uploadedAt' | 'sha256' | 'size'>,
+		fixed?: { id: string; downloadToken: string },
+	): StoredMedia {
+		if (fixed) {
+			const existing = this.items.get(fixed.id);
+			if (existing) return existing;
+		}
+		let id = fixed?.id ?? newMediaId();
+		while (!fixed && this.items.has(id)) id = newMediaId();
 		const stored: StoredMedia = {
 			...media,
 			id,
 			size: media.bytes.length,
 			sha256: createHash('sha256').update(media.bytes).digest('hex'),
 			uploadedAt: Date.now(),
-			downloadToken: randomAlnum(32),
+			downloadToken: fixed?.downloadToken ?? randomAlnum(32),
 		};
 		this.items.set(id, stored);
 		this.totalBytes += stored.size;

@@ -12,7 +12,19 @@ import { SandboxState } from './state';
 import { createTwilioHandler } from './twilio';
 import { newContent } from './twilioContent';
 import type { TwilioContent, TwilioContentInput } from './twilioContent';
+import { deliverMeta, deliverTwilio } from './deliver';
+import type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
+import { metaWebhooksView } from './metaWebhooks';
+import { twilioWebhooksView } from './twilioWebhooks';
+import { createMetaPayloadBuilders, createTwilioParamsBuilders } from './webhookPayloads';
+import type { InboundMetaMedia, MetaPayloadBuilders, TwilioParamsBuilders } from './webhookPayloads';
+import type { TwilioMedia } from './webhookState';
 import type {
+	DeliveryAnswer,
+	DeliveryRecord,
+	HandshakeRecord,
+	MetaWebhooks,
+	TwilioWebhooks,
 	FaultKind,
 	FaultOptions,
 	InjectedResponse,
@@ -57,7 +69,11 @@ export class Sandbox {
 	private random: () => number = Math.random;
 	private readonly injections: PendingInjection[] = [];
 	private readonly handlers: ProviderHandler[];
-	private readonly state = new SandboxState();
+	private readonly state: SandboxState;
+	/** The payload builders of metaPayload, bound to this sandbox's account, URL and media store. */
+	readonly metaPayload: MetaPayloadBuilders;
+	/** The parameter builders of twilioParams, bound to this sandbox's account, URL and media. */
+	readonly twilioParams: TwilioParamsBuilders;
 	private readonly maxBodyBytes: number;
 	private recordedBodyBytes = 0;
 
@@ -68,7 +84,24 @@ export class Sandbox {
 		if (!(this.maxBodyBytes > 0)) throw new RangeError('maxBodyBytes must be positive');
 		this.meta = { ...DEFAULT_META_ACCOUNT, ...options.meta };
 		this.twilio = { ...DEFAULT_TWILIO_ACCOUNT, ...options.twilio };
+		this.state = new SandboxState(this.meta, this.twilio);
+		if (options.webhookTimeoutMs !== undefined) {
+			if (!(options.webhookTimeoutMs > 0)) throw new RangeError('webhookTimeoutMs must be positive');
+			this.state.webhooks.timeoutMs = options.webhookTimeoutMs;
+		}
 		this.outbound = this.state.outbound;
+		this.metaPayload = createMetaPayloadBuilders(() => ({
+			account: this.meta,
+			...(this.server ? { graphBaseUrl: this.graphBaseUrl } : {}),
+			onMedia: (media) => this.storeMetaInboundMedia(media),
+		}));
+		this.twilioParams = createTwilioParamsBuilders(() => ({
+			account: this.twilio,
+			...(this.server ? { apiBaseUrl: `${this.twilioBaseUrl}/api` } : {}),
+			onMedia: (media) => {
+				this.state.webhooks.addTwilioMedia(media);
+			},
+		}));
 		this.handlers = [createMetaHandler(this.meta, this.state), createTwilioHandler(this.twilio, this.state)];
 		this.setFaults(options.faults);
 	}
@@ -172,6 +205,73 @@ export class Sandbox {
 	/** A file uploaded with POST /<phone-number-id>/media, while the store still holds it. */
 	getMedia(id: string): StoredMedia | undefined {
 		return this.state.media.get(id);
+	}
+
+	// ----------------------------------------------------------------------------------------
+	// Webhooks: registrations, signed deliveries, and what the sandbox called
+
+	/** Where Meta would send webhooks now (a snapshot). */
+	get metaWebhooks(): MetaWebhooks {
+		return metaWebhooksView(this.state.webhooks);
+	}
+
+	/** The account's WhatsApp senders' webhooks and the Messaging Service's URLs (a snapshot). */
+	get twilioWebhooks(): TwilioWebhooks {
+		return twilioWebhooksView(this.state.webhooks);
+	}
+
+	/** Every verification handshake and delivery the sandbox made, oldest first. Cleared in place. */
+	get deliveries(): readonly DeliveryRecord[] {
+		return this.state.webhooks.deliveries;
+	}
+
+	/** The verification handshakes among `deliveries`. */
+	get handshakes(): HandshakeRecord[] {
+		return this.state.webhooks.deliveries.filter((d): d is HandshakeRecord => d.kind === 'handshake');
+	}
+
+	clearDeliveries(): void {
+		this.state.webhooks.deliveries.length = 0;
+	}
+
+	/**
+	 * Forgets every webhook registration: no Meta override, WABA or app subscription; the Twilio
+	 * senders and Messaging Service as at start. Deliveries and media stay.
+	 */
+	resetWebhooks(): void {
+		this.state.webhooks.resetRegistrations();
+	}
+
+	/**
+	 * POSTs a Meta webhook payload, signed, to the URL the registrations pick (phone-number
+	 * override, WABA override, app callback; template and account fields to the app callback
+	 * only), or to `options.url`. Resolves with the answer; throws when no URL is registered for
+	 * the payload or the URL does not answer.
+	 */
+	deliverMeta(payload: object, options?: DeliverMetaOptions): Promise<DeliveryAnswer> {
+		return deliverMeta(this.meta, this.state, payload, options);
+	}
+
+	/**
+	 * POSTs Twilio webhook parameters, signed, to the sender's or Messaging Service's URL for
+	 * the kind (inbound message or status), or to `options.url`. An inbound message's SID becomes
+	 * known as inbound (so the typing indicator takes it). Resolves with the answer; throws when
+	 * no URL is set or none answers.
+	 */
+	deliverTwilio(params: Record<string, string>, options?: DeliverTwilioOptions): Promise<DeliveryAnswer> {
+		return deliverTwilio(this.twilio, this.state, params, options);
+	}
+
+	/** The files of an inbound Twilio message, while the sandbox still holds them. */
+	getTwilioMedia(messageSid: string): readonly TwilioMedia[] {
+		return this.state.webhooks.twilioMedia.get(messageSid) ?? [];
+	}
+
+	private storeMetaInboundMedia(media: InboundMetaMedia): void {
+		this.state.media.add(
+			{ mimeType: media.mimeType, fileName: media.fileName, bytes: media.bytes, phoneNumberId: media.phoneNumberId },
+			{ id: media.id, downloadToken: media.downloadToken },
+		);
 	}
 
 	setLatency(ms: number): void {

@@ -1,13 +1,14 @@
 // What a Sandbox remembers between requests besides the recorded requests: messages it accepted
-// for sending, uploaded media, Meta templates and Twilio contents. One per Sandbox instance,
-// shared by both provider emulations.
+// for sending, uploaded media, Meta templates, Twilio contents and webhook registrations. One per
+// Sandbox instance, shared by both provider emulations.
 
 import { MediaStore } from './metaMedia';
 import { copyTemplate, META_TEMPLATE_SEED } from './metaTemplates';
 import type { MetaTemplate } from './metaTemplates';
 import { copyContent, TWILIO_CONTENT_SEED } from './twilioContent';
 import type { TwilioContent } from './twilioContent';
-import type { OutboundMessage } from './types';
+import type { MetaAccount, OutboundMessage, TwilioAccount } from './types';
+import { WebhookState } from './webhookState';
 
 /** A long-running sandbox keeps at most this many outbound messages, dropping the oldest. */
 export const MAX_OUTBOUND_MESSAGES = 10_000;
@@ -22,6 +23,12 @@ export class SandboxState {
 	readonly twilioContents: TwilioContent[] = TWILIO_CONTENT_SEED.map(copyContent);
 	/** SIDs of inbound Twilio WhatsApp messages, which the typing indicator accepts. */
 	readonly twilioInboundSids = new Set<string>();
+	/** Webhook registrations of both providers, Twilio senders/service/inbound media, deliveries. */
+	readonly webhooks: WebhookState;
+
+	constructor(meta: MetaAccount, twilio: TwilioAccount) {
+		this.webhooks = new WebhookState(meta, twilio);
+	}
 
 	recordOutbound(message: OutboundMessage): void {
 		this.outbound.push(message);

@@ -15,35 +15,17 @@ import {
 	newContent,
 	TwilioContentError,
 } from './twilioContent';
+import { notFound, twilioError, unauthorized } from './twilioErrors';
 import type { FormBody, ProviderHandler, SandboxReply, SandboxRequest, TwilioAccount } from './types';
 import { TwilioSpec } from './twilioSpec';
+import { cdnReply, mediaContent, TWILIO_WEBHOOK_ROUTES } from './twilioWebhooks';
 import { firstValue, isPlainObject, mediaType, randomHex, rfc2822 } from './util';
 
 const API_VERSION = '2010-04-01';
 
-export function twilioError(
-	status: number,
-	code: number,
-	message: string,
-	headers: Record<string, string> = {},
-): SandboxReply {
-	return {
-		status,
-		body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
-		headers,
-	};
-}
+export { twilioError } from './twilioErrors';
 
-function unauthorized(): SandboxReply {
-	return twilioError(401, 20003, 'Authenticate', { 'www-authenticate': 'Basic realm="Twilio API"' });
-}
-
-function notFound(path: string, why?: string): SandboxReply {
-	const suffix = why ? ` (${why})` : '';
-	return twilioError(404, 20404, `The requested resource ${path} was not found${suffix}`);
-}
-
-interface RouteContext {
+export interface RouteContext {
 	request: SandboxRequest;
 	pathParams: Record<string, string>;
 	/** The form body; empty for JSON or bodiless requests (those read request.body). */
@@ -53,7 +35,7 @@ interface RouteContext {
 	state: SandboxState;
 }
 
-type TwilioRoute = (context: RouteContext) => SandboxReply;
+export type TwilioRoute = (context: RouteContext) => SandboxReply;
 
 // ---------------------------------------------------------------------------------------------
 // api.twilio.com/2010-04-01
@@ -420,6 +402,7 @@ export const TWILIO_ROUTES: Record<string, TwilioRoute> = {
 	DeleteContent: deleteContent,
 	ListContentAndApprovals: listContentAndApprovals,
 	FetchApprovalFetch: fetchApprovals,
+	...TWILIO_WEBHOOK_ROUTES,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -457,9 +440,19 @@ export function createTwilioHandler(account: TwilioAccount, state: SandboxState,
 	const requestIdHeader = () => ({ 'twilio-request-id': `RQ${randomHex(32)}` });
 
 	function handle(request: SandboxRequest): SandboxReply {
+		// The CDN that inbound media URLs redirect to: no Basic auth, the token is the credential.
+		const cdn = /^\/cdn\/([^/]+)\/([^/]+)$/.exec(request.path);
+		if (cdn) return cdnReply(request.method, cdn[1], cdn[2], account, state.webhooks);
+
 		const match = /^\/([a-z]+)(\/.*)$/.exec(request.path);
 		if (!match || !products.has(match[1])) return notFound(request.path);
-		const [, product, path] = match;
+		const [, product] = match;
+		let path = match[2];
+		// A media URL without `.json` is the file itself. It is checked as the Media resource
+		// (same path parameters), then answered with the bytes rather than the JSON.
+		const mediaFile =
+			product === 'api' && request.method === 'GET' && /^\/2010-04-01\/Accounts\/[^/]+\/Messages\/[^/]+\/Media\/[^/.]+$/.test(path);
+		if (mediaFile) path = `${path}.json`;
 
 		if (!authenticated(request, account)) return unauthorized();
 		// The credentials are right but name another account in the path: Twilio says 20003 too.
@@ -477,7 +470,7 @@ export function createTwilioHandler(account: TwilioAccount, state: SandboxState,
 		});
 		if (!checked.ok) return twilioError(checked.status, checked.code, checked.message);
 
-		const route = TWILIO_ROUTES[checked.operationId];
+		const route = mediaFile && checked.operationId === 'FetchMedia' ? mediaContent : TWILIO_ROUTES[checked.operationId];
 		if (!route) return notFound(path, `the sandbox does not emulate ${checked.operationId} yet`);
 		return route({
 			request,

@@ -410,7 +410,8 @@ class SchemaValidator {
 			return `Invalid parameter ${name}: '${value}' does not match ${schema.pattern}`;
 		}
 		if (!schema['x-twilio']?.ignoreFormat) {
-			if (schema.format === 'uri' && !isHttpUrl(value)) return `Invalid parameter ${name}: '${value}' is not a URL`;
+			// An empty value is how a URL parameter is cleared (e.g. a Messaging Service's InboundRequestUrl).
+			if (schema.format === 'uri' && value !== '' && !isHttpUrl(value)) return `Invalid parameter ${name}: '${value}' is not a URL`;
 			if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) {
 				return `Invalid parameter ${name}: '${value}' is not a date`;
 			}

@@ -49,6 +49,11 @@ export interface SandboxOptions {
 	 * Default 101 MiB: Meta takes documents up to 100 MB, plus room for the multipart envelope.
 	 */
 	maxBodyBytes?: number;
+	/**
+	 * How long the sandbox waits for an answer when it calls out: Meta's verification handshake
+	 * and every webhook delivery. Default 10,000 ms.
+	 */
+	webhookTimeoutMs?: number;
 }
 
 export type FormBody = Record<string, string | string[]>;
@@ -170,4 +175,132 @@ export interface StoredMedia {
 	uploadedAt: number;
 	/** Part of the download URL that GET /<media-id> hands out. */
 	downloadToken: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhook registration and delivery (the sandbox calling the package's trigger)
+
+/** Where Meta sends a WABA's webhooks, as registered through the Graph API. */
+export interface MetaWebhooks {
+	/** POST /<phone-number-id> {webhook_configuration: {override_callback_uri, verify_token}}. */
+	phoneNumber?: { url: string; verifyToken: string };
+	/**
+	 * POST /<waba-id>/subscribed_apps. Absent until the first POST or DELETE on that edge;
+	 * `url`/`verifyToken` only while an override is set.
+	 */
+	waba?: { subscribed: boolean; url?: string; verifyToken?: string };
+	/** POST /<app-id>/subscriptions with object=whatsapp_business_account. */
+	app?: {
+		url: string;
+		/** Subscribed field names, in subscription order. */
+		fields: string[];
+		verifyToken: string;
+		includeValues: boolean;
+		/** Graph version of the call that subscribed each field, e.g. `v24.0`. */
+		versions: Record<string, string>;
+	};
+}
+
+/** The `webhook` object of a Twilio Channels Sender (Senders API v2). */
+export interface TwilioSenderWebhook {
+	callback_url: string | null;
+	callback_method: string | null;
+	fallback_url: string | null;
+	fallback_method: string | null;
+	status_callback_url: string | null;
+	status_callback_method: string | null;
+}
+
+export interface TwilioSenderView {
+	sid: string;
+	/** `whatsapp:+E164` */
+	senderId: string;
+	status: string;
+	webhook: TwilioSenderWebhook;
+}
+
+export interface TwilioServiceView {
+	sid: string;
+	inboundRequestUrl: string | null;
+	inboundMethod: string;
+	fallbackUrl: string | null;
+	fallbackMethod: string;
+	statusCallback: string | null;
+	useInboundWebhookOnNumber: boolean;
+}
+
+/** Where Twilio sends the account's WhatsApp webhooks. */
+export interface TwilioWebhooks {
+	/** The sender of the account's WhatsApp number (`TwilioAccount.whatsAppNumber`). */
+	sender: TwilioSenderView;
+	/** Every sender of the account, the account's own first. */
+	senders: TwilioSenderView[];
+	/** The account's Messaging Service, whose sender pool holds the account's WhatsApp number. */
+	service: TwilioServiceView;
+}
+
+export type SignatureMode = 'valid' | 'missing' | 'wrong';
+
+interface CallRecordBase {
+	/** The URL the sandbox called (for a GET handshake, with its query). */
+	url: string;
+	method: string;
+	/** HTTP status of the answer; 0 when none came (refused, reset, timed out). */
+	status: number;
+	/** Reason phrase of the answer, or the network error. */
+	statusText: string;
+	responseHeaders: Record<string, string | string[] | undefined>;
+	responseBody: string;
+	/** Set when no answer came: e.g. `ECONNREFUSED`, `timeout`. */
+	error?: string;
+	/** Epoch milliseconds when the call started. */
+	at: number;
+	durationMs: number;
+}
+
+/** Meta's GET to a callback URL before it stores it. */
+export interface HandshakeRecord extends CallRecordBase {
+	kind: 'handshake';
+	/** Which registration asked for it. */
+	level: 'phone_number' | 'whatsapp_business_account' | 'application';
+	verifyToken: string;
+	challenge: string;
+	/** 200 with exactly the challenge as the body. */
+	ok: boolean;
+}
+
+export interface MetaDeliveryRecord extends CallRecordBase {
+	kind: 'meta';
+	/** How the URL was chosen: a registration level, or `given` (options.url). */
+	target: 'phone_number' | 'whatsapp_business_account' | 'application' | 'given';
+	requestHeaders: Record<string, string>;
+	/** The exact bytes sent (and signed), as UTF-8 text. */
+	rawBody: string;
+	payload: unknown;
+	signature: SignatureMode;
+}
+
+export interface TwilioDeliveryRecord extends CallRecordBase {
+	kind: 'twilio';
+	/** Inbound message or status callback. */
+	event: 'message' | 'status';
+	/** How the URL was chosen. */
+	target: 'sender' | 'sender_fallback' | 'service' | 'service_fallback' | 'given';
+	requestHeaders: Record<string, string>;
+	rawBody: string;
+	params: Record<string, string>;
+	/** The URL the signature was computed over (publicUrl when given; with bodySHA256 for JSON). */
+	signedUrl: string;
+	signature: SignatureMode;
+	json: boolean;
+}
+
+export type DeliveryRecord = HandshakeRecord | MetaDeliveryRecord | TwilioDeliveryRecord;
+
+/** What deliverMeta/deliverTwilio hand back: the answer of the called URL. */
+export interface DeliveryAnswer {
+	status: number;
+	/** The body as text. */
+	body: string;
+	headers: Record<string, string | string[] | undefined>;
 }

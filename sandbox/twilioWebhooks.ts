@@ -1,0 +1,325 @@
+// The Twilio resources that hold webhook URLs, and inbound media:
+//   messaging.twilio.com/v2/Channels/Senders            list (Channel=whatsapp), fetch, update (JSON)
+//   messaging.twilio.com/v1/Services/{Sid}              fetch, update (form)
+//   api.twilio.com/2010-04-01/…/Messages/{Sid}/Media    list, fetch, delete (.json), and the media
+//                                                        URL itself (no extension): a 307 to the CDN
+//   /twilio/cdn/<AccountSid>/<token>                    the "CDN" that serves the bytes, no auth
+// Every request has passed Basic auth and the OpenAPI check (twilioSpec.ts) before a route here.
+
+import type { RouteContext, TwilioRoute } from './twilio';
+import { notFound, twilioError } from './twilioErrors';
+import type { SandboxReply, TwilioAccount, TwilioSenderView, TwilioServiceView, TwilioWebhooks } from './types';
+import { firstValue, isPlainObject, rfc2822 } from './util';
+import type { TwilioMedia, TwilioSender, TwilioService, WebhookState } from './webhookState';
+
+const SENDERS_PAGE_DEFAULT = 50;
+
+function senderUrl(baseUrl: string, sid: string): string {
+	return `${baseUrl}/twilio/messaging/v2/Channels/Senders/${sid}`;
+}
+
+function senderResource(sender: TwilioSender, baseUrl: string): Record<string, unknown> {
+	return {
+		sid: sender.sid,
+		status: sender.status,
+		sender_id: sender.sender_id,
+		configuration: { ...sender.configuration },
+		webhook: { ...sender.webhook },
+		profile: structuredClone(sender.profile),
+		properties: { ...sender.properties },
+		offline_reasons: sender.offline_reasons,
+		compliance: sender.compliance,
+		url: senderUrl(baseUrl, sender.sid),
+	};
+}
+
+const listSenders: TwilioRoute = ({ request, state }) => {
+	const channel = firstValue(request.query.Channel) ?? '';
+	const senders = state.webhooks.twilioSenders.filter((s) => s.sender_id.toLowerCase().startsWith(`${channel.toLowerCase()}:`));
+	const size = Number(firstValue(request.query.PageSize) ?? SENDERS_PAGE_DEFAULT);
+	const pageNumber = Number(firstValue(request.query.Page) ?? 0);
+	const token = firstValue(request.query.PageToken);
+	let start: number;
+	let end: number;
+	if (token) {
+		const match = /^(PA|PB)(XE[0-9a-f]{32})$/.exec(token);
+		const index = match ? senders.findIndex((s) => s.sid === match[2]) : -1;
+		if (!match || index < 0) return twilioError(400, 20001, `Invalid parameter PageToken: '${token}' is not a page token of this list`);
+		if (match[1] === 'PA') {
+			start = index + 1;
+			end = Math.min(senders.length, start + size);
+		} else {
+			end = index;
+			start = Math.max(0, end - size);
+		}
+	} else {
+		start = Math.min(senders.length, pageNumber * size);
+		end = Math.min(senders.length, start + size);
+	}
+	const page = senders.slice(start, end);
+	const listUrl = `${request.baseUrl}/twilio/messaging/v2/Channels/Senders`;
+	const pageUrl = (number: number, pageToken?: string) =>
+		`${listUrl}?PageSize=${size}&Page=${number}&Channel=${encodeURIComponent(channel)}${pageToken ? `&PageToken=${pageToken}` : ''}`;
+	return {
+		status: 200,
+		body: {
+			senders: page.map((s) => senderResource(s, request.baseUrl)),
+			meta: {
+				page: pageNumber,
+				page_size: size,
+				first_page_url: pageUrl(0),
+				previous_page_url: start > 0 && page.length > 0 ? pageUrl(Math.max(0, pageNumber - 1), `PB${page[0].sid}`) : null,
+				url: pageUrl(pageNumber, token),
+				next_page_url: end < senders.length && page.length > 0 ? pageUrl(pageNumber + 1, `PA${page[page.length - 1].sid}`) : null,
+				key: 'senders',
+			},
+		},
+	};
+};
+
+function findSender({ pathParams, state }: RouteContext): TwilioSender | undefined {
+	return state.webhooks.twilioSenders.find((s) => s.sid === pathParams.Sid);
+}
+
+const fetchSender: TwilioRoute = (context) => {
+	const sender = findSender(context);
+	if (!sender) return notFound(`/v2/Channels/Senders/${context.pathParams.Sid}`);
+	return { status: 200, body: senderResource(sender, context.request.baseUrl) };
+};
+
+const WEBHOOK_URL_KEYS = ['callback_url', 'fallback_url', 'status_callback_url'] as const;
+const WEBHOOK_METHOD_KEYS = ['callback_method', 'fallback_method', 'status_callback_method'] as const;
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+/** The body is already checked against the spec's schema: known keys, strings or null. */
+const updateSender: TwilioRoute = (context) => {
+	const sender = findSender(context);
+	if (!sender) return notFound(`/v2/Channels/Senders/${context.pathParams.Sid}`);
+	const body = isPlainObject(context.request.body) ? context.request.body : {};
+
+	const webhook = isPlainObject(body.webhook) ? body.webhook : undefined;
+	const next = { ...sender.webhook };
+	if (webhook) {
+		for (const key of WEBHOOK_URL_KEYS) {
+			if (!(key in webhook)) continue;
+			const value = webhook[key] as string | null;
+			if (value !== null && value !== '' && !isHttpUrl(value)) {
+				return twilioError(400, 20001, `Invalid parameter webhook.${key}: '${value}' is not an http(s) URL`);
+			}
+			next[key] = value === '' ? null : value;
+		}
+		for (const key of WEBHOOK_METHOD_KEYS) {
+			if (!(key in webhook)) continue;
+			const value = webhook[key] as string | null;
+			if (value !== null && !['POST', 'PUT', 'GET'].includes(value.toUpperCase())) {
+				return twilioError(400, 20001, `Invalid parameter webhook.${key}: '${value}' is not an HTTP method Twilio calls webhooks with`);
+			}
+			next[key] = value === null ? null : value.toUpperCase();
+		}
+	}
+	sender.webhook = next;
+	if (isPlainObject(body.profile)) sender.profile = { ...sender.profile, ...body.profile };
+	if (isPlainObject(body.configuration)) sender.configuration = { ...sender.configuration, ...body.configuration };
+	// Twilio answers an update with 202 Accepted and the sender as it now is.
+	return { status: 202, body: senderResource(sender, context.request.baseUrl) };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function serviceResource(service: TwilioService, account: TwilioAccount, baseUrl: string): Record<string, unknown> {
+	const url = `${baseUrl}/twilio/messaging/v1/Services/${service.sid}`;
+	return {
+		account_sid: account.accountSid,
+		...service,
+		links: {
+			phone_numbers: `${url}/PhoneNumbers`,
+			short_codes: `${url}/ShortCodes`,
+			alpha_senders: `${url}/AlphaSenders`,
+			messages: `${url}/Messages`,
+			us_app_to_person: `${url}/Compliance/Usa2p`,
+			us_app_to_person_usecases: `${url}/Compliance/Usa2p/Usecases`,
+			channel_senders: `${url}/ChannelSenders`,
+			destination_alpha_senders: `${url}/DestinationAlphaSenders`,
+		},
+		url,
+	};
+}
+
+const fetchService: TwilioRoute = ({ pathParams, account, state, request }) => {
+	const service = state.webhooks.twilioService;
+	if (pathParams.Sid !== service.sid) return notFound(`/v1/Services/${pathParams.Sid}`);
+	return { status: 200, body: serviceResource(service, account, request.baseUrl) };
+};
+
+const SERVICE_TEXT: Record<string, keyof TwilioService> = {
+	FriendlyName: 'friendly_name',
+	ScanMessageContent: 'scan_message_content',
+	Usecase: 'usecase',
+};
+/** An empty value clears these. */
+const SERVICE_URLS: Record<string, keyof TwilioService> = {
+	InboundRequestUrl: 'inbound_request_url',
+	FallbackUrl: 'fallback_url',
+	StatusCallback: 'status_callback',
+};
+const SERVICE_METHODS: Record<string, keyof TwilioService> = {
+	InboundMethod: 'inbound_method',
+	FallbackMethod: 'fallback_method',
+};
+const SERVICE_BOOLEANS: Record<string, keyof TwilioService> = {
+	StickySender: 'sticky_sender',
+	MmsConverter: 'mms_converter',
+	SmartEncoding: 'smart_encoding',
+	FallbackToLongCode: 'fallback_to_long_code',
+	AreaCodeGeomatch: 'area_code_geomatch',
+	SynchronousValidation: 'synchronous_validation',
+	UseInboundWebhookOnNumber: 'use_inbound_webhook_on_number',
+};
+
+/** The form is already checked against the spec: known names, booleans, integers, URLs, methods. */
+const updateService: TwilioRoute = ({ pathParams, account, state, request, form }) => {
+	const service = state.webhooks.twilioService as unknown as Record<string, unknown>;
+	if (pathParams.Sid !== state.webhooks.twilioService.sid) return notFound(`/v1/Services/${pathParams.Sid}`);
+	for (const [name, raw] of Object.entries(form)) {
+		const value = firstValue(raw) ?? '';
+		if (SERVICE_TEXT[name]) service[SERVICE_TEXT[name]] = value;
+		else if (SERVICE_URLS[name]) service[SERVICE_URLS[name]] = value === '' ? null : value;
+		else if (SERVICE_METHODS[name]) service[SERVICE_METHODS[name]] = value.toUpperCase();
+		else if (SERVICE_BOOLEANS[name]) service[SERVICE_BOOLEANS[name]] = value.toLowerCase() === 'true';
+		else if (name === 'ValidityPeriod') service.validity_period = Number(value);
+	}
+	service.date_updated = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	return { status: 200, body: serviceResource(state.webhooks.twilioService, account, request.baseUrl) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Media of inbound messages
+
+function mediaUri(account: TwilioAccount, media: TwilioMedia): string {
+	return `/2010-04-01/Accounts/${account.accountSid}/Messages/${media.messageSid}/Media/${media.sid}.json`;
+}
+
+function mediaResource(account: TwilioAccount, media: TwilioMedia): Record<string, unknown> {
+	const date = rfc2822(new Date(media.createdAt));
+	return {
+		account_sid: account.accountSid,
+		content_type: media.contentType,
+		date_created: date,
+		date_updated: date,
+		parent_sid: media.messageSid,
+		sid: media.sid,
+		uri: mediaUri(account, media),
+	};
+}
+
+const fetchMedia: TwilioRoute = ({ pathParams, account, state }) => {
+	const media = state.webhooks.findTwilioMedia(pathParams.MessageSid, pathParams.Sid);
+	if (!media) return notFound(`/2010-04-01/Accounts/${account.accountSid}/Messages/${pathParams.MessageSid}/Media/${pathParams.Sid}.json`);
+	return { status: 200, body: mediaResource(account, media) };
+};
+
+const deleteMedia: TwilioRoute = ({ pathParams, account, state }) => {
+	if (!state.webhooks.deleteTwilioMedia(pathParams.MessageSid, pathParams.Sid)) {
+		return notFound(`/2010-04-01/Accounts/${account.accountSid}/Messages/${pathParams.MessageSid}/Media/${pathParams.Sid}.json`);
+	}
+	return { status: 204 };
+};
+
+const listMedia: TwilioRoute = ({ pathParams, account, state, request }) => {
+	const items = state.webhooks.twilioMedia.get(pathParams.MessageSid) ?? [];
+	const size = Number(firstValue(request.query.PageSize) ?? 50);
+	const page = Number(firstValue(request.query.Page) ?? 0);
+	const start = Math.min(items.length, page * size);
+	const slice = items.slice(start, start + size);
+	const uri = `/2010-04-01/Accounts/${account.accountSid}/Messages/${pathParams.MessageSid}/Media.json`;
+	return {
+		status: 200,
+		body: {
+			media_list: slice.map((m) => mediaResource(account, m)),
+			end: Math.max(0, start + slice.length - 1),
+			first_page_uri: `${uri}?PageSize=${size}&Page=0`,
+			next_page_uri: start + size < items.length ? `${uri}?PageSize=${size}&Page=${page + 1}` : null,
+			page,
+			page_size: size,
+			previous_page_uri: page > 0 ? `${uri}?PageSize=${size}&Page=${page - 1}` : null,
+			start,
+			uri: `${uri}?PageSize=${size}&Page=${page}`,
+		},
+	};
+};
+
+/**
+ * The media URL of an inbound message (MediaUrl0…, no `.json`): like Twilio, a 307 to a
+ * short-lived CDN URL that serves the bytes without credentials.
+ */
+export const mediaContent: TwilioRoute = ({ pathParams, account, state, request }) => {
+	const media = state.webhooks.findTwilioMedia(pathParams.MessageSid, pathParams.Sid);
+	if (!media) return notFound(`/2010-04-01/Accounts/${account.accountSid}/Messages/${pathParams.MessageSid}/Media/${pathParams.Sid}`);
+	return {
+		status: 307,
+		body: '',
+		headers: { location: `${request.baseUrl}/twilio/cdn/${account.accountSid}/${media.cdnToken}`, 'content-type': 'text/plain' },
+	};
+};
+
+/** GET /twilio/cdn/<AccountSid>/<token>: no auth (the token is the credential), as a pre-signed URL. */
+export function cdnReply(method: string, accountSid: string, token: string, account: TwilioAccount, webhooks: WebhookState): SandboxReply {
+	const media = accountSid === account.accountSid ? webhooks.findTwilioMediaByCdnToken(token) : undefined;
+	if (!media || (method !== 'GET' && method !== 'HEAD')) {
+		return {
+			status: 403,
+			body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+			headers: { 'content-type': 'application/xml' },
+		};
+	}
+	return {
+		status: 200,
+		body: method === 'HEAD' ? '' : media.bytes,
+		headers: { 'content-type': media.contentType, 'cache-control': 'private, max-age=300' },
+	};
+}
+
+export const TWILIO_WEBHOOK_ROUTES: Record<string, TwilioRoute> = {
+	ListChannelsSender: listSenders,
+	FetchChannelsSender: fetchSender,
+	UpdateChannelsSender: updateSender,
+	FetchService: fetchService,
+	UpdateService: updateService,
+	FetchMedia: fetchMedia,
+	DeleteMedia: deleteMedia,
+	ListMedia: listMedia,
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function senderView(sender: TwilioSender): TwilioSenderView {
+	return { sid: sender.sid, senderId: sender.sender_id, status: sender.status, webhook: { ...sender.webhook } };
+}
+
+function serviceView(service: TwilioService): TwilioServiceView {
+	return {
+		sid: service.sid,
+		inboundRequestUrl: service.inbound_request_url,
+		inboundMethod: service.inbound_method,
+		fallbackUrl: service.fallback_url,
+		fallbackMethod: service.fallback_method,
+		statusCallback: service.status_callback,
+		useInboundWebhookOnNumber: service.use_inbound_webhook_on_number,
+	};
+}
+
+export function twilioWebhooksView(webhooks: WebhookState): TwilioWebhooks {
+	return {
+		sender: senderView(webhooks.ownSender),
+		senders: webhooks.twilioSenders.map(senderView),
+		service: serviceView(webhooks.twilioService),
+	};
+}
