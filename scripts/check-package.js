@@ -42,6 +42,8 @@ async function main() {
 		'dist/credentials/WhatsAppOmniTwilioApi.credentials.js',
 		'dist/nodes/WhatsAppOmni/WhatsAppOmni.node.js',
 		'dist/nodes/WhatsAppOmni/WhatsAppOmni.node.json',
+		'dist/nodes/WhatsAppOmni/WhatsAppOmniTrigger.node.js',
+		'dist/nodes/WhatsAppOmni/WhatsAppOmniTrigger.node.json',
 		'dist/nodes/WhatsAppOmni/whatsapp.svg',
 		'dist/nodes/WhatsAppOmni/whatsapp.dark.svg',
 	];
@@ -61,13 +63,17 @@ async function main() {
 	await loader.loadAll();
 	const nodes = Object.keys(loader.nodeTypes);
 	const credentials = Object.keys(loader.credentialTypes);
-	if (!nodes.includes('whatsAppOmni')) fail(`n8n's loader found nodes ${JSON.stringify(nodes)}, not whatsAppOmni`);
+	for (const name of ['whatsAppOmni', 'whatsAppOmniTrigger']) {
+		if (!nodes.includes(name)) fail(`n8n's loader found nodes ${JSON.stringify(nodes)}, not ${name}`);
+	}
 	for (const name of ['whatsAppOmniMetaApi', 'whatsAppOmniTwilioApi']) {
 		if (!credentials.includes(name)) fail(`n8n's loader did not find credential ${name}`);
 	}
 	const node = loader.nodeTypes.whatsAppOmni.type.description;
 	if (node.usableAsTool !== true) fail('the node is not usable as an AI tool');
-	const icons = [node, ...credentials.map((name) => loader.credentialTypes[name].type)].map((type) => type.iconUrl);
+	const triggerNode = loader.nodeTypes.whatsAppOmniTrigger.type.description;
+	if (triggerNode.usableAsTool) fail('the trigger must not be an AI tool');
+	const icons = [node, triggerNode, ...credentials.map((name) => loader.credentialTypes[name].type)].map((type) => type.iconUrl);
 	if (icons.some((icon) => !icon || !icon.light || !icon.dark)) fail(`icons were not resolved: ${JSON.stringify(icons)}`);
 	for (const icon of icons.flatMap((i) => [i.light, i.dark])) {
 		// iconUrl is icons/<package>/<path inside the package>

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { OPERATION_NAMES, operations } from '../../nodes/WhatsAppOmni/actions/message/Message.resource';
 import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
+import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
 
 const root = path.resolve(__dirname, '../..');
 const description = new WhatsAppOmni().description;
@@ -47,16 +48,43 @@ describe('WhatsApp Omni node description', () => {
 		expect(codex).toMatchObject({ node: 'n8n-nodes-whatsapp-omni.whatsAppOmni', categories: ['Communication'] });
 	});
 
-	it('is listed in package.json with both credentials, and the trigger is not listed until it works', () => {
+	it('is listed in package.json with the trigger and both credentials', () => {
 		const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(Object.keys(pkg.dependencies).sort()).toEqual(['axios', 'twilio']);
-		expect(pkg.n8n.nodes).toEqual(['dist/nodes/WhatsAppOmni/WhatsAppOmni.node.js']);
+		expect(pkg.n8n.nodes).toEqual(['dist/nodes/WhatsAppOmni/WhatsAppOmni.node.js', 'dist/nodes/WhatsAppOmni/WhatsAppOmniTrigger.node.js']);
 		expect(pkg.n8n.credentials.sort()).toEqual([
 			'dist/credentials/WhatsAppOmniMetaApi.credentials.js',
 			'dist/credentials/WhatsAppOmniTwilioApi.credentials.js',
 		]);
+	});
+});
+
+describe('WhatsApp Omni Trigger description', () => {
+	const trigger = new WhatsAppOmniTrigger().description;
+
+	it('is named as DESIGN.md says, is a trigger, and is never an AI tool', () => {
+		expect(trigger).toMatchObject({ displayName: 'WhatsApp Omni Trigger', name: 'whatsAppOmniTrigger', group: ['trigger'], inputs: [] });
+		expect(trigger.usableAsTool).toBeUndefined();
+	});
+
+	it('has the handshake (GET) and the events (POST) on one path', () => {
+		expect(trigger.webhooks?.map((w) => [w.name, w.httpMethod, w.path])).toEqual([
+			['setup', 'GET', 'webhook'],
+			['default', 'POST', 'webhook'],
+		]);
+	});
+
+	it('offers every registration mode of each provider', () => {
+		const modes = (name: string) => (trigger.properties.find((p) => p.name === name)?.options as Array<{ value: string }>).map((o) => o.value).sort();
+		expect(modes('metaRegistration')).toEqual(['app', 'businessAccount', 'manual', 'phoneNumber']);
+		expect(modes('twilioRegistration')).toEqual(['manual', 'messagingService', 'sender']);
+	});
+
+	it('has its codex file', () => {
+		const codex = JSON.parse(readFileSync(path.join(root, 'nodes/WhatsAppOmni/WhatsAppOmniTrigger.node.json'), 'utf8'));
+		expect(codex).toMatchObject({ node: 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger', categories: ['Communication'] });
 	});
 });

@@ -5,11 +5,12 @@ import type { WebhookRecord, WebhookState, WebhookTarget } from '../types';
 import { webhookState } from '../webhookState';
 import type { TwilioClient } from './client';
 
+/** As the SDK reads a sender (camelCase); updates are sent in the wire's snake_case. */
 interface SenderWebhook {
-	callback_url?: string | null;
-	callback_method?: string | null;
-	status_callback_url?: string | null;
-	status_callback_method?: string | null;
+	callbackUrl?: string | null;
+	callbackMethod?: string | null;
+	statusCallbackUrl?: string | null;
+	statusCallbackMethod?: string | null;
 }
 
 /**
@@ -56,7 +57,7 @@ export class TwilioWebhookRegistration {
 	async check(target: WebhookTarget): Promise<WebhookState> {
 		if (target.mode === 'sender') {
 			const { webhook } = await this.sender();
-			return webhookState(webhook.callback_url ?? undefined, target.url, 'the WhatsApp sender’s webhook');
+			return webhookState(webhook.callbackUrl, target.url, 'the WhatsApp sender’s webhook');
 		}
 		if (target.mode === 'messagingService') {
 			const service = await this.client.messaging.v1.services(this.serviceSid).fetch();
@@ -78,10 +79,10 @@ export class TwilioWebhookRegistration {
 				url: target.url,
 				resourceId: sid,
 				previous: {
-					callback_url: webhook.callback_url ?? '',
-					callback_method: webhook.callback_method ?? '',
-					status_callback_url: webhook.status_callback_url ?? '',
-					status_callback_method: webhook.status_callback_method ?? '',
+					callback_url: webhook.callbackUrl ?? '',
+					callback_method: webhook.callbackMethod ?? '',
+					status_callback_url: webhook.statusCallbackUrl ?? '',
+					status_callback_method: webhook.statusCallbackMethod ?? '',
 				},
 			};
 		}
