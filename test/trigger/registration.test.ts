@@ -104,7 +104,7 @@ describe('Meta registration modes', () => {
 	it('fails activation with Meta’s code when the handshake cannot succeed', async () => {
 		const trigger = await triggerFor({ provider: 'meta' });
 		// Registers a URL on which nothing answers the handshake with the challenge.
-		trigger.setup.webhookUrl = trigger.localUrl.replace('/webhook/', '/nowhere/');
+		trigger.setWebhookBaseUrl(trigger.localUrl.replace(/\/webhook\/.*$/, '/nowhere'));
 		await expect(trigger.activate()).rejects.toThrow('Meta (WhatsApp Cloud API) error 2200: Meta could not verify the webhook URL');
 		expect(sandbox.metaWebhooks.phoneNumber).toBeUndefined();
 	});

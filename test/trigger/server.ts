@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { callWebhook, hookContext, trigger, type TriggerSetup } from './context';
+import type { TriggerSetup } from './context';
+import { createTriggerWorkflow, trigger } from './engine';
 
 export interface TriggerServer {
 	/** The URL the trigger registers (n8n's public webhook URL). */
@@ -19,6 +20,7 @@ export interface TriggerServer {
 	executions: INodeExecutionData[][];
 	activate(): Promise<void>;
 	deactivate(): Promise<boolean>;
+	setWebhookBaseUrl(baseUrl: string): void;
 	stop(): Promise<void>;
 }
 
@@ -35,9 +37,11 @@ export async function startTriggerServer(
 	setup: Omit<TriggerSetup, 'webhookUrl'>,
 	options: { publicBaseUrl?: string; path?: string } = {},
 ): Promise<TriggerServer> {
-	const path = options.path ?? '/webhook/7c1b9e2a-test/webhook';
+	const webhookId = (options.path ?? '/webhook/7c1b9e2a-test/webhook').split('/')[2];
+	const path = `/webhook/${webhookId}/webhook`;
 	const executions: INodeExecutionData[][] = [];
 	const full: TriggerSetup = { ...setup, webhookUrl: '' };
+	let engine: ReturnType<typeof createTriggerWorkflow>;
 	const server = http.createServer(async (req, res) => {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -56,15 +60,15 @@ export async function startTriggerServer(
 			body = {};
 		}
 		try {
-			const { response, result, items } = await callWebhook(full, {
-				webhookName: req.method === 'GET' ? 'setup' : 'default',
+			const { response, result } = await engine.request({
+				method: req.method === 'GET' ? 'GET' : 'POST',
 				url: req.url ?? '/',
 				headers: req.headers,
 				query: Object.fromEntries(url.searchParams),
 				body,
 				rawBody,
 			});
-			if (result.workflowData) executions.push(items);
+			if (result.workflowData) executions.push(result.workflowData[0]);
 			res.writeHead(response.status ?? 200, { 'content-type': response.contentType ?? 'text/plain' });
 			res.end(response.body === undefined ? '' : String(response.body));
 		} catch (error) {
@@ -73,19 +77,29 @@ export async function startTriggerServer(
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	full.webhookUrl = `${options.publicBaseUrl ?? `http://127.0.0.1:${port}`}${path}`;
+	engine = createTriggerWorkflow({
+		parameters: setup.parameters,
+		credentials: setup.credentials as never,
+		webhookBaseUrl: `${options.publicBaseUrl ?? `http://127.0.0.1:${port}`}/webhook`,
+		webhookId,
+	});
+	full.webhookUrl = engine.url;
 	return {
 		url: full.webhookUrl,
 		localUrl: `http://127.0.0.1:${port}${path}`,
 		setup: full,
 		executions,
 		async activate() {
-			const hooks = hookContext(full);
-			const exists = await trigger.webhookMethods.default.checkExists.call(hooks);
-			if (!exists) await trigger.webhookMethods.default.create.call(hooks);
+			const exists = await trigger.webhookMethods.default.checkExists.call(engine.hooks());
+			if (!exists) await trigger.webhookMethods.default.create.call(engine.hooks());
 		},
 		async deactivate() {
-			return await trigger.webhookMethods.default.delete.call(hookContext(full));
+			return await trigger.webhookMethods.default.delete.call(engine.hooks());
+		},
+		/** Points the trigger at another URL, as if n8n's public URL changed. */
+		setWebhookBaseUrl(baseUrl: string) {
+			engine = createTriggerWorkflow({ parameters: setup.parameters, credentials: setup.credentials as never, webhookBaseUrl: baseUrl, webhookId });
+			full.webhookUrl = engine.url;
 		},
 		async stop() {
 			server.closeAllConnections();
