@@ -13,6 +13,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --fault-kinds <list> comma-separated from 429,500,reset (default: all three)
   --retry-after <s>    Retry-After of 429 faults (default 1)
   --seed <n>           repeatable fault sequence
+  --status-delay <ms>  delay before each status webhook: sent, delivered, read (default 300)
   --help               this text`;
 
 const FAULT_KINDS: FaultKind[] = ['429', '500', 'reset'];
@@ -36,6 +37,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 			'fault-kinds': { type: 'string' },
 			'retry-after': { type: 'string' },
 			seed: { type: 'string' },
+			'status-delay': { type: 'string' },
 			help: { type: 'boolean' },
 		},
 		strict: true,
@@ -67,11 +69,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 		port: number('port', values.port, 0, 0, 65535),
 		latencyMs: number('latency', values.latency, 0, 0, 600000),
 		faults,
+		statusDelayMs: number('status-delay', values['status-delay'], 300, 0, 600000),
 	});
 	const { meta, twilio } = sandbox;
 	process.stdout.write(
 		[
 			`WhatsApp Omni sandbox listening on ${sandbox.url}`,
+			'',
+			`Chat page:            ${sandbox.chatUrl}`,
+			`  You are the WhatsApp user ${sandbox.chat.user.name} (${sandbox.chat.user.phone}), writing to both numbers below.`,
 			'',
 			`Meta Graph base URL:  ${sandbox.graphBaseUrl}`,
 			`  Access Token          ${meta.accessToken}`,
@@ -87,7 +93,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 			`  WhatsApp number       ${twilio.whatsAppNumber}`,
 			`  Messaging Service     ${twilio.messagingServiceSid}`,
 			'',
-			`Latency ${values.latency ?? 0} ms; faults ${faults ? `${faults.rate} of requests (${faults.kinds.join(', ')})` : 'off'}.`,
+			`Latency ${values.latency ?? 0} ms; faults ${faults ? `${faults.rate} of requests (${faults.kinds.join(', ')})` : 'off'}; status webhooks ${sandbox.statusDelayMs} ms apart.`,
 			'Press Ctrl+C to stop.',
 			'',
 		].join('\n'),

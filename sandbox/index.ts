@@ -1,5 +1,27 @@
 export { Sandbox, startSandbox, DEFAULT_MAX_BODY_BYTES } from './server';
 export { DEFAULT_META_ACCOUNT, DEFAULT_TWILIO_ACCOUNT } from './accounts';
+export { Chat, CHAT_PLACES, DEFAULT_CHAT_USER, DEFAULT_STATUS_DELAY_MS, MAX_CHAT_MESSAGES, notListeningText } from './chat';
+export type {
+	ChatAction,
+	ChatButton,
+	ChatContact,
+	ChatContent,
+	ChatDelivery,
+	ChatDirection,
+	ChatHeader,
+	ChatList,
+	ChatListRow,
+	ChatLocation,
+	ChatMedia,
+	ChatMediaKind,
+	ChatMessage,
+	ChatPlace,
+	ChatSendResult,
+	ChatSnapshot,
+	ChatStatus,
+	ChatStatusWebhook,
+	ChatUser,
+} from './chat';
 export { TwilioSpec } from './twilioSpec';
 export type { SpecCheckResult, SpecRequest } from './twilioSpec';
 export { META_TEMPLATE_SEED, TEMPLATE_PAGE_DEFAULT, TEMPLATE_PAGE_MAX, templateVariables } from './metaTemplates';

@@ -127,7 +127,7 @@ interface SendContext {
 }
 
 /** `{messaging_product, status: 'read', message_id, typing_indicator?}`: no `to`, no `type`. */
-function markAsRead(body: Record<string, unknown>): SandboxReply {
+function markAsRead(body: Record<string, unknown>, state: SandboxState): SandboxReply {
 	if (body.status !== 'read') {
 		throw invalidParameter(`Param status must be one of {READ} - got "${String(body.status)}".`);
 	}
@@ -146,6 +146,7 @@ function markAsRead(body: Record<string, unknown>): SandboxReply {
 			throw invalidParameter("Param typing_indicator must be {\"type\": \"text\"}: typing_indicator['type'] must be one of {TEXT}.");
 		}
 	}
+	state.markRead('meta', body.message_id);
 	return { status: 200, body: { success: true } };
 }
 
@@ -154,7 +155,7 @@ function sendMessage(body: unknown, { account, state }: SendContext): SandboxRep
 	if (body.messaging_product !== 'whatsapp') {
 		throw invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
 	}
-	if (body.status !== undefined) return markAsRead(body);
+	if (body.status !== undefined) return markAsRead(body, state);
 	if (body.recipient_type !== undefined && body.recipient_type !== 'individual' && body.recipient_type !== 'group') {
 		throw invalidParameter(
 			`Param recipient_type must be one of {INDIVIDUAL, GROUP} - got "${String(body.recipient_type)}".`,

@@ -12,6 +12,8 @@ import { SandboxState } from './state';
 import { createTwilioHandler } from './twilio';
 import { newContent } from './twilioContent';
 import type { TwilioContent, TwilioContentInput } from './twilioContent';
+import { Chat } from './chat';
+import { handleChat } from './chatHttp';
 import { deliverMeta, deliverTwilio } from './deliver';
 import type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
 import { metaWebhooksView } from './metaWebhooks';
@@ -76,6 +78,11 @@ export class Sandbox {
 	readonly twilioParams: TwilioParamsBuilders;
 	private readonly maxBodyBytes: number;
 	private recordedBodyBytes = 0;
+	/**
+	 * The chat page's conversations (GET /chat): the user's messages to either number, what the
+	 * business sent, and the status webhooks the sandbox sends for those.
+	 */
+	readonly chat: Chat;
 
 	constructor(options: SandboxOptions = {}) {
 		this.port = options.port ?? 0;
@@ -102,6 +109,17 @@ export class Sandbox {
 				this.state.webhooks.addTwilioMedia(media);
 			},
 		}));
+		this.chat = new Chat({
+			meta: this.meta,
+			twilio: this.twilio,
+			state: this.state,
+			metaPayload: this.metaPayload,
+			twilioParams: this.twilioParams,
+			deliverMeta: (payload, deliverOptions) => this.deliverMeta(payload, deliverOptions),
+			deliverTwilio: (params, deliverOptions) => this.deliverTwilio(params, deliverOptions),
+			user: options.chatUser,
+			statusDelayMs: options.statusDelayMs,
+		});
 		this.handlers = [createMetaHandler(this.meta, this.state), createTwilioHandler(this.twilio, this.state)];
 		this.setFaults(options.faults);
 	}
@@ -117,6 +135,20 @@ export class Sandbox {
 
 	get twilioBaseUrl(): string {
 		return `${this.url}/twilio`;
+	}
+
+	/** The chat page, where a person is the WhatsApp user writing to both numbers. */
+	get chatUrl(): string {
+		return `${this.url}/chat`;
+	}
+
+	/** Delay before each status webhook (sent, delivered, read) of a message the business sent. */
+	get statusDelayMs(): number {
+		return this.chat.statusDelayMs;
+	}
+
+	setStatusDelay(ms: number): void {
+		this.chat.setStatusDelay(ms);
 	}
 
 	async start(): Promise<void> {
@@ -141,12 +173,14 @@ export class Sandbox {
 		});
 		this.port = (server.address() as AddressInfo).port;
 		this.server = server;
+		this.chat.start();
 	}
 
 	async stop(): Promise<void> {
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
+		this.chat.stop();
 		// Keep-alive sockets from HTTP clients would otherwise hold close() open for seconds.
 		server.closeAllConnections();
 		await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
@@ -301,11 +335,17 @@ export class Sandbox {
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', `http://${HOST}`);
 		const { body: rawBody, tooLarge } = await readBody(req, this.maxBodyBytes);
+		if (url.pathname === '/chat' || url.pathname.startsWith('/chat/')) {
+			// The chat page is the sandbox's own UI, not an emulated API: not recorded, no knobs.
+			if (tooLarge) send(res, { status: 413, body: { error: `The body is over ${this.maxBodyBytes} bytes` } });
+			else await handleChat(this.chat, this.state, req, res, url, rawBody);
+			return;
+		}
 		const handler = this.handlerFor(url.pathname);
 		if (!handler) {
 			send(res, {
 				status: 404,
-				body: { sandboxError: `No emulated API under ${url.pathname}: use /graph/... or /twilio/...` },
+				body: { sandboxError: `No emulated API under ${url.pathname}: use /graph/... or /twilio/... (the chat page is at /chat)` },
 			});
 			return;
 		}

@@ -7,7 +7,7 @@ import { copyTemplate, META_TEMPLATE_SEED } from './metaTemplates';
 import type { MetaTemplate } from './metaTemplates';
 import { copyContent, TWILIO_CONTENT_SEED } from './twilioContent';
 import type { TwilioContent } from './twilioContent';
-import type { MetaAccount, OutboundMessage, TwilioAccount } from './types';
+import type { MetaAccount, OutboundMessage, Provider, TwilioAccount } from './types';
 import { WebhookState } from './webhookState';
 
 /** A long-running sandbox keeps at most this many outbound messages, dropping the oldest. */
@@ -25,6 +25,13 @@ export class SandboxState {
 	readonly twilioInboundSids = new Set<string>();
 	/** Webhook registrations of both providers, Twilio senders/service/inbound media, deliveries. */
 	readonly webhooks: WebhookState;
+	/** Called with every message either API accepted for sending (the chat page listens). */
+	readonly outboundListeners: Array<(message: OutboundMessage) => void> = [];
+	/**
+	 * Called when the business marks an inbound message read: Meta's `status: read` (with or
+	 * without a typing indicator), Twilio's typing indicator.
+	 */
+	readonly readListeners: Array<(provider: Provider, messageId: string) => void> = [];
 
 	constructor(meta: MetaAccount, twilio: TwilioAccount) {
 		this.webhooks = new WebhookState(meta, twilio);
@@ -33,5 +40,10 @@ export class SandboxState {
 	recordOutbound(message: OutboundMessage): void {
 		this.outbound.push(message);
 		if (this.outbound.length > MAX_OUTBOUND_MESSAGES) this.outbound.splice(0, this.outbound.length - MAX_OUTBOUND_MESSAGES);
+		for (const listener of this.outboundListeners) listener(message);
+	}
+
+	markRead(provider: Provider, messageId: string): void {
+		for (const listener of this.readListeners) listener(provider, messageId);
 	}
 }

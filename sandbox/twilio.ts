@@ -254,6 +254,7 @@ const createMessage: TwilioRoute = ({ form, account, state }) => {
 
 	const sid = `${mediaUrls.length > 0 ? 'MM' : 'SM'}${randomHex(32)}`;
 	const now = rfc2822();
+	const statusCallback = firstValue(form.StatusCallback);
 	state.recordOutbound({
 		provider: 'twilio',
 		id: sid,
@@ -267,6 +268,7 @@ const createMessage: TwilioRoute = ({ form, account, state }) => {
 			content_sid: content?.sid ?? null,
 			content_variables: content?.variables ?? null,
 		},
+		...(statusCallback ? { statusCallback } : {}),
 		timestamp: Date.now(),
 	});
 	return {
@@ -311,6 +313,7 @@ const createTypingIndicator: TwilioRoute = ({ form, state }) => {
 	if (!state.twilioInboundSids.has(messageId)) {
 		return twilioError(400, 20001, `invalid or incomplete inbound data in MDR: ${messageId} is not an inbound WhatsApp message of this account`);
 	}
+	state.markRead('twilio', messageId);
 	return { status: 200, body: { success: true } };
 };
 

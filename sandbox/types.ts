@@ -54,6 +54,13 @@ export interface SandboxOptions {
 	 * and every webhook delivery. Default 10,000 ms.
 	 */
 	webhookTimeoutMs?: number;
+	/**
+	 * Delay before each status webhook the sandbox sends for a message the business sent
+	 * (sent, then delivered, then read while the chat page shows that conversation). Default 300.
+	 */
+	statusDelayMs?: number;
+	/** The WhatsApp user of the chat page. Default +16505551234, Sheena Nelson (as the payload builders). */
+	chatUser?: { phone?: string; name?: string };
 }
 
 export type FormBody = Record<string, string | string[]>;
@@ -154,6 +161,8 @@ export interface OutboundMessage {
 	content: unknown;
 	/** Meta replies only. */
 	context?: { message_id: string };
+	/** Twilio: the message's own StatusCallback URL, when it was sent with one. */
+	statusCallback?: string;
 	/** Epoch milliseconds when the sandbox accepted it. */
 	timestamp: number;
 }
