@@ -1,0 +1,194 @@
+import type { Sandbox } from '../../sandbox';
+import { eventually, startEnvironment, uuid, type E2eEnvironment } from './n8n';
+
+let env: E2eEnvironment;
+let sandbox: Sandbox;
+
+// Installing n8n the first time takes minutes; later runs boot it in seconds.
+beforeAll(async () => {
+	env = await startEnvironment();
+	sandbox = env.sandbox;
+}, 20 * 60_000);
+afterAll(async () => env?.stop(), 60_000);
+
+type Provider = 'meta' | 'twilio';
+const credentialFor = (provider: Provider) =>
+	provider === 'meta'
+		? { whatsAppOmniMetaApi: { id: env.credentials.meta.id, name: env.credentials.meta.name } }
+		: { whatsAppOmniTwilioApi: { id: env.credentials.twilio.id, name: env.credentials.twilio.name } };
+
+/** Webhook → WhatsApp Omni, answering with the node's output: an operation run by n8n itself. */
+async function runOperation(provider: Provider, parameters: Record<string, unknown>) {
+	const path = `omni-${uuid()}`;
+	const workflow = await env.api.createWorkflow({
+		name: `e2e ${provider} ${String(parameters.operation)}`,
+		nodes: [
+			{
+				id: uuid(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: uuid(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: uuid(),
+				name: 'WhatsApp Omni',
+				type: 'n8n-nodes-whatsapp-omni.whatsAppOmni',
+				typeVersion: 1,
+				position: [300, 0],
+				parameters: { provider, resource: 'message', ...parameters },
+				credentials: credentialFor(provider),
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'WhatsApp Omni', type: 'main', index: 0 }]] } },
+	});
+	await env.api.activate(workflow.id);
+	sandbox.clearRequests();
+	const response = await fetch(`${env.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const output = await response.json();
+	await env.api.deactivate(workflow.id);
+	return { status: response.status, output: output as Array<Record<string, unknown>> };
+}
+
+const sentBody = (provider: Provider) => {
+	const request = sandbox.requests.find((r) => r.provider === provider && r.method === 'POST' && /\/messages$|Messages\.json$/.test(r.path));
+	return request?.body as Record<string, unknown> | undefined;
+};
+
+describe('n8n knows the package', () => {
+	it('lists the node, the trigger and the AI tool variant', async () => {
+		const types = (await env.api.nodeTypes()).map((t: { name: string }) => t.name);
+		expect(types).toEqual(
+			expect.arrayContaining([
+				'n8n-nodes-whatsapp-omni.whatsAppOmni',
+				'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
+				'n8n-nodes-whatsapp-omni.whatsAppOmniTool',
+			]),
+		);
+	});
+});
+
+const TO = '+15551234567';
+const OPERATIONS: Array<[string, Provider, Record<string, unknown>, Record<string, unknown>]> = [
+	['Send Text', 'meta', { operation: 'sendText', to: TO, text: 'Hello from n8n' }, { type: 'text', text: { body: 'Hello from n8n' } }],
+	['Send Text', 'twilio', { operation: 'sendText', to: TO, text: 'Hello from n8n' }, { Body: 'Hello from n8n' }],
+	['Send Media', 'meta', { operation: 'sendMedia', to: TO, mediaType: 'image', source: 'url', url: 'https://example.com/a.png', options: { caption: 'Hi' } }, { type: 'image', image: { link: 'https://example.com/a.png', caption: 'Hi' } }],
+	['Send Media', 'twilio', { operation: 'sendMedia', to: TO, mediaType: 'image', source: 'url', url: 'https://example.com/a.png' }, { MediaUrl: 'https://example.com/a.png' }],
+	['Send Document', 'meta', { operation: 'sendDocument', to: TO, source: 'url', url: 'https://example.com/i.pdf', options: { filename: 'i.pdf' } }, { type: 'document', document: { link: 'https://example.com/i.pdf', filename: 'i.pdf' } }],
+	['Send Document', 'twilio', { operation: 'sendDocument', to: TO, source: 'url', url: 'https://example.com/i.pdf' }, { MediaUrl: 'https://example.com/i.pdf' }],
+	['Send Sticker', 'meta', { operation: 'sendSticker', to: TO, source: 'url', url: 'https://example.com/s.webp' }, { type: 'sticker' }],
+	['Send Sticker', 'twilio', { operation: 'sendSticker', to: TO, source: 'url', url: 'https://example.com/s.webp' }, { MediaUrl: 'https://example.com/s.webp' }],
+	['Send Location', 'meta', { operation: 'sendLocation', to: TO, latitude: 52.52, longitude: 13.405, options: { name: 'Berlin' } }, { type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Berlin' } }],
+	['Send Location', 'twilio', { operation: 'sendLocation', to: TO, latitude: 52.52, longitude: 13.405, options: { name: 'Berlin' } }, { PersistentAction: 'geo:52.52,13.405|Berlin' }],
+	['Send Contact', 'meta', { operation: 'sendContact', to: TO, contacts: { contact: [{ formattedName: 'Ana Silva', phone: '+5511987654321' }] } }, { type: 'contacts' }],
+	['Send Contact', 'twilio', { operation: 'sendContact', to: TO, vCardUrl: 'https://example.com/ana.vcf' }, { MediaUrl: 'https://example.com/ana.vcf' }],
+	['Send Interactive', 'meta', { operation: 'sendInteractive', to: TO, interactiveType: 'buttons', body: 'Pick', buttons: { button: [{ title: 'Yes', id: 'yes' }, { title: 'No', id: 'no' }] } }, { type: 'interactive' }],
+	['Send Interactive', 'twilio', { operation: 'sendInteractive', to: TO, interactiveType: 'buttons', body: 'Pick', buttons: { button: [{ title: 'Yes', id: 'yes' }, { title: 'No', id: 'no' }] } }, { ContentSid: expect.stringMatching(/^HX/) }],
+	['Send Template', 'meta', { operation: 'sendTemplate', to: TO, template: { __rl: true, mode: 'list', value: 'hello_world|en_US' }, variables: { mappingMode: 'defineBelow', value: {}, schema: [] } }, { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }],
+	['Send Reply', 'meta', { operation: 'sendReply', to: TO, replyTo: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE', messageType: 'text', text: 'Sure' }, { context: { message_id: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE' } }],
+	['Send Reply', 'twilio', { operation: 'sendReply', to: TO, replyTo: 'SM0123456789abcdef0123456789abcdef', messageType: 'text', text: 'Sure', options: { sendWithoutQuote: true } }, { Body: 'Sure' }],
+	['Mark as Read', 'meta', { operation: 'markAsRead', messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE', options: { typingIndicator: true } }, { status: 'read' }],
+];
+
+describe('every action operation, run by n8n against the sandbox', () => {
+	it.each(OPERATIONS)('%s on %s', async (_name, provider, parameters, expected) => {
+		const { status, output } = await runOperation(provider, parameters);
+		expect(status).toBe(200);
+		expect(output[0]).toMatchObject({ provider });
+		expect(sentBody(provider)).toMatchObject(expected);
+	});
+
+	it('Send Template on Twilio by Content SID', async () => {
+		const content = sandbox.twilioContents.find((c) => c.friendly_name === 'order_update')!;
+		const { output } = await runOperation('twilio', {
+			operation: 'sendTemplate',
+			to: TO,
+			template: { __rl: true, mode: 'id', value: content.sid },
+			variables: { mappingMode: 'defineBelow', value: { 'body.1': 'Ana', 'body.2': '1042' }, schema: [] },
+		});
+		expect(output[0]).toMatchObject({ provider: 'twilio' });
+		expect(sentBody('twilio')).toMatchObject({ ContentSid: content.sid, ContentVariables: JSON.stringify({ '1': 'Ana', '2': '1042' }) });
+	});
+
+	it('Mark as Read on Twilio', async () => {
+		const sid = sandbox.addTwilioInboundMessage();
+		const { output } = await runOperation('twilio', { operation: 'markAsRead', messageId: sid });
+		expect(output[0]).toMatchObject({ provider: 'twilio', success: true });
+	});
+});
+
+/** A workflow with only the trigger; its executions are what the trigger emitted. */
+async function triggerWorkflow(provider: Provider, parameters: Record<string, unknown>) {
+	const webhookId = uuid();
+	const workflow = await env.api.createWorkflow({
+		name: `e2e trigger ${provider} ${JSON.stringify(parameters)}`,
+		nodes: [
+			{
+				id: uuid(),
+				name: 'WhatsApp Omni Trigger',
+				type: 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { provider, events: ['messages', 'statuses'], ...parameters },
+				credentials: credentialFor(provider),
+			},
+		],
+		connections: {},
+	});
+	return { id: workflow.id, url: `${env.baseUrl}/webhook/${webhookId}/webhook` };
+}
+
+const triggerItems = async (workflowId: string, count: number) =>
+	await eventually(async () => {
+		const executions = await env.api.executions(workflowId);
+		if (executions.length < count) return undefined;
+		return executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((i: any) => i.json));
+	});
+
+describe('the trigger in n8n, every registration mode', () => {
+	const modes: Array<[Provider, string, () => string | undefined]> = [
+		['meta', 'phoneNumber', () => sandbox.metaWebhooks.phoneNumber?.url],
+		['meta', 'businessAccount', () => sandbox.metaWebhooks.waba?.url],
+		['meta', 'app', () => sandbox.metaWebhooks.app?.url],
+		['twilio', 'sender', () => sandbox.twilioWebhooks.sender?.webhook.callback_url ?? undefined],
+		['twilio', 'messagingService', () => sandbox.twilioWebhooks.service.inboundRequestUrl ?? undefined],
+	];
+
+	it.each(modes)('%s %s: activation registers, events start executions, forgeries do not, deactivation undoes it', async (provider, mode, registered) => {
+		sandbox.resetWebhooks();
+		sandbox.clearDeliveries();
+		const { id, url } = await triggerWorkflow(provider, provider === 'meta' ? { metaRegistration: mode } : { twilioRegistration: mode });
+		await env.api.activate(id);
+		expect(registered()).toBe(url);
+		if (provider === 'meta') expect(sandbox.handshakes.at(-1)?.status).toBe(200);
+
+		const deliver = (signature: 'valid' | 'wrong') =>
+			provider === 'meta'
+				? sandbox.deliverMeta(sandbox.metaPayload.message({ type: 'text', text: { body: `hello ${mode}` } }), { signature })
+				: sandbox.deliverTwilio(sandbox.twilioParams.message({ body: `hello ${mode}` }), { signature });
+		expect((await deliver('valid')).status).toBe(200);
+		expect((await deliver('wrong')).status).toBe(401);
+		const status =
+			provider === 'meta'
+				? await sandbox.deliverMeta(sandbox.metaPayload.status({ status: 'delivered' }))
+				: await sandbox.deliverTwilio(sandbox.twilioParams.status({ status: 'delivered' }), { kind: 'status' });
+		expect(status.status).toBe(200);
+
+		const items = await triggerItems(id, 2);
+		const events = items.flat();
+		expect(events).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ event: 'message', provider, message: expect.objectContaining({ type: 'text', text: `hello ${mode}` }) }),
+				expect.objectContaining({ event: 'status', provider, status: expect.objectContaining({ status: 'delivered' }) }),
+			]),
+		);
+		// Only the genuine message and the status ran: the forged one did not.
+		expect((await env.api.executions(id)).length).toBe(2);
+
+		await env.api.deactivate(id);
+		await eventually(() => (registered() === url ? undefined : true));
+	});
+});

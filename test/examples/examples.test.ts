@@ -1,0 +1,388 @@
+/**
+ * The example workflows in examples/: importable n8n workflow JSON whose nodes of this package
+ * pass the checks n8n's editor makes, with the credential of their provider, and whose Meta and
+ * Twilio files differ only where the providers do.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { INode, INodeParameters } from 'n8n-workflow';
+
+import { META_TEMPLATE_SEED, TWILIO_CONTENT_SEED } from '../../sandbox';
+import {
+	ACTION_TYPE,
+	CREDENTIAL_TYPES,
+	EXAMPLE_NAMES,
+	EXAMPLES_DIR,
+	PROVIDERS,
+	STICKY_TYPE,
+	TOOL_TYPE,
+	TRIGGER_TYPE,
+	completedParameters,
+	droppedParameters,
+	exampleFile,
+	exampleFiles,
+	loadExample,
+	nodeByName,
+	nodesOfType,
+	packageDescription,
+	parameterIssues,
+	referencedNodeNames,
+	type Example,
+	type ExampleWorkflow,
+} from './examples';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CONNECTION_TYPES = ['main', 'ai_languageModel', 'ai_tool', 'ai_memory', 'ai_outputParser'];
+const PACKAGE_TYPES = [ACTION_TYPE, TRIGGER_TYPE, TOOL_TYPE];
+
+const files = exampleFiles();
+const examples = files.map(loadExample);
+
+/** How many main outputs a node has, for the node types the examples use. */
+function mainOutputs(node: INode): number {
+	if (node.type === 'n8n-nodes-base.switch') {
+		const rules = ((node.parameters.rules as INodeParameters | undefined)?.values as unknown[] | undefined) ?? [];
+		const fallback = (node.parameters.options as INodeParameters | undefined)?.fallbackOutput === 'extra' ? 1 : 0;
+		return rules.length + fallback;
+	}
+	if (node.type === 'n8n-nodes-base.if') return 2;
+	if (node.type === STICKY_TYPE || node.type === TOOL_TYPE || node.type.startsWith('@n8n/n8n-nodes-langchain.lm')) return 0;
+	return 1;
+}
+
+it('examples/ holds a Meta and a Twilio file of every example, and nothing else', () => {
+	expect(files).toEqual(EXAMPLE_NAMES.flatMap((name) => PROVIDERS.map((provider) => `${name}.${provider}.json`)).sort());
+});
+
+describe.each(examples.map((example) => [example.file, example] as const))('%s', (_file, { workflow, provider }) => {
+	const packageNodes = workflow.nodes.filter((node) => PACKAGE_TYPES.includes(node.type));
+
+	it('is workflow JSON n8n 2.x imports: name, nodes, connections, settings, pinData', () => {
+		expect(typeof workflow.name).toBe('string');
+		expect(workflow.name.trim()).not.toBe('');
+		expect(Array.isArray(workflow.nodes)).toBe(true);
+		expect(workflow.nodes.length).toBeGreaterThan(1);
+		expect(workflow.connections).toEqual(expect.any(Object));
+		expect(workflow.settings).toEqual(expect.objectContaining({ executionOrder: 'v1' }));
+		expect(workflow.pinData).toEqual({});
+	});
+
+	it('has nodes with a unique uuid, a unique name, a type, a version, a position and parameters', () => {
+		for (const node of workflow.nodes) {
+			expect({ node: node.name, id: node.id }).toEqual({ node: node.name, id: expect.stringMatching(UUID) });
+			expect(typeof node.type).toBe('string');
+			expect(node.type).toMatch(/^(@n8n\/)?[a-z0-9-]+\.[A-Za-z0-9]+$/);
+			expect(typeof node.typeVersion).toBe('number');
+			expect(node.typeVersion).toBeGreaterThan(0);
+			expect(node.position).toEqual([expect.any(Number), expect.any(Number)]);
+			expect(node.parameters).toEqual(expect.any(Object));
+		}
+		expect(new Set(workflow.nodes.map((n) => n.id)).size).toBe(workflow.nodes.length);
+		expect(new Set(workflow.nodes.map((n) => n.name)).size).toBe(workflow.nodes.length);
+	});
+
+	it('connects only existing nodes, with matching connection types and existing outputs', () => {
+		const names = new Set(workflow.nodes.map((n) => n.name));
+		for (const [source, byType] of Object.entries(workflow.connections)) {
+			expect({ source, exists: names.has(source) }).toEqual({ source, exists: true });
+			const sourceNode = nodeByName(workflow, source);
+			for (const [type, outputs] of Object.entries(byType)) {
+				expect(CONNECTION_TYPES).toContain(type);
+				if (type === 'main') expect(outputs.length).toBeLessThanOrEqual(mainOutputs(sourceNode));
+				for (const targets of outputs) {
+					for (const target of targets ?? []) {
+						expect({ source, target: target.node, exists: names.has(target.node) }).toEqual({ source, target: target.node, exists: true });
+						expect(target.type).toBe(type);
+						expect(Number.isInteger(target.index) && target.index >= 0).toBe(true);
+						const targetNode = nodeByName(workflow, target.node);
+						expect(targetNode.type).not.toBe(STICKY_TYPE);
+						expect(targetNode.type).not.toBe(TRIGGER_TYPE);
+					}
+				}
+			}
+		}
+	});
+
+	it('leaves no node unconnected, except sticky notes', () => {
+		const connected = new Set<string>(Object.keys(workflow.connections));
+		for (const byType of Object.values(workflow.connections)) {
+			for (const outputs of Object.values(byType)) for (const targets of outputs) for (const t of targets ?? []) connected.add(t.node);
+		}
+		const loose = workflow.nodes.filter((n) => n.type !== STICKY_TYPE && !connected.has(n.name)).map((n) => n.name);
+		expect(loose).toEqual([]);
+	});
+
+	it('refers in expressions only to nodes that exist', () => {
+		const names = workflow.nodes.map((n) => n.name);
+		for (const node of workflow.nodes) {
+			for (const referenced of referencedNodeNames(node.parameters)) {
+				expect({ node: node.name, referenced, exists: names.includes(referenced) }).toEqual({ node: node.name, referenced, exists: true });
+			}
+		}
+	});
+
+	it('explains itself in a sticky note', () => {
+		const notes = nodesOfType(workflow, STICKY_TYPE);
+		expect(notes.length).toBeGreaterThanOrEqual(1);
+		const content = String(notes[0].parameters.content ?? '');
+		expect(content.length).toBeGreaterThan(150);
+		expect(content).toContain(provider === 'meta' ? 'Meta' : 'Twilio');
+		expect(notes[0].parameters).toEqual(expect.objectContaining({ width: expect.any(Number), height: expect.any(Number) }));
+	});
+
+	it('uses this package’s nodes', () => {
+		expect(packageNodes.length).toBeGreaterThan(0);
+	});
+
+	it('has no parameter issues on this package’s nodes (n8n’s own check, parameters completed as n8n loads them)', () => {
+		for (const node of packageNodes) {
+			const description = packageDescription(node.type)!;
+			expect({ node: node.name, issues: parameterIssues(node, description) }).toEqual({ node: node.name, issues: null });
+		}
+	});
+
+	it('sets no parameter on this package’s nodes that n8n would drop on import (unknown or not shown)', () => {
+		for (const node of packageNodes) {
+			const description = packageDescription(node.type)!;
+			expect({ node: node.name, dropped: droppedParameters(node, description) }).toEqual({ node: node.name, dropped: [] });
+		}
+	});
+
+	it('uses the provider of its file name, and that provider’s credential', () => {
+		for (const node of packageNodes) {
+			expect({ node: node.name, provider: node.parameters.provider }).toEqual({ node: node.name, provider });
+			expect(Object.keys(node.credentials ?? {})).toEqual([CREDENTIAL_TYPES[provider]]);
+			const credential = node.credentials![CREDENTIAL_TYPES[provider]];
+			expect(credential).toEqual({ id: expect.any(String), name: expect.any(String) });
+			expect(credential.name).toMatch(/^WhatsApp Omni (Meta|Twilio)\b/);
+			expect(credential.name).toContain(provider === 'meta' ? 'Meta' : 'Twilio');
+		}
+	});
+
+	it('gives every trigger of this package a webhookId', () => {
+		for (const node of nodesOfType(workflow, TRIGGER_TYPE)) {
+			expect({ node: node.name, webhookId: node.webhookId }).toEqual({ node: node.name, webhookId: expect.stringMatching(UUID) });
+		}
+	});
+
+	it('lays the nodes out left to right along their connections', () => {
+		for (const [source, byType] of Object.entries(workflow.connections)) {
+			if (!byType.main) continue;
+			const from = nodeByName(workflow, source).position;
+			for (const targets of byType.main) for (const target of targets ?? []) expect(nodeByName(workflow, target.node).position[0]).toBeGreaterThan(from[0]);
+		}
+	});
+});
+
+it('uses a different webhookId in every trigger of every example (two active workflows cannot share one)', () => {
+	const ids = examples.flatMap(({ workflow }) => nodesOfType(workflow, TRIGGER_TYPE).map((n) => n.webhookId));
+	expect(ids.length).toBeGreaterThanOrEqual(8);
+	expect(new Set(ids).size).toBe(ids.length);
+});
+
+describe.each(EXAMPLE_NAMES.map((name) => [name] as const))('%s: the Meta and Twilio files', (name) => {
+	/** What may differ between the two files: the provider, its credential, its registration and its template. */
+	function providerFree(workflow: ExampleWorkflow) {
+		return {
+			name: workflow.name.replace(/\((Meta|Twilio)\)/, '(provider)'),
+			connections: workflow.connections,
+			settings: workflow.settings,
+			nodes: workflow.nodes.map((node) => {
+				const parameters: Record<string, unknown> = { ...node.parameters };
+				if (node.type === STICKY_TYPE) delete parameters.content;
+				if (PACKAGE_TYPES.includes(node.type)) {
+					delete parameters.provider;
+					delete parameters.metaRegistration;
+					delete parameters.twilioRegistration;
+					if (parameters.operation === 'sendTemplate') {
+						delete parameters.template;
+						delete parameters.variables;
+					}
+					if (parameters.options && typeof parameters.options === 'object') {
+						const { sendWithoutQuote: _dropped, ...options } = parameters.options as Record<string, unknown>;
+						parameters.options = options;
+					}
+				}
+				return { name: node.name, type: node.type, typeVersion: node.typeVersion, position: node.position, parameters };
+			}),
+		};
+	}
+
+	it('are the same workflow apart from provider, credential, registration and template', () => {
+		const meta = exampleFile(name, 'meta').workflow;
+		const twilio = exampleFile(name, 'twilio').workflow;
+		expect(providerFree(twilio)).toEqual(providerFree(meta));
+	});
+
+	it('register the trigger as each provider does by default', () => {
+		const triggers = (['meta', 'twilio'] as const).map((provider) => nodesOfType(exampleFile(name, provider).workflow, TRIGGER_TYPE));
+		for (const [index, provider] of (['meta', 'twilio'] as const).entries()) {
+			for (const trigger of triggers[index]) {
+				const parameters = completedParameters(trigger, packageDescription(TRIGGER_TYPE)!);
+				if (provider === 'meta') expect(parameters.metaRegistration).toBe('phoneNumber');
+				else expect(parameters.twilioRegistration).toBe('sender');
+			}
+		}
+	});
+});
+
+describe('what each example does', () => {
+	const T = "$('WhatsApp Omni Trigger').item.json";
+
+	it.each(PROVIDERS)('echo-bot (%s): text messages only, answered with "You said: …" to the sender', (provider) => {
+		const { workflow } = exampleFile('echo-bot', provider);
+		const trigger = nodesOfType(workflow, TRIGGER_TYPE)[0];
+		expect(trigger.parameters).toMatchObject({ events: ['messages'], messageTypes: ['text'] });
+		const [send] = nodesOfType(workflow, ACTION_TYPE);
+		expect(send.parameters).toMatchObject({
+			operation: 'sendText',
+			to: '={{ $json.contact.phoneNumber }}',
+			text: '=You said: {{ $json.message.text }}',
+		});
+	});
+
+	it.each(PROVIDERS)('interactive-menu (%s): every button and list row has its route', (provider) => {
+		const { workflow } = exampleFile('interactive-menu', provider);
+		expect(nodesOfType(workflow, TRIGGER_TYPE)[0].parameters.messageTypes).toEqual(['text', 'interactive', 'button']);
+		const [router] = nodesOfType(workflow, 'n8n-nodes-base.switch');
+		const rules = ((router.parameters.rules as { values: Array<{ conditions: { conditions: Array<{ leftValue: string; rightValue: string }> } }> }).values).map(
+			(rule) => rule.conditions.conditions[0],
+		);
+		const routed = (left: string) => rules.filter((c) => c.leftValue === `={{ $json.${left} }}`).map((c) => c.rightValue);
+		expect(routed('message.type')).toEqual(['text']);
+		expect(routed('message.reply.kind')).toEqual(['list']);
+
+		const sends = nodesOfType(workflow, ACTION_TYPE);
+		const buttons = sends.find((n) => n.parameters.interactiveType === 'buttons')!;
+		const buttonIds = (buttons.parameters.buttons as { button: Array<{ id: string; title: string }> }).button.map((b) => b.id);
+		expect(buttonIds).toHaveLength(3);
+		expect(routed('message.reply.id').sort()).toEqual([...buttonIds].sort());
+
+		const list = sends.find((n) => n.parameters.interactiveType === 'list')!;
+		const rows = (list.parameters.rows as { row: Array<{ id: string; section: string }> }).row;
+		expect(new Set(rows.map((r) => r.section)).size).toBeGreaterThanOrEqual(2);
+		for (const row of rows) expect(buttonIds).not.toContain(row.id);
+	});
+
+	it('order-notification (meta): order_update|en_US with the name, the order ID and the URL button suffix', () => {
+		const { workflow } = exampleFile('order-notification', 'meta');
+		const send = nodesOfType(workflow, ACTION_TYPE)[0];
+		expect(send.parameters).toMatchObject({ operation: 'sendTemplate', to: '={{ $json.phone }}', template: { __rl: true, mode: 'list', value: 'order_update|en_US' } });
+		expect(META_TEMPLATE_SEED.some((t) => t.name === 'order_update' && t.language === 'en_US')).toBe(true);
+		expect((send.parameters.variables as { value: object }).value).toEqual({
+			'body.1': '={{ $json.name }}',
+			'body.2': '={{ $json.orderId }}',
+			'button.0.urlSuffix': '={{ $json.orderId }}',
+		});
+	});
+
+	it('order-notification (twilio): the sandbox’s order_update Content with the name and the order ID', () => {
+		const { workflow } = exampleFile('order-notification', 'twilio');
+		const send = nodesOfType(workflow, ACTION_TYPE)[0];
+		const sid = TWILIO_CONTENT_SEED.find((c) => c.friendly_name === 'order_update')!.sid;
+		expect(send.parameters).toMatchObject({ operation: 'sendTemplate', to: '={{ $json.phone }}', template: { __rl: true, mode: 'list', value: sid } });
+		expect((send.parameters.variables as { value: object }).value).toEqual({ 'body.1': '={{ $json.name }}', 'body.2': '={{ $json.orderId }}' });
+	});
+
+	it.each(PROVIDERS)('order-notification (%s): the order comes from a Set node after a manual trigger', (provider) => {
+		const { workflow } = exampleFile('order-notification', provider);
+		expect(nodesOfType(workflow, 'n8n-nodes-base.manualTrigger')).toHaveLength(1);
+		const [order] = nodesOfType(workflow, 'n8n-nodes-base.set');
+		const names = (order.parameters.assignments as { assignments: Array<{ name: string }> }).assignments.map((a) => a.name);
+		expect(names).toEqual(['phone', 'name', 'orderId']);
+	});
+
+	it.each(PROVIDERS)('support-flow (%s): mark as read with typing, then a quoted reply', (provider) => {
+		const { workflow } = exampleFile('support-flow', provider);
+		const [read, reply] = nodesOfType(workflow, ACTION_TYPE);
+		expect(read.parameters).toMatchObject({ operation: 'markAsRead', messageId: '={{ $json.id }}', options: { typingIndicator: true } });
+		expect(reply.parameters).toMatchObject({
+			operation: 'sendReply',
+			to: `={{ ${T}.contact.phoneNumber }}`,
+			replyTo: `={{ ${T}.id }}`,
+			messageType: 'text',
+			text: 'Thanks, an agent will answer shortly',
+		});
+		expect((reply.parameters.options as { sendWithoutQuote?: boolean }).sendWithoutQuote === true).toBe(provider === 'twilio');
+		expect(workflow.connections[read.name].main[0]).toEqual([{ node: reply.name, type: 'main', index: 0 }]);
+	});
+
+	it.each(PROVIDERS)('ai-agent (%s): agent with a chat model and the WhatsApp Omni tool, no model credential', (provider) => {
+		const { workflow } = exampleFile('ai-agent', provider);
+		const [agent] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.agent');
+		expect(agent.typeVersion).toBe(3.1);
+		expect(agent.parameters).toMatchObject({ promptType: 'define', text: '={{ $json.message.text }}' });
+
+		const [model] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+		expect(model.credentials).toBeUndefined();
+		expect(workflow.connections[model.name]).toEqual({ ai_languageModel: [[{ node: agent.name, type: 'ai_languageModel', index: 0 }]] });
+
+		const [tool] = nodesOfType(workflow, TOOL_TYPE);
+		expect(tool.parameters).toMatchObject({
+			operation: 'sendText',
+			to: `={{ ${T}.contact.phoneNumber }}`,
+			text: expect.stringMatching(/^=\{\{ \$fromAI\('text', '[^']+', 'string'\) \}\}$/),
+		});
+		expect(workflow.connections[tool.name]).toEqual({ ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] });
+		expect(String((agent.parameters.options as { systemMessage?: string }).systemMessage)).toContain(tool.name);
+	});
+});
+
+describe('examples/README.md', () => {
+	const readme = path.join(EXAMPLES_DIR, 'README.md');
+
+	it('exists and has a paragraph on every example, naming its files', () => {
+		expect(existsSync(readme)).toBe(true);
+		const text = readFileSync(readme, 'utf8');
+		for (const name of EXAMPLE_NAMES) {
+			expect(text).toContain(`${name}.meta.json`);
+			expect(text).toContain(`${name}.twilio.json`);
+		}
+	});
+});
+
+/** The checks above must be able to fail: they do on broken copies of an example. */
+describe('the checks catch broken examples', () => {
+	const original = (): Example => exampleFile('support-flow', 'meta');
+	const omni = (example: Example, name: string) => nodeByName(example.workflow, name);
+
+	it('a missing required value', () => {
+		const example = original();
+		omni(example, 'Mark as Read').parameters.messageId = '';
+		expect(parameterIssues(omni(example, 'Mark as Read'), packageDescription(ACTION_TYPE)!)).toEqual({
+			parameters: { messageId: [expect.stringContaining('Message ID')] },
+		});
+	});
+
+	it('a misspelt or misplaced parameter', () => {
+		const example = original();
+		const node = omni(example, 'Reply to the Customer');
+		node.parameters.replyto = node.parameters.replyTo;
+		(node.parameters.options as Record<string, unknown>).typingIndicator = true;
+		expect(droppedParameters(node, packageDescription(ACTION_TYPE)!).sort()).toEqual(['options.typingIndicator', 'replyto']);
+	});
+
+	it('a template given in the wrong form', () => {
+		const example = exampleFile('order-notification', 'twilio');
+		const node = nodesOfType(example.workflow, ACTION_TYPE)[0];
+		node.parameters.template = { __rl: true, mode: 'id', value: 'order_update|en_US' };
+		expect(parameterIssues(node, packageDescription(ACTION_TYPE)!)?.parameters?.template).toEqual([expect.stringContaining('Content SID')]);
+	});
+
+	it('a tool parameter the tool does not have', () => {
+		const example = exampleFile('ai-agent', 'meta');
+		const node = nodesOfType(example.workflow, TOOL_TYPE)[0];
+		expect(droppedParameters(node, packageDescription(TOOL_TYPE)!)).toEqual([]);
+		expect(droppedParameters(node, packageDescription(ACTION_TYPE)!)).toEqual(['descriptionType', 'toolDescription']);
+		node.parameters.descriptionType = 'auto';
+		expect(droppedParameters(node, packageDescription(TOOL_TYPE)!)).toEqual(['toolDescription']);
+	});
+
+	it('an expression naming a node that is not there', () => {
+		expect(referencedNodeNames({ a: "={{ $('WhatsApp Omni Trigger').item.json.id }}", b: '={{ $node["Order"].json.phone }}' })).toEqual([
+			'WhatsApp Omni Trigger',
+			'Order',
+		]);
+	});
+});
