@@ -7,9 +7,7 @@ import path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 // Plain JS helpers shared with `npm start`.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n } = require('../../scripts/n8n/server');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8nApi } = require('../../scripts/n8n/api');
 
 export interface N8nApiClient {
