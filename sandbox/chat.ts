@@ -97,6 +97,8 @@ export interface ChatMessage extends ChatContent {
 	statusWebhooks?: ChatStatusWebhook[];
 	/** out: the content as the API took it; in: the webhook payload (Meta) or parameters (Twilio). */
 	raw: unknown;
+	/** Grows with every change of any message: of two copies of a message, the higher is newer. */
+	rev: number;
 }
 
 export interface ChatPlace {
@@ -244,11 +246,12 @@ export class Chat {
 	private generation = 0;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly viewers = new Set<Viewer>();
-	private viewWaiters: Array<{ provider: Provider; resolve: () => void }> = [];
+	private viewWaiters: Array<{ provider: Provider; id: string; resolve: () => void }> = [];
 	private ticker: NodeJS.Timeout | undefined;
 	private ticks = 0;
 	private lastListening = '';
 	private eventId = 0;
+	private revision = 0;
 
 	constructor(deps: ChatDeps) {
 		this.deps = deps;
@@ -478,6 +481,7 @@ export class Chat {
 			status: 'pending',
 			timestamp: Date.now(),
 			reactions: {},
+			rev: 0,
 			raw,
 		};
 		if (quoted) message.context = { id: quoted.id, preview: previewOf(quoted), direction: quoted.direction };
@@ -490,7 +494,7 @@ export class Chat {
 		const delivery = await this.deliver(message.provider, message.raw);
 		message.delivery = delivery;
 		if (message.status === 'pending' || !delivery.delivered) message.status = delivery.delivered ? 'delivered' : 'failed';
-		this.emit('update', message);
+		this.changed(message);
 		return delivery;
 	}
 
@@ -540,7 +544,7 @@ export class Chat {
 		if (emoji.length > 16) throw new ChatInputError("'emoji' must be one emoji, or '' to remove the reaction");
 		if (emoji) target.reactions.user = emoji;
 		else delete target.reactions.user;
-		this.emit('update', target);
+		this.changed(target);
 		if (provider === 'twilio') {
 			// Twilio's inbound webhook has no reaction event: the reaction stays on this page.
 			return {
@@ -612,6 +616,7 @@ export class Chat {
 			status: 'pending',
 			timestamp: Date.now(),
 			reactions: {},
+			rev: 0,
 			context,
 			raw,
 		};
@@ -628,7 +633,10 @@ export class Chat {
 		return {
 			templates: state.metaTemplates,
 			contents: state.twilioContents,
-			metaMediaType: (id) => state.media.get(id)?.mimeType,
+			metaMedia: (id) => {
+				const media = state.media.get(id);
+				return media ? { mimeType: media.mimeType, ...(media.fileName ? { fileName: media.fileName } : {}) } : undefined;
+			},
 		};
 	}
 
@@ -644,6 +652,7 @@ export class Chat {
 			timestamp: outbound.timestamp,
 			to: outbound.provider === 'meta' ? `+${outbound.to.replace(/^\+/, '')}` : stripChannel(outbound.to),
 			reactions: {},
+			rev: 0,
 			statusWebhooks: [],
 			raw: outbound.content,
 		};
@@ -656,7 +665,7 @@ export class Chat {
 			if (target && target.provider === outbound.provider) {
 				if (content.reaction.emoji) target.reactions.business = content.reaction.emoji;
 				else delete target.reactions.business;
-				this.emit('update', target);
+				this.changed(target);
 			}
 		}
 		this.add(message);
@@ -672,7 +681,7 @@ export class Chat {
 			if (message === target || message.status === 'delivered' || message.status === 'pending') {
 				if (message.status !== 'read') {
 					message.status = 'read';
-					this.emit('update', message);
+					this.changed(message);
 				}
 			}
 			if (message === target) break;
@@ -690,7 +699,7 @@ export class Chat {
 		await this.sendStatus(message, outbound, 'delivered');
 		// Read: only once the user has the conversation on screen.
 		for (;;) {
-			await this.whenViewed(message.provider);
+			await this.whenViewed(message);
 			await this.sleep(this.delayMs);
 			if (!alive()) return;
 			if (this.isViewed(message.provider)) break;
@@ -700,7 +709,7 @@ export class Chat {
 
 	private async sendStatus(message: ChatMessage, outbound: OutboundMessage, status: 'sent' | 'delivered' | 'read'): Promise<void> {
 		message.status = status;
-		this.emit('update', message);
+		this.changed(message);
 		const record: ChatStatusWebhook = { status, at: Date.now() };
 		try {
 			let answer: DeliveryAnswer;
@@ -728,7 +737,7 @@ export class Chat {
 			record.error = (error as Error).message;
 		}
 		message.statusWebhooks?.push(record);
-		this.emit('update', message);
+		this.changed(message);
 	}
 
 	/** Template messages are billed in the template's category; replies in the service window are free. */
@@ -752,8 +761,17 @@ export class Chat {
 				this.messages.splice(this.messages.indexOf(old), 1);
 				this.byId.delete(old.id);
 			}
+			// Messages never read (no page open) must not keep their waiting status sequences.
+			this.viewWaiters = this.viewWaiters.filter((w) => this.byId.has(w.id));
 		}
-		this.emit('message', message);
+		this.changed(message, 'message');
+	}
+
+	/** Bumps the message's revision and tells the pages. */
+	private changed(message: ChatMessage, event: 'message' | 'update' = 'update'): void {
+		this.revision += 1;
+		message.rev = this.revision;
+		this.emit(event, message);
 	}
 
 	private sleep(ms: number): Promise<void> {
@@ -771,9 +789,9 @@ export class Chat {
 		return false;
 	}
 
-	private whenViewed(provider: Provider): Promise<void> {
-		if (this.isViewed(provider)) return Promise.resolve();
-		return new Promise((resolve) => this.viewWaiters.push({ provider, resolve }));
+	private whenViewed(message: ChatMessage): Promise<void> {
+		if (this.isViewed(message.provider)) return Promise.resolve();
+		return new Promise((resolve) => this.viewWaiters.push({ provider: message.provider, id: message.id, resolve }));
 	}
 
 	private wakeViewWaiters(): void {

@@ -90,8 +90,8 @@ export interface ChatContent {
 export interface RenderContext {
 	templates: readonly MetaTemplate[];
 	contents: readonly TwilioContent[];
-	/** MIME type of a media id uploaded to the Graph API, when the store has it. */
-	metaMediaType: (id: string) => string | undefined;
+	/** A media id uploaded to the Graph API, when the store still has it. */
+	metaMedia: (id: string) => { mimeType: string; fileName?: string } | undefined;
 }
 
 export function mapUrl(latitude: number, longitude: number): string {
@@ -125,8 +125,9 @@ function metaMedia(kind: ChatMediaKind, value: unknown, context: RenderContext):
 	const o = obj(value);
 	const id = str(o.id);
 	const link = str(o.link);
-	const mimeType = id ? context.metaMediaType(id) : undefined;
-	const fileName = str(o.filename) ?? (kind === 'document' && link ? fileNameOf(link) : undefined);
+	const stored = id ? context.metaMedia(id) : undefined;
+	const mimeType = stored?.mimeType;
+	const fileName = str(o.filename) ?? (kind !== 'document' ? undefined : link ? fileNameOf(link) : stored?.fileName);
 	return {
 		kind,
 		...(id ? { url: `/chat/api/media/meta/${encodeURIComponent(id)}` } : link ? { url: link } : {}),

@@ -299,6 +299,8 @@
 		var index = state.messages.findIndex(function (m) {
 			return m.id === message.id;
 		});
+		// An answer to a POST can arrive after newer events about the same message.
+		if (index >= 0 && (state.messages[index].rev || 0) > (message.rev || 0)) return;
 		if (index >= 0) state.messages[index] = message;
 		else state.messages.push(message);
 		if (!visible(message)) {
@@ -496,7 +498,8 @@
 		var box = anchor.getBoundingClientRect();
 		popup.hidden = false;
 		var top = box.bottom - phone.top + 4;
-		if (top + popup.offsetHeight > phone.height - 10) top = Math.max(10, box.top - phone.top - popup.offsetHeight - 4);
+		if (top + popup.offsetHeight > phone.height - 10) top = box.top - phone.top - popup.offsetHeight - 4;
+		top = Math.min(Math.max(10, top), phone.height - popup.offsetHeight - 10);
 		var left = Math.min(Math.max(10, box.left - phone.left), phone.width - popup.offsetWidth - 10);
 		popup.style.top = top + 'px';
 		popup.style.left = left + 'px';
@@ -712,6 +715,9 @@
 			}
 		});
 		document.addEventListener('visibilitychange', postView);
+		// /chat?provider=twilio opens the Twilio conversation.
+		var asked = new URLSearchParams(window.location.search).get('provider');
+		if (asked === 'meta' || asked === 'twilio') state.provider = asked;
 		renderHeader();
 		connect();
 	}

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 
 import { CHAT_PLACES, startSandbox, type Sandbox } from '../../sandbox';
-import { call, messagesPath, metaGet, metaPost, PNG_1X1, twilioPostForm } from './helpers';
+import { call, messagesPath, metaGet, metaPost, metaUpload, PNG_1X1, twilioPostForm } from './helpers';
 import {
 	chatPost,
 	chatSend,
@@ -53,6 +53,8 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 		twilio.validateRequest(sandbox.twilio.authToken, received.headers['x-twilio-signature'] as string, n8n.url(path), formOf(received));
 	const postsTo = (path: string) => n8n.posts().filter((r) => pathOf(r) === path);
 	const metaMessage = (received: Received) => jsonOf(received).entry[0].changes[0].value.messages[0];
+	/** The user's messages that reached the Meta URL (status webhooks of business messages go there too). */
+	const metaInbound = () => postsTo('/meta').filter((r) => jsonOf(r).entry[0].changes[0].value.messages !== undefined);
 
 	const sendMetaInteractive = async (interactive: Record<string, unknown>) => {
 		const answer = await metaPost(sandbox, `/v24.0/${sandbox.meta.phoneNumberId}/messages`, {
@@ -107,7 +109,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			expect(answer.body.delivery).toEqual({ delivered: true, listening: true, status: 200, url: n8n.url('/meta') });
 			expect(answer.body.message).toMatchObject({ direction: 'in', type: 'text', status: 'delivered', text: 'Hi *there* 👋' });
 
-			const [post] = n8n.posts();
+			const [post] = metaInbound();
 			expect(pathOf(post)).toBe('/meta');
 			expect(metaSignatureValid(post, sandbox.meta.appSecret)).toBe(true);
 			expect(metaSignatureValid(post, 'another-secret')).toBe(false);
@@ -147,7 +149,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			await registerMeta(sandbox, n8n);
 			await registerTwilio(sandbox, n8n);
 			const meta = await chatSend(sandbox, { provider: 'meta', type: 'image', caption: 'Sunset' });
-			const image = metaMessage(n8n.posts()[0]).image;
+			const image = metaMessage(metaInbound()[0]).image;
 			expect(image).toMatchObject({ mime_type: 'image/png', caption: 'Sunset', id: expect.stringMatching(/^\d+$/) });
 			expect(meta.body.message.media).toEqual({ kind: 'image', mimeType: 'image/png', fileName: 'sunset.png', url: `/chat/api/media/meta/${image.id}` });
 			const described = await metaGet(sandbox, `/v24.0/${image.id}`);
@@ -172,7 +174,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
 			const answer = await chatSend(sandbox, { provider: 'meta', type: 'file', data: `data:application/pdf;base64,${pdf.toString('base64')}`, mimeType: 'application/pdf', fileName: 'quote.pdf' });
 			expect(answer.body.message).toMatchObject({ type: 'document', media: { kind: 'document', fileName: 'quote.pdf', mimeType: 'application/pdf' } });
-			expect(metaMessage(n8n.posts()[0])).toMatchObject({ type: 'document', document: { filename: 'quote.pdf', mime_type: 'application/pdf' } });
+			expect(metaMessage(metaInbound()[0])).toMatchObject({ type: 'document', document: { filename: 'quote.pdf', mime_type: 'application/pdf' } });
 			const png = await chatSend(sandbox, { provider: 'meta', type: 'file', data: PNG_1X1.toString('base64'), mimeType: 'image/png' });
 			expect(png.body.message.type).toBe('image');
 			const bytes = Buffer.from(await (await fetch(`${sandbox.url}${png.body.message.media.url}`)).arrayBuffer());
@@ -185,9 +187,9 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			const eiffel = CHAT_PLACES.find((p) => p.id === 'eiffel-tower')!;
 			const answer = await chatSend(sandbox, { provider: 'meta', type: 'location', place: 'eiffel-tower' });
 			expect(answer.body.message.location).toMatchObject({ latitude: eiffel.latitude, longitude: eiffel.longitude, name: 'Eiffel Tower', mapUrl: expect.stringContaining('openstreetmap.org') });
-			expect(metaMessage(n8n.posts()[0]).location).toEqual({ latitude: eiffel.latitude, longitude: eiffel.longitude, name: 'Eiffel Tower', address: eiffel.address });
+			expect(metaMessage(metaInbound()[0]).location).toEqual({ latitude: eiffel.latitude, longitude: eiffel.longitude, name: 'Eiffel Tower', address: eiffel.address });
 			await chatSend(sandbox, { provider: 'meta', type: 'location', place: 'dropped-pin' });
-			expect(Object.keys(metaMessage(n8n.posts()[1]).location).sort()).toEqual(['latitude', 'longitude']);
+			expect(Object.keys(metaMessage(metaInbound()[1]).location).sort()).toEqual(['latitude', 'longitude']);
 
 			await chatSend(sandbox, { provider: 'twilio', type: 'location', place: 'eiffel-tower' });
 			expect(formOf(postsTo('/twilio')[0])).toMatchObject({ MessageType: 'location', Latitude: String(eiffel.latitude), Longitude: String(eiffel.longitude), Label: 'Eiffel Tower', Address: eiffel.address });
@@ -200,7 +202,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			const wamid = await sendMetaInteractive({ type: 'button', body: { text: 'Pick one' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'A' } }] } });
 			const answer = await chatSend(sandbox, { provider: 'meta', type: 'text', text: 'About this…', replyTo: wamid });
 			expect(answer.body.message.context).toEqual({ id: wamid, preview: 'Pick one', direction: 'out' });
-			expect(metaMessage(n8n.posts()[0]).context).toEqual({ from: '15550100000', id: wamid });
+			expect(metaMessage(metaInbound()[0]).context).toEqual({ from: '15550100000', id: wamid });
 
 			const sid = await sendTwilio({ Body: 'Your order shipped' });
 			await chatSend(sandbox, { provider: 'twilio', type: 'text', text: 'Thanks', replyTo: sid });
@@ -212,12 +214,12 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			const wamid = await sendMetaInteractive({ type: 'button', body: { text: 'Rate us' }, action: { buttons: [{ type: 'reply', reply: { id: 'ok', title: 'OK' } }] } });
 			const answer = await chatSend(sandbox, { provider: 'meta', type: 'reaction', messageId: wamid, emoji: '❤️' });
 			expect(answer.body).toMatchObject({ message: { id: wamid, reactions: { user: '❤️' } }, delivery: { delivered: true } });
-			const post = n8n.posts()[0];
+			const post = metaInbound()[0];
 			expect(metaSignatureValid(post, sandbox.meta.appSecret)).toBe(true);
 			expect(metaMessage(post)).toMatchObject({ type: 'reaction', reaction: { message_id: wamid, emoji: '❤️' } });
 			const removed = await chatSend(sandbox, { provider: 'meta', type: 'reaction', messageId: wamid, emoji: '' });
 			expect(removed.body.message.reactions).toEqual({});
-			expect(metaMessage(n8n.posts()[1]).reaction).toEqual({ message_id: wamid, emoji: '' });
+			expect(metaMessage(metaInbound()[1]).reaction).toEqual({ message_id: wamid, emoji: '' });
 
 			const sid = await sendTwilio({ Body: 'Hello' });
 			const twilioAnswer = await chatSend(sandbox, { provider: 'twilio', type: 'reaction', messageId: sid, emoji: '👍' });
@@ -274,7 +276,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 
 			const answer = await chatSend(sandbox, { provider: 'meta', type: 'reply', messageId: wamid, replyId: 'slot-pm' });
 			expect(answer.body.message).toMatchObject({ direction: 'in', type: 'interactive', text: 'Afternoon', context: { id: wamid, direction: 'out' }, status: 'delivered' });
-			const post = n8n.posts()[0];
+			const post = metaInbound()[0];
 			expect(metaSignatureValid(post, sandbox.meta.appSecret)).toBe(true);
 			expect(metaMessage(post)).toMatchObject({
 				from: USER_WA_ID,
@@ -307,7 +309,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			});
 			await chatSend(sandbox, { provider: 'meta', type: 'reply', messageId: wamid, replyId: 'express' });
 			await chatSend(sandbox, { provider: 'meta', type: 'reply', messageId: wamid, replyId: 'ground' });
-			const [express, ground] = n8n.posts().map(metaMessage);
+			const [express, ground] = metaInbound().map(metaMessage);
 			expect(express).toMatchObject({ type: 'interactive', context: { id: wamid }, interactive: { type: 'list_reply', list_reply: { id: 'express', title: 'Express', description: 'Next day' } } });
 			expect(ground.interactive.list_reply).toEqual({ id: 'ground', title: 'Ground' });
 		});
@@ -345,7 +347,7 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			});
 			await chatSend(sandbox, { provider: 'meta', type: 'reply', messageId: wamid, replyId: 'button-0' });
 			await chatSend(sandbox, { provider: 'meta', type: 'reply', messageId: wamid, replyId: 'button-1' });
-			const [first, second] = n8n.posts().map(metaMessage);
+			const [first, second] = metaInbound().map(metaMessage);
 			expect(first).toMatchObject({ type: 'button', button: { payload: 'PROMO_YES', text: 'Show me' }, context: { from: '15550100000', id: wamid } });
 			expect(second.button).toEqual({ payload: 'Not interested', text: 'Not interested' });
 		});
@@ -421,6 +423,12 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 				media: { kind: 'document', url: 'https://example.com/files/invoice.pdf', fileName: 'invoice.pdf' },
 			});
 			expect(await sendMeta('image', { id: '1234567890' })).toMatchObject({ media: { kind: 'image', url: '/chat/api/media/meta/1234567890' } });
+			const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+			const upload = await metaUpload(sandbox, { messaging_product: 'whatsapp', type: 'application/pdf', file: { bytes: pdf, filename: 'terms.pdf', contentType: 'application/pdf' } });
+			const uploaded = await sendMeta('document', { id: upload.body.id });
+			expect(uploaded.media).toEqual({ kind: 'document', url: `/chat/api/media/meta/${upload.body.id}`, mimeType: 'application/pdf', fileName: 'terms.pdf' });
+			const served = await fetch(`${sandbox.url}${uploaded.media?.url}`);
+			expect(Buffer.from(await served.arrayBuffer()).equals(pdf)).toBe(true);
 			expect(await sendMeta('sticker', { link: 'https://example.com/s.webp' })).toMatchObject({ type: 'sticker', media: { kind: 'sticker' } });
 			expect(await sendMeta('location', { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower', address: 'Paris' })).toMatchObject({
 				location: { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower', address: 'Paris', mapUrl: 'https://www.openstreetmap.org/?mlat=48.8584&mlon=2.2945#map=16/48.8584/2.2945' },
@@ -642,6 +650,11 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			await stream.next('update', (m) => m.id === wamid && m.status === 'read');
 			const ids = stream.events.map((e) => Number(e.id));
 			expect(ids).toEqual([...ids].sort((a, b) => a - b));
+			// Each copy of a message carries a revision, so a page keeps the newest of two copies.
+			const revs = stream.events.filter((e) => e.data.id === id).map((e) => e.data.rev);
+			expect(revs.length).toBeGreaterThanOrEqual(2);
+			expect(revs).toEqual([...revs].sort((a, b) => a - b));
+			expect(answer.body.message.rev).toBe(revs.at(-1));
 		});
 
 		it('tells the page when a trigger registers', async () => {

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+import { startEnvironment, type E2eEnvironment } from './n8n';
+
+// Debian's Chromium, started as the machine's notes prescribe: no sandbox (root), no background
+// networking (the machine's network is closed).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let env: E2eEnvironment;
+let browser: Browser;
+
+beforeAll(async () => {
+	env = await startEnvironment();
+	const examples = path.resolve(__dirname, '..', '..', 'examples');
+	for (const file of ['interactive-menu.meta.json', 'echo-bot.twilio.json']) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8'));
+		for (const node of workflow.nodes) {
+			if (node.credentials?.whatsAppOmniMetaApi) node.credentials.whatsAppOmniMetaApi = { id: env.credentials.meta.id, name: env.credentials.meta.name };
+			if (node.credentials?.whatsAppOmniTwilioApi) node.credentials.whatsAppOmniTwilioApi = { id: env.credentials.twilio.id, name: env.credentials.twilio.name };
+		}
+		const created = await env.api.createWorkflow(workflow);
+		await env.api.activate(created.id);
+	}
+	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 20 * 60_000);
+
+afterAll(async () => {
+	await browser?.close();
+	await env?.stop();
+}, 60_000);
+
+describe('the chat page with the example bots in n8n', () => {
+	it('Meta: a message gets the menu, a tapped button gets its answer', async () => {
+		const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
+		await page.goto(env.sandbox.chatUrl);
+		await page.click('[data-testid=provider-switch][data-provider=meta]');
+		await page.fill('[data-testid=chat-input]', 'Hi there');
+		await page.click('[data-testid=chat-send]');
+		// The workflow's answer: reply buttons, sent by n8n through the Graph API.
+		await page.waitForSelector('[data-testid=reply-button]', { timeout: 30_000 });
+		const buttons = await page.$$eval('[data-testid=reply-button]', (els) => els.map((e) => e.textContent ?? ''));
+		expect(buttons.join('|')).toMatch(/Opening hours.*Menu.*Talk to us/);
+		const before = await page.locator('[data-testid=message][data-direction=out]').count();
+		await page.click('[data-testid=reply-button] >> nth=0');
+		await page.waitForFunction((count) => document.querySelectorAll('[data-testid=message][data-direction=out]').length > count, before, { timeout: 30_000 });
+		const answers = await page.$$eval('[data-testid=message][data-direction=out]', (els) => els.map((e) => e.textContent ?? ''));
+		expect(answers.join('\n')).toMatch(/open/i);
+		await page.screenshot({ path: path.join(env.outputDir, 'chat-meta.png') });
+		await page.close();
+	});
+
+	it('Twilio: the echo bot answers', async () => {
+		const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
+		await page.goto(env.sandbox.chatUrl);
+		await page.click('[data-testid=provider-switch][data-provider=twilio]');
+		await page.fill('[data-testid=chat-input]', 'Echo this, please');
+		await page.click('[data-testid=chat-send]');
+		await page.waitForFunction(
+			() => [...document.querySelectorAll('[data-testid=message][data-direction=out]')].some((e) => (e.textContent ?? '').includes('Echo this, please')),
+			undefined,
+			{ timeout: 30_000 },
+		);
+		await page.screenshot({ path: path.join(env.outputDir, 'chat-twilio.png') });
+		await page.close();
+	});
+});
