@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-import { startEnvironment, type E2eEnvironment } from './n8n';
+import { eventually, startEnvironment, type E2eEnvironment } from './n8n';
 
 // Debian's Chromium, started as the machine's notes prescribe: no sandbox (root), no background
 // networking (the machine's network is closed).
@@ -43,9 +43,10 @@ describe('the chat page with the example bots in n8n', () => {
 		await page.waitForSelector('[data-testid=reply-button]', { timeout: 30_000 });
 		const buttons = await page.$$eval('[data-testid=reply-button]', (els) => els.map((e) => e.textContent ?? ''));
 		expect(buttons.join('|')).toMatch(/Opening hours.*Menu.*Talk to us/);
-		const before = await page.locator('[data-testid=message][data-direction=out]').count();
+		const outgoing = page.locator('[data-testid=message][data-direction=out]');
+		const before = await outgoing.count();
 		await page.click('[data-testid=reply-button] >> nth=0');
-		await page.waitForFunction((count) => document.querySelectorAll('[data-testid=message][data-direction=out]').length > count, before, { timeout: 30_000 });
+		await eventually(async () => (await outgoing.count()) > before, 30_000);
 		const answers = await page.$$eval('[data-testid=message][data-direction=out]', (els) => els.map((e) => e.textContent ?? ''));
 		expect(answers.join('\n')).toMatch(/open/i);
 		await page.screenshot({ path: path.join(env.outputDir, 'chat-meta.png') });
@@ -58,11 +59,7 @@ describe('the chat page with the example bots in n8n', () => {
 		await page.click('[data-testid=provider-switch][data-provider=twilio]');
 		await page.fill('[data-testid=chat-input]', 'Echo this, please');
 		await page.click('[data-testid=chat-send]');
-		await page.waitForFunction(
-			() => [...document.querySelectorAll('[data-testid=message][data-direction=out]')].some((e) => (e.textContent ?? '').includes('Echo this, please')),
-			undefined,
-			{ timeout: 30_000 },
-		);
+		await page.locator('[data-testid=message][data-direction=out]', { hasText: 'Echo this, please' }).first().waitFor({ timeout: 30_000 });
 		await page.screenshot({ path: path.join(env.outputDir, 'chat-twilio.png') });
 		await page.close();
 	});
