@@ -192,3 +192,60 @@ describe('the trigger in n8n, every registration mode', () => {
 		await eventually(() => (registered() === url ? undefined : true));
 	});
 });
+
+describe('the trigger in n8n: manual registration and every inbound kind', () => {
+	it.each(['meta', 'twilio'] as const)('%s manual: nothing is registered, signed deliveries to the URL start executions', async (provider) => {
+		sandbox.resetWebhooks();
+		sandbox.clearRequests();
+		const { id, url } = await triggerWorkflow(provider, provider === 'meta' ? { metaRegistration: 'manual', verifyToken: 'paste-me' } : { twilioRegistration: 'manual' });
+		await env.api.activate(id);
+		expect(sandbox.requests).toHaveLength(0);
+		if (provider === 'meta') {
+			// The handshake Meta's dashboard makes, with the token the person typed into both.
+			const ok = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=paste-me&hub.challenge=8421`);
+			expect(await ok.text()).toBe('8421');
+			expect((await fetch(`${url}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(403);
+			await sandbox.deliverMeta(sandbox.metaPayload.message({ type: 'text', text: { body: 'manual' } }), { url });
+		} else {
+			await sandbox.deliverTwilio(sandbox.twilioParams.message({ body: 'manual' }), { url });
+		}
+		const [items] = await triggerItems(id, 1);
+		expect(items[0]).toMatchObject({ event: 'message', provider, message: { text: 'manual' } });
+		await env.api.deactivate(id);
+	});
+
+	it('Meta: every inbound kind becomes its unified event', async () => {
+		sandbox.resetWebhooks();
+		const { id } = await triggerWorkflow('meta', { metaRegistration: 'phoneNumber' });
+		await env.api.activate(id);
+		const kinds = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system', 'unsupported'] as const;
+		for (const type of kinds) {
+			expect((await sandbox.deliverMeta(sandbox.metaPayload.message({ type } as never))).status).toBe(200);
+		}
+		const events = (await triggerItems(id, kinds.length)).flat();
+		expect(events.map((e: { message: { type: string } }) => e.message.type).sort()).toEqual([...kinds].sort());
+		await env.api.deactivate(id);
+	});
+
+	it('Twilio: media, location and button replies become their unified events', async () => {
+		sandbox.resetWebhooks();
+		const { id } = await triggerWorkflow('twilio', { twilioRegistration: 'sender', options: { downloadMedia: true } });
+		await env.api.activate(id);
+		await sandbox.deliverTwilio(sandbox.twilioParams.message({ type: 'image' }));
+		await sandbox.deliverTwilio(sandbox.twilioParams.message({ location: { latitude: 52.52, longitude: 13.405, label: 'Berlin' } }));
+		await sandbox.deliverTwilio(sandbox.twilioParams.message({ button: { text: 'Yes', payload: 'yes' } }));
+		const executions = await eventually(async () => {
+			const all = await env.api.executions(id);
+			return all.length >= 3 ? all : undefined;
+		});
+		const items = executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0][0]);
+		const types = items.map((i: any) => i.json.message.type).sort();
+		expect(types).toEqual(expect.arrayContaining(['image', 'location']));
+		expect(items.map((i: any) => i.json.message.reply?.id)).toContain('yes');
+		const image = items.find((i: any) => i.json.message.type === 'image');
+		// Downloaded by the trigger inside n8n, stored in n8n's binary data.
+		expect(image.binary?.data?.mimeType).toMatch(/^image\//);
+		expect(image.json.mediaDownloadError).toBeUndefined();
+		await env.api.deactivate(id);
+	});
+});
