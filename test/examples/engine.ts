@@ -11,25 +11,21 @@
  * The trigger is this package's real trigger node: n8n-core passes a webhook node's data on, the
  * way a webhook-started execution begins.
  */
-import { mock } from 'jest-mock-extended';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
-	createRunExecutionData,
 	NodeConnectionTypes,
-	Workflow,
 	type ICredentialDataDecryptedObject,
-	type ICredentialsHelper,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INode,
-	type INodeCredentialsDetails,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type INodeTypes,
 	type IRun,
-	type IWorkflowExecuteAdditionalData,
+	type IWorkflowBase,
 } from 'n8n-workflow';
+
+import { runWorkflow } from '../workflows/harness';
 
 import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
 import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
@@ -185,62 +181,17 @@ export async function runExample(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): Promise<ExampleRun> {
 	const nodes = workflowData.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
-	const workflow = new Workflow({
-		id: 'example',
-		nodes,
-		connections: workflowData.connections,
-		nodeTypes,
-		settings: workflowData.settings,
-		active: false,
-	});
-
-	const credentialsHelper = mock<ICredentialsHelper>();
-	credentialsHelper.getDecrypted.mockImplementation(
-		async (_data: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails, type: string) => {
-			const found = credentials[type];
-			if (!found) throw new Error(`No test credentials for ${type}`);
-			return { ...found };
-		},
-	);
-	credentialsHelper.getParentTypes.mockReturnValue([]);
-	credentialsHelper.isCredentialUsableByNode.mockReturnValue(true);
-
-	const hooks = new ExecutionLifecycleHooks('manual', 'example-execution', mock());
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const overrides = {
-		hooks,
-		currentNodeParameters: undefined,
-		encryptedRunnerIdentity: undefined,
-		executionId: 'example-execution',
-		instanceBaseUrl: 'http://localhost:5678/',
-		restApiUrl: 'http://localhost:5678/rest',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-	};
-	const additionalData = mock<IWorkflowExecuteAdditionalData>(overrides as never);
-	additionalData.credentialsHelper = credentialsHelper;
-
 	const start = nodes.find((node) => node.type === TRIGGER_TYPE || node.type === 'n8n-nodes-base.manualTrigger');
 	if (!start) throw new Error(`"${workflowData.name}" has no trigger the example engine can start`);
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: start, data: { main: [items] }, source: null }] },
+	const result = await runWorkflow({ ...workflowData, nodes } as unknown as IWorkflowBase, {
+		credentials,
+		input: items,
+		nodeTypes,
+		startNode: start.name,
 	});
-
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	const run = await finished;
-	const runData = run.data.resultData.runData;
+	const runData = result.run.data.resultData.runData;
 	return {
-		run,
-		error: run.data.resultData.error,
+		...result,
 		ran: Object.keys(runData).sort((a, b) => (runData[a][0].startTime ?? 0) - (runData[b][0].startTime ?? 0)),
-		output(nodeName: string) {
-			const runs = runData[nodeName];
-			if (!runs) throw new Error(`Node "${nodeName}" did not run`);
-			return runs[0].data?.main[0] ?? [];
-		},
 	};
 }

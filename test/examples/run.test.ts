@@ -15,6 +15,7 @@ import { parseTwilioWebhook } from '../../nodes/WhatsAppOmni/providers/twilio/we
 import type { UnifiedEvent } from '../../nodes/WhatsAppOmni/providers/events';
 import { wanted } from '../../nodes/WhatsAppOmni/trigger/filters';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { runExample } from './engine';
 import {
 	ACTION_TYPE,
@@ -42,23 +43,7 @@ beforeEach(() => {
 
 const CUSTOMER = '+15551234567';
 
-const credentials = () => ({
-	whatsAppOmniMetaApi: {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		appSecret: sandbox.meta.appSecret,
-		graphApiVersion: 'v24.0',
-		baseUrl: sandbox.graphBaseUrl,
-	},
-	whatsAppOmniTwilioApi: {
-		authType: 'authToken',
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		baseUrl: sandbox.twilioBaseUrl,
-	},
-});
+const credentials = () => sandboxCredentials(sandbox);
 
 /** Events as the trigger emits them, from the providers' own webhook bodies. */
 const events = {

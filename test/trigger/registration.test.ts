@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { startTriggerServer, type TriggerServer } from './server';
 
@@ -21,23 +22,7 @@ afterEach(async () => {
 	await Promise.all(servers.splice(0).map((server) => server.stop()));
 });
 
-const credentials = () => ({
-	whatsAppOmniMetaApi: {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		appId: sandbox.meta.appId,
-		appSecret: sandbox.meta.appSecret,
-		baseUrl: sandbox.graphBaseUrl,
-	},
-	whatsAppOmniTwilioApi: {
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		messagingServiceSid: sandbox.twilio.messagingServiceSid,
-		baseUrl: sandbox.twilioBaseUrl,
-	},
-});
+const credentials = () => sandboxCredentials(sandbox);
 
 async function triggerFor(parameters: IDataObject, options: { publicBaseUrl?: string; path?: string } = {}) {
 	const server = await startTriggerServer({ parameters, credentials: credentials() }, options);

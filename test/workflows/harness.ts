@@ -68,8 +68,12 @@ class TestNodeTypes implements INodeTypes {
 export interface RunOptions {
 	/** Credential data by credential type name. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
-	/** Items the Manual Trigger emits. */
+	/** Items the start node emits. */
 	input?: INodeExecutionData[];
+	/** Node types to run with, when the workflow uses more than the Manual Trigger and this node. */
+	nodeTypes?: INodeTypes;
+	/** The node the run starts at; default the workflow's start node. */
+	startNode?: string;
 }
 
 export interface RunResult {
@@ -87,7 +91,7 @@ export async function runWorkflow(workflowData: IWorkflowBase, options: RunOptio
 		id: 'test-workflow',
 		nodes: workflowData.nodes,
 		connections: workflowData.connections,
-		nodeTypes,
+		nodeTypes: options.nodeTypes ?? nodeTypes,
 		settings: workflowData.settings,
 		active: false,
 	});
@@ -124,7 +128,7 @@ export async function runWorkflow(workflowData: IWorkflowBase, options: RunOptio
 	const additionalData = mock<IWorkflowExecuteAdditionalData>(overrides as never);
 	additionalData.credentialsHelper = credentialsHelper;
 
-	const start = workflow.getStartNode() as INode;
+	const start = (options.startNode ? workflow.getNode(options.startNode) : workflow.getStartNode()) as INode;
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: start, data: { main: [options.input ?? [{ json: {} }]] }, source: null }],

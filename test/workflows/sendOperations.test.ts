@@ -1,6 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { runWorkflow, sendWorkflow } from './harness';
 
 let sandbox: Sandbox;
@@ -14,22 +15,7 @@ beforeEach(() => {
 	sandbox.setFaults(undefined);
 });
 
-const credentials = () => ({
-	whatsAppOmniMetaApi: {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		graphApiVersion: 'v24.0',
-		baseUrl: sandbox.graphBaseUrl,
-	},
-	whatsAppOmniTwilioApi: {
-		authType: 'authToken',
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		baseUrl: sandbox.twilioBaseUrl,
-	},
-});
+const credentials = () => sandboxCredentials(sandbox);
 
 async function run(provider: 'meta' | 'twilio', operation: string, parameters: object, input?: INodeExecutionData[]) {
 	return await runWorkflow(

@@ -1,6 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { runWorkflow, sendWorkflow } from './harness';
 
 let sandbox: Sandbox;
@@ -14,23 +15,7 @@ beforeEach(() => {
 	sandbox.setFaults(undefined);
 });
 
-const credentials = () => ({
-	whatsAppOmniMetaApi: {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		appSecret: sandbox.meta.appSecret,
-		graphApiVersion: 'v24.0',
-		baseUrl: sandbox.graphBaseUrl,
-	},
-	whatsAppOmniTwilioApi: {
-		authType: 'authToken',
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		baseUrl: sandbox.twilioBaseUrl,
-	},
-});
+const credentials = () => sandboxCredentials(sandbox);
 
 const mapper = (value: Record<string, string>) => ({ mappingMode: 'defineBelow', value, schema: [] });
 const sendTemplate = (provider: 'meta' | 'twilio', template: string, variables: Record<string, string>, parameters: object = {}) => ({

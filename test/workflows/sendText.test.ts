@@ -1,6 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { runWorkflow, sendWorkflow, type RunResult } from './harness';
 
 let sandbox: Sandbox;
@@ -14,27 +15,7 @@ beforeEach(() => {
 	sandbox.setFaults(undefined);
 });
 
-const metaCredentials = (overrides: object = {}) => ({
-	accessToken: sandbox.meta.accessToken,
-	phoneNumberId: sandbox.meta.phoneNumberId,
-	businessAccountId: sandbox.meta.wabaId,
-	appSecret: sandbox.meta.appSecret,
-	graphApiVersion: 'v24.0',
-	baseUrl: sandbox.graphBaseUrl,
-	...overrides,
-});
-const twilioCredentials = (overrides: object = {}) => ({
-	authType: 'authToken',
-	accountSid: sandbox.twilio.accountSid,
-	authToken: sandbox.twilio.authToken,
-	whatsAppNumber: sandbox.twilio.whatsAppNumber,
-	baseUrl: sandbox.twilioBaseUrl,
-	...overrides,
-});
-const credentials = (overrides: { meta?: object; twilio?: object } = {}) => ({
-	whatsAppOmniMetaApi: metaCredentials(overrides.meta),
-	whatsAppOmniTwilioApi: twilioCredentials(overrides.twilio),
-});
+const credentials = (overrides: { meta?: object; twilio?: object } = {}) => sandboxCredentials(sandbox, overrides);
 const sendText = (provider: 'meta' | 'twilio', parameters: object = {}) => ({
 	provider,
 	resource: 'message',
