@@ -23,7 +23,6 @@ export function sandboxCredentials(
 			accountSid: sandbox.twilio.accountSid,
 			authToken: sandbox.twilio.authToken,
 			whatsAppNumber: sandbox.twilio.whatsAppNumber,
-			messagingServiceSid: sandbox.twilio.messagingServiceSid,
 			baseUrl: sandbox.twilioBaseUrl,
 			...overrides.twilio,
 		},

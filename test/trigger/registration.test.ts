@@ -22,7 +22,7 @@ afterEach(async () => {
 	await Promise.all(servers.splice(0).map((server) => server.stop()));
 });
 
-const credentials = () => sandboxCredentials(sandbox);
+const credentials = () => sandboxCredentials(sandbox, { twilio: { messagingServiceSid: sandbox.twilio.messagingServiceSid } });
 
 async function triggerFor(parameters: IDataObject, options: { publicBaseUrl?: string; path?: string } = {}) {
 	const server = await startTriggerServer({ parameters, credentials: credentials() }, options);
