@@ -258,8 +258,8 @@ export interface WebhookTarget {
 	url: string;
 	/** Meta's handshake token. */
 	verifyToken?: string;
-	/** Meta app subscriptions: the webhook fields to subscribe. */
-	fields?: string[];
+	/** The trigger's chosen events (messages, statuses, errors, templates, account). */
+	events?: string[];
 }
 
 /** What registration changed, kept in the workflow's static data so deactivation can undo it. */

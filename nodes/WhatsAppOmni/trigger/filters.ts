@@ -29,18 +29,3 @@ export function wanted(event: UnifiedEvent, filter: EventFilter): boolean {
 	}
 	return true;
 }
-
-/** The Meta app webhook fields that carry the chosen events. */
-export function metaAppFields(events: string[]): string[] {
-	const fields = new Set<string>();
-	if (events.some((e) => e === 'messages' || e === 'statuses' || e === 'errors')) fields.add('messages');
-	if (events.includes('templates')) {
-		['message_template_status_update', 'message_template_quality_update', 'template_category_update'].forEach((f) => fields.add(f));
-	}
-	if (events.includes('account')) {
-		['account_update', 'account_alerts', 'phone_number_quality_update', 'phone_number_name_update', 'business_capability_update', 'security'].forEach((f) =>
-			fields.add(f),
-		);
-	}
-	return [...fields];
-}

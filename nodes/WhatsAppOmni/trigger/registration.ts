@@ -2,7 +2,6 @@ import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../helpers/errors';
 import { PROVIDER_LABELS, type WebhookRecord, type WebhookTarget } from '../providers/types';
-import { metaAppFields } from './filters';
 import { registrationMode, triggerProvider } from './provider';
 
 interface RegistrationData {
@@ -14,7 +13,7 @@ async function target(this: IHookFunctions): Promise<WebhookTarget> {
 	return {
 		mode: registrationMode.call(this),
 		url: this.getNodeWebhookUrl('default') as string,
-		fields: metaAppFields(events),
+		events,
 	};
 }
 

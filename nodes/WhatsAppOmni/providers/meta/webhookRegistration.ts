@@ -4,6 +4,21 @@ import { CredentialError } from '../CredentialError';
 import type { WebhookRecord, WebhookState, WebhookTarget } from '../types';
 import { webhookState } from '../webhookState';
 
+/** The Meta app webhook fields that carry the chosen events. */
+function metaAppFields(events: string[]): string[] {
+	const fields = new Set<string>();
+	if (events.some((e) => e === 'messages' || e === 'statuses' || e === 'errors')) fields.add('messages');
+	if (events.includes('templates')) {
+		['message_template_status_update', 'message_template_quality_update', 'template_category_update'].forEach((f) => fields.add(f));
+	}
+	if (events.includes('account')) {
+		['account_update', 'account_alerts', 'phone_number_quality_update', 'phone_number_name_update', 'business_capability_update', 'security'].forEach((f) =>
+			fields.add(f),
+		);
+	}
+	return [...fields];
+}
+
 interface MetaWebhookIds {
 	phoneNumberId: string;
 	wabaId?: string;
@@ -82,7 +97,7 @@ export class MetaWebhookRegistration {
 					new URLSearchParams({
 						object: 'whatsapp_business_account',
 						callback_url: target.url,
-						fields: (target.fields ?? ['messages']).join(','),
+						fields: metaAppFields(target.events ?? ['messages']).join(','),
 						verify_token: target.verifyToken ?? '',
 						include_values: 'true',
 					}).toString(),
