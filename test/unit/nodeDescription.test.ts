@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import * as media from '../../nodes/WhatsAppOmni/actions/media/Media.resource';
 import { OPERATION_NAMES, operations } from '../../nodes/WhatsAppOmni/actions/message/Message.resource';
 import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
 import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
@@ -29,14 +30,25 @@ describe('WhatsApp Omni node description', () => {
 		expect(missing.filter((name) => name !== 'operation')).toEqual([]);
 	});
 
-	it('offers exactly the operations the router runs, and names each in the subtitle', () => {
-		const operationParameter = description.properties.find((p) => p.name === 'operation');
+	it.each([
+		['message', operations, OPERATION_NAMES],
+		['media', media.operations, media.OPERATION_NAMES],
+	] as Array<[string, object, Record<string, string>]>)('offers exactly the %s operations the router runs, and names each in the subtitle', (resource, ops, names) => {
+		const operationParameter = description.properties.find(
+			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource),
+		);
 		const offered = (operationParameter?.options as Array<{ value: string; name: string }>).map((o) => o.value).sort();
-		expect(offered).toEqual(Object.keys(operations).sort());
-		for (const [value, name] of Object.entries(OPERATION_NAMES)) {
+		expect(offered).toEqual(Object.keys(ops).sort());
+		expect(Object.keys(names).sort()).toEqual(offered);
+		for (const [value, name] of Object.entries(names)) {
 			expect(description.subtitle).toContain(`"${value}":"${name}"`);
 			expect((operationParameter?.options as Array<{ value: string; name: string }>).find((o) => o.value === value)?.name).toBe(name);
 		}
+	});
+
+	it('offers the Media resource next to Message', () => {
+		const resource = description.properties.find((p) => p.name === 'resource');
+		expect((resource?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(['media', 'message']);
 	});
 
 	it('has its icons and codex file in place', () => {

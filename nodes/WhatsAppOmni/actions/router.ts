@@ -9,10 +9,12 @@ import { errorItemJson, toNodeError } from '../helpers/errors';
 import { CREDENTIAL_TYPES, createProvider } from '../providers';
 import type { ProviderName, WhatsAppProvider } from '../providers/types';
 import * as message from './message/Message.resource';
-import type { OperationModule, WhatsAppOmniResource } from './node.type';
+import * as media from './media/Media.resource';
+import { OperationItem, type OperationModule, type WhatsAppOmniResource } from './node.type';
 
 const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> = {
 	message: message.operations,
+	media: media.operations,
 };
 
 export interface RouterOptions {
@@ -58,9 +60,12 @@ export async function router(
 	const results = await mapInOrder(items.length, concurrency, async (itemIndex) => {
 		try {
 			const provider = await providerFor(itemIndex);
-			const json = await operation.execute.call(this, itemIndex, provider);
+			const output = await operation.execute.call(this, itemIndex, provider);
 			succeeded++;
-			return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
+			if (output instanceof OperationItem) {
+				return { json: output.json, ...(output.binary ? { binary: output.binary } : {}), pairedItem: { item: itemIndex } } as INodeExecutionData;
+			}
+			return { json: output, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, {
 				itemIndex,

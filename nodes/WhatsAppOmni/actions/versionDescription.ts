@@ -1,6 +1,7 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { providerSelector } from './common.descriptions';
+import * as media from './media/Media.resource';
 import * as message from './message/Message.resource';
 
 export const versionDescription: INodeTypeDescription = {
@@ -11,7 +12,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	// Kept literal for n8n's linter; a test checks it names every operation of OPERATION_NAMES.
 	subtitle:
-		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,
@@ -37,9 +38,13 @@ export const versionDescription: INodeTypeDescription = {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Message', value: 'message' }],
+			options: [
+				{ name: 'Media', value: 'media' },
+				{ name: 'Message', value: 'message' },
+			],
 			default: 'message',
 		},
 		...message.description,
+		...media.description,
 	],
 };

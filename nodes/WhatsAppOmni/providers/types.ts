@@ -294,6 +294,51 @@ export interface DownloadedMedia {
 	mimeType?: string;
 	fileName?: string;
 	size?: number;
+	/** Hex SHA-256 of the file, when the provider publishes one (Meta), for checking the bytes. */
+	sha256?: string;
+}
+
+/**
+ * Which stored media: a Meta media ID, a Twilio message SID (all its media, or the first for a
+ * download), a Twilio media SID with its message SID, or a download URL.
+ */
+export interface MediaRef {
+	/** Meta media ID, Twilio message SID (MM…/SM…) or media SID (ME…). */
+	id?: string;
+	/** Twilio: the message a media SID belongs to. */
+	messageId?: string;
+	/** A download URL, fetched with the credential's auth. */
+	url?: string;
+}
+
+/** A stored media file and where to download it. */
+export interface MediaInfo {
+	provider: ProviderName;
+	mediaId: string;
+	/** Download URL; needs the credential's auth. */
+	url: string;
+	mimeType?: string;
+	sha256?: string;
+	size?: number;
+	/** Twilio: the message the media belongs to. */
+	messageId?: string;
+	/** When the URL stops working, if it does (Meta: about 5 minutes). */
+	urlExpiresInSeconds?: number;
+	raw: unknown;
+}
+
+export interface UploadedMedia {
+	provider: ProviderName;
+	mediaId: string;
+	mimeType: string;
+	size: number;
+}
+
+export interface DeletedMedia {
+	provider: ProviderName;
+	/** The media removed (Twilio: every media of a message when only its SID was given). */
+	mediaIds: string[];
+	success: boolean;
 }
 
 export interface WhatsAppProvider {
@@ -325,6 +370,13 @@ export interface WhatsAppProvider {
 	verifySignature(request: WebhookRequest): boolean;
 	parseWebhook(request: { body: unknown; params?: Record<string, string | string[]> }): UnifiedEvent[];
 	downloadMedia(media: InboundMedia): Promise<DownloadedMedia>;
+	/** Stores a file with the provider for sending by ID; UnsupportedError where there is no such API. */
+	uploadMedia(file: BinaryFile): Promise<UploadedMedia>;
+	/** Every media the reference names, with download URLs. */
+	getMedia(ref: MediaRef): Promise<MediaInfo[]>;
+	/** Opens the referenced media (a message's first) as a stream, with the credential's auth. */
+	openMedia(ref: MediaRef): Promise<DownloadedMedia>;
+	deleteMedia(ref: MediaRef): Promise<DeletedMedia>;
 }
 
 export interface SendOptions {

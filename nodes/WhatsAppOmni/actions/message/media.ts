@@ -57,7 +57,7 @@ export function mediaSourceFields(noun: string, extraShow: IDisplayOptions['show
 }
 
 /** A binary field of the input item as a file to stream, with its exact size. */
-async function binaryFile(this: IExecuteFunctions, itemIndex: number, property: string): Promise<BinaryFile> {
+export async function binaryFile(this: IExecuteFunctions, itemIndex: number, property: string): Promise<BinaryFile> {
 	let binary;
 	try {
 		binary = this.helpers.assertBinaryData(itemIndex, property);

@@ -5,7 +5,12 @@ import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
 import type {
+	BinaryFile,
+	DeletedMedia,
 	DownloadedMedia,
+	MediaInfo,
+	MediaRef,
+	UploadedMedia,
 	MarkReadResult,
 	MetaCredentials,
 	OutboundMessage,
@@ -66,6 +71,31 @@ export const META_LIMITS: ProviderLimits = {
 	},
 	animatedStickerMaxBytes: 500 * KB,
 };
+
+interface GraphMedia {
+	id?: string;
+	url: string;
+	mime_type?: string;
+	sha256?: string;
+	file_size?: number;
+}
+
+function metaMediaId(ref: MediaRef): string {
+	const id = ref.id?.trim() ?? '';
+	if (!/^\d+$/.test(id)) {
+		throw new ValidationError(
+			'Media ID',
+			id ? `"${id}" is not a Meta media ID` : 'Media ID is empty',
+			'A Meta media ID is a long number: returned by Media › Upload or found in a received message ({{ $json.message.media.id }} after the trigger).',
+		);
+	}
+	return id;
+}
+
+function fileNameFromDisposition(header: unknown): string | undefined {
+	const match = /filename="?([^";]+)"?/i.exec(String(header ?? ''));
+	return match?.[1];
+}
 
 const WAMID = /^wamid\.[A-Za-z0-9_=+/-]+$/;
 
@@ -210,16 +240,58 @@ export class MetaProvider implements WhatsAppProvider {
 			let url = media.url;
 			let mimeType = media.mimeType;
 			let size: number | undefined;
+			let sha256 = media.sha256;
 			if (media.id) {
-				const { data } = await this.client.get<{ url: string; mime_type?: string; file_size?: number }>(encodeURIComponent(media.id));
+				const { data } = await this.client.get<GraphMedia>(encodeURIComponent(media.id));
 				url = data.url;
 				mimeType = data.mime_type ?? mimeType;
 				size = data.file_size;
+				sha256 = data.sha256 ?? sha256;
 			}
 			if (!url) throw new ValidationError('Media', 'The media has neither an ID nor a URL to download');
 			const response = await this.client.get<Readable>(url, { responseType: 'stream', baseURL: undefined });
-			return { stream: response.data, mimeType: mimeType ?? String(response.headers['content-type'] ?? ''), fileName: media.filename, size };
+			const length = Number(response.headers['content-length']);
+			return {
+				stream: response.data,
+				mimeType: mimeType ?? (String(response.headers['content-type'] ?? '') || undefined),
+				fileName: media.filename ?? fileNameFromDisposition(response.headers['content-disposition']),
+				size: size ?? (Number.isFinite(length) && length > 0 ? length : undefined),
+				...(sha256 ? { sha256 } : {}),
+			};
 		});
+	}
+
+	async uploadMedia(file: BinaryFile): Promise<UploadedMedia> {
+		const id = await this.call(() => uploadMedia(this.client, this.phoneNumberId, file));
+		return { provider: 'meta', mediaId: id, mimeType: file.mimeType, size: file.size };
+	}
+
+	async getMedia(ref: MediaRef): Promise<MediaInfo[]> {
+		const id = metaMediaId(ref);
+		const data = await this.request<GraphMedia>('GET', encodeURIComponent(id));
+		return [
+			{
+				provider: 'meta',
+				mediaId: data.id ?? id,
+				url: data.url,
+				...(data.mime_type ? { mimeType: data.mime_type } : {}),
+				...(data.sha256 ? { sha256: data.sha256 } : {}),
+				...(data.file_size !== undefined ? { size: Number(data.file_size) } : {}),
+				urlExpiresInSeconds: 300,
+				raw: data,
+			},
+		];
+	}
+
+	async openMedia(ref: MediaRef): Promise<DownloadedMedia> {
+		if (ref.url) return await this.downloadMedia({ url: ref.url });
+		return await this.downloadMedia({ id: metaMediaId(ref) });
+	}
+
+	async deleteMedia(ref: MediaRef): Promise<DeletedMedia> {
+		const id = metaMediaId(ref);
+		const data = await this.request<{ success?: boolean }>('DELETE', encodeURIComponent(id));
+		return { provider: 'meta', mediaIds: [id], success: data.success === true };
 	}
 
 	private get wabaId(): string {

@@ -4,8 +4,15 @@ import { ValidationError } from '../../helpers/ValidationError';
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
 import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
+import type { MediaInstance } from 'twilio/lib/rest/api/v2010/account/message/media';
+
 import type {
+	BinaryFile,
+	DeletedMedia,
 	DownloadedMedia,
+	MediaInfo,
+	MediaRef,
+	UploadedMedia,
 	MarkReadResult,
 	OutboundMessage,
 	ProviderLimits,
@@ -24,7 +31,7 @@ import type {
 	WhatsAppProvider,
 } from '../types';
 import { UnsupportedError } from '../UnsupportedError';
-import { getTwilioClient, withRawResponse, type TwilioClient } from './client';
+import { getTwilioClient, rewriteTwilioUrl, withRawResponse, type TwilioClient } from './client';
 import { findOrCreateInteractiveContent } from './content';
 import { buildTwilioMessage, toWhatsAppAddress, type TwilioSender } from './messages';
 import { downloadTwilioMedia } from './media';
@@ -61,6 +68,29 @@ export const TWILIO_LIMITS: ProviderLimits = {
 };
 
 const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+
+const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
+
+function twilioMediaRef(ref: MediaRef): { messageSid: string; mediaSid?: string } {
+	const id = ref.id?.trim() ?? '';
+	const messageId = ref.messageId?.trim() ?? '';
+	if (MESSAGE_SID.test(id)) return { messageSid: id };
+	if (MEDIA_SID.test(id)) {
+		if (!MESSAGE_SID.test(messageId)) {
+			throw new ValidationError(
+				'Message SID',
+				messageId ? `"${messageId}" is not a Twilio message SID` : `Media ${id} needs the SID of its message`,
+				'Twilio keeps media under their message: fill in "Message SID" (MM… or SM…), or give only the message SID.',
+			);
+		}
+		return { messageSid: messageId, mediaSid: id };
+	}
+	throw new ValidationError(
+		'Media ID',
+		id ? `"${id}" is neither a Twilio message SID (MM…/SM…) nor a media SID (ME…)` : 'Media ID is empty',
+		'Give the received message’s SID ({{ $json.id }} after the trigger), or a media SID (ME…) together with its message SID.',
+	);
+}
 
 export class TwilioProvider implements WhatsAppProvider {
 	readonly name = 'twilio' as const;
@@ -210,6 +240,57 @@ export class TwilioProvider implements WhatsAppProvider {
 			password: (apiKey ? this.credentials.apiKeySecret : this.credentials.authToken)!.trim(),
 		};
 		return await downloadTwilioMedia(media.url, auth, media.mimeType);
+	}
+
+	async uploadMedia(_file: BinaryFile): Promise<UploadedMedia> {
+		throw new UnsupportedError(
+			'twilio',
+			'Twilio has no upload API for WhatsApp media: it fetches every file from a public URL itself',
+			'Put the file at a public URL (your website, S3, a CDN) and send it with Message › Send Media, Source: Public URL; or use the Meta provider, which uploads files from n8n.',
+		);
+	}
+
+	async getMedia(ref: MediaRef): Promise<MediaInfo[]> {
+		const { messageSid, mediaSid } = twilioMediaRef(ref);
+		const message = this.client.api.v2010.accounts(this.accountSid).messages(messageSid);
+		if (mediaSid) {
+			const { result, raw } = await withRawResponse<MediaInstance>(() => message.media(mediaSid).fetch());
+			return [this.mediaInfo(result, raw)];
+		}
+		const list = await message.media.list();
+		return list.map((media) => this.mediaInfo(media, media.toJSON()));
+	}
+
+	async openMedia(ref: MediaRef): Promise<DownloadedMedia> {
+		if (ref.url) return await this.downloadMedia({ url: ref.url });
+		const [first] = await this.getMedia(ref);
+		if (!first) {
+			throw new ValidationError('Media ID', `Message ${ref.id?.trim() ?? ''} has no media`, 'Give the SID of a message that carries a file, e.g. {{ $json.id }} after the trigger on an image message.');
+		}
+		return await this.downloadMedia({ url: first.url, mimeType: first.mimeType });
+	}
+
+	async deleteMedia(ref: MediaRef): Promise<DeletedMedia> {
+		const { messageSid, mediaSid } = twilioMediaRef(ref);
+		const message = this.client.api.v2010.accounts(this.accountSid).messages(messageSid);
+		const sids = mediaSid ? [mediaSid] : (await message.media.list()).map((media) => media.sid);
+		let success = true;
+		for (const sid of sids) success = (await message.media(sid).remove()) && success;
+		return { provider: 'twilio', mediaIds: sids, success };
+	}
+
+	/** The file's URL: `https://api.twilio.com` + the resource's uri without `.json`, base URL override applied. */
+	private mediaInfo(media: MediaInstance, raw: unknown): MediaInfo {
+		const url = `https://api.twilio.com${media.uri.replace(/\.json$/, '')}`;
+		const baseUrl = this.credentials.baseUrl?.trim();
+		return {
+			provider: 'twilio',
+			mediaId: media.sid,
+			url: baseUrl ? rewriteTwilioUrl(url, baseUrl) : url,
+			...(media.contentType ? { mimeType: media.contentType } : {}),
+			messageId: media.parentSid,
+			raw,
+		};
 	}
 
 	async listTemplates(options: TemplateListOptions): Promise<TemplatePage> {
