@@ -137,6 +137,35 @@ async function uploadMemory() {
 		const streamed = await send('streamed from the file (the node’s way)', async () => fs.createReadStream(file));
 		const whole = await send('baseline, file read whole into memory first', async () => require('node:stream').Readable.from([fs.readFileSync(file)]));
 		console.log(`upload  streamed / whole-file peak growth: ${(streamed / whole).toFixed(2)}`);
+
+		// Download of that file back, as the Media › Download operation reads it.
+		const { mediaId } = await meta.uploadMedia({ fileName: 'big.pdf', mimeType: 'application/pdf', size, open: async () => fs.createReadStream(file) });
+		const receive = async (label, read) => {
+			global.gc?.();
+			const before = process.memoryUsage().rss;
+			let peak = before;
+			const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+			const started = process.hrtime.bigint();
+			const bytes = await read();
+			clearInterval(sampler);
+			peak = Math.max(peak, process.memoryUsage().rss);
+			const growth = (peak - before) / 1024 / 1024;
+			console.log(`download ${label}: ${(bytes / 1024 / 1024).toFixed(0)} MiB in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s, peak rss growth ${growth.toFixed(1)} MiB`);
+			return growth;
+		};
+		const streamedDown = await receive('streamed (the node’s way)', async () => {
+			const { stream } = await meta.openMedia({ id: mediaId });
+			let total = 0;
+			for await (const chunk of stream) total += chunk.length;
+			return total;
+		});
+		const wholeDown = await receive('baseline, collected whole in memory', async () => {
+			const { stream } = await meta.openMedia({ id: mediaId });
+			const chunks = [];
+			for await (const chunk of stream) chunks.push(chunk);
+			return Buffer.concat(chunks).length;
+		});
+		console.log(`download streamed / whole-file peak growth: ${(streamedDown / Math.max(wholeDown, 0.1)).toFixed(2)}`);
 	} finally {
 		sandbox.stop();
 		fs.rmSync(path.dirname(file), { recursive: true, force: true });
