@@ -7,6 +7,7 @@ import { templateRefFromValue } from '../../nodes/WhatsAppOmni/methods/shared';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -19,24 +20,7 @@ beforeEach(() => {
 	clearTwilioClients();
 });
 
-const credentials = (overrides: { meta?: object; twilio?: object } = {}) => ({
-	whatsAppOmniMetaApi: {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		graphApiVersion: 'v24.0',
-		baseUrl: sandbox.graphBaseUrl,
-		...overrides.meta,
-	},
-	whatsAppOmniTwilioApi: {
-		authType: 'authToken',
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		baseUrl: sandbox.twilioBaseUrl,
-		...overrides.twilio,
-	},
-});
+const credentials = (overrides: { meta?: object; twilio?: object } = {}) => sandboxCredentials(sandbox, overrides);
 
 /** A load-options context for a node with these parameters, as n8n's LoadOptionsContext answers. */
 function context(parameters: Record<string, unknown>, overrides: { meta?: object; twilio?: object } = {}) {

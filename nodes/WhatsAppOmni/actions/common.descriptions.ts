@@ -20,14 +20,3 @@ export const providerSelector: INodeProperties = {
 	default: 'meta',
 	description: 'Which WhatsApp API carries the message. Each has its own credential.',
 };
-
-export const recipientField: INodeProperties = {
-	displayName: 'To',
-	name: 'to',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: '+15551234567',
-	description:
-		'The recipient’s WhatsApp number in international (E.164) form: + then country code and number, e.g. +15551234567. Spaces, dashes, brackets and a whatsapp: prefix are fine; a number without its country code is refused.',
-};
