@@ -362,7 +362,13 @@ export interface WhatsAppProvider {
 	readonly restoresPreviousWebhook: boolean;
 	/** A fresh handshake token for providers that verify the URL with one (Meta). */
 	createVerifyToken?(): string;
-	isValidVerifyToken?(token: unknown): boolean;
+	/**
+	 * The provider's URL-verification request (Meta's GET handshake): the text to answer with
+	 * when it is genuine, undefined when it is not. `manualToken` is a token the person chose.
+	 */
+	answerHandshake?(query: Record<string, unknown>, manualToken?: string): string | undefined;
+	/** How the provider wants a webhook acknowledged (Twilio: empty TwiML). */
+	readonly webhookAcknowledgement: { contentType: string; body: string };
 	checkWebhook(target: WebhookTarget): Promise<WebhookState>;
 	registerWebhook(target: WebhookTarget): Promise<WebhookRecord>;
 	unregisterWebhook(record: WebhookRecord): Promise<void>;

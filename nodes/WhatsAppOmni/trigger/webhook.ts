@@ -7,19 +7,16 @@ import { firstDelivery } from './dedupe';
 import { wanted, type EventFilter } from './filters';
 import { registrationMode, triggerProvider } from './provider';
 
-const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-
 interface TriggerOptions {
 	downloadMedia?: boolean;
 	binaryPropertyName?: string;
 	ignoreDuplicates?: boolean;
 }
 
-/** Answers the provider the way it expects: Meta any 200, Twilio empty TwiML. */
+/** Answers the provider the way it expects (Meta: any 200; Twilio: empty TwiML). */
 function acknowledge(this: IWebhookFunctions, provider: WhatsAppProvider) {
-	const res = this.getResponseObject();
-	if (provider.name === 'twilio') res.status(200).type('text/xml').send(TWIML);
-	else res.status(200).type('text/plain').send('OK');
+	const { contentType, body } = provider.webhookAcknowledgement;
+	this.getResponseObject().status(200).type(contentType).send(body);
 }
 
 function refuse(this: IWebhookFunctions, status: number, text: string): IWebhookResponseData {
@@ -27,21 +24,13 @@ function refuse(this: IWebhookFunctions, status: number, text: string): IWebhook
 	return { noWebhookResponse: true };
 }
 
-/** Meta's GET handshake: the challenge back for our verify token, 403 for anything else. */
+/** The provider's URL verification (Meta's GET handshake): its answer, or 403. */
 function handshake(this: IWebhookFunctions, provider: WhatsAppProvider): IWebhookResponseData {
-	const query = this.getQueryData() as IDataObject;
-	const mode = query['hub.mode'];
-	const token = query['hub.verify_token'];
-	const challenge = query['hub.challenge'];
 	const manual = registrationMode.call(this) === 'manual';
-	const expected = manual ? (this.getNodeParameter('verifyToken', '') as string) : undefined;
-	const valid =
-		provider.isValidVerifyToken !== undefined &&
-		mode === 'subscribe' &&
-		typeof challenge === 'string' &&
-		(manual ? !!expected && token === expected : provider.isValidVerifyToken(token));
-	if (!valid) return refuse.call(this, 403, 'Forbidden');
-	this.getResponseObject().status(200).type('text/plain').send(challenge as string);
+	const manualToken = manual ? (this.getNodeParameter('verifyToken', '') as string) : undefined;
+	const answer = provider.answerHandshake?.(this.getQueryData() as IDataObject, manualToken);
+	if (answer === undefined) return refuse.call(this, 403, 'Forbidden');
+	this.getResponseObject().status(200).type('text/plain').send(answer);
 	return { noWebhookResponse: true };
 }
 
@@ -79,7 +68,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const provider = await triggerProvider.call(this);
 	const request = this.getRequestObject();
 	if (this.getWebhookName() === 'setup') {
-		if (provider.name !== 'meta') return refuse.call(this, 405, 'Method Not Allowed');
+		if (!provider.answerHandshake) return refuse.call(this, 405, 'Method Not Allowed');
 		return handshake.call(this, provider);
 	}
 

@@ -200,8 +200,15 @@ export class MetaProvider implements WhatsAppProvider {
 		return createVerifyToken(this.tokenSecret);
 	}
 
-	isValidVerifyToken(token: unknown): boolean {
-		return isValidVerifyToken(this.tokenSecret, token);
+	readonly webhookAcknowledgement = { contentType: 'text/plain', body: 'OK' };
+
+	/** `hub.mode=subscribe` with our verify token: the challenge goes back as the answer. */
+	answerHandshake(query: Record<string, unknown>, manualToken?: string): string | undefined {
+		const token = query['hub.verify_token'];
+		const challenge = query['hub.challenge'];
+		if (query['hub.mode'] !== 'subscribe' || typeof challenge !== 'string') return undefined;
+		const valid = manualToken !== undefined ? !!manualToken && token === manualToken : isValidVerifyToken(this.tokenSecret, token);
+		return valid ? challenge : undefined;
 	}
 
 	private get registration() {

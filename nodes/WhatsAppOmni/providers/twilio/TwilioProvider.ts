@@ -203,6 +203,9 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	readonly restoresPreviousWebhook = true;
 
+	// Twilio expects TwiML; an empty <Response/> sends no reply.
+	readonly webhookAcknowledgement = { contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' };
+
 	private get registration() {
 		return new TwilioWebhookRegistration(this.client, {
 			senderAddress: this.sender.from,

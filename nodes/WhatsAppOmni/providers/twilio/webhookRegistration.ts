@@ -54,6 +54,11 @@ export class TwilioWebhookRegistration {
 		return sid;
 	}
 
+	private async setSenderWebhook(sid: string, webhook: Record<string, string>) {
+		// The SDK sends this object as the JSON body as it is, so it is in Twilio's wire format.
+		await this.client.messaging.v2.channelsSenders(sid).update({ webhook } as unknown as MessagingV2ChannelsSenderRequestsUpdate);
+	}
+
 	async check(target: WebhookTarget): Promise<WebhookState> {
 		if (target.mode === 'sender') {
 			const { webhook } = await this.sender();
@@ -69,11 +74,7 @@ export class TwilioWebhookRegistration {
 	async register(target: WebhookTarget): Promise<WebhookRecord> {
 		if (target.mode === 'sender') {
 			const { sid, webhook } = await this.sender();
-			const update = {
-				webhook: { callback_url: target.url, callback_method: 'POST', status_callback_url: target.url, status_callback_method: 'POST' },
-			};
-			// The SDK sends this object as the JSON body as it is, so it is in Twilio's wire format.
-			await this.client.messaging.v2.channelsSenders(sid).update(update as unknown as MessagingV2ChannelsSenderRequestsUpdate);
+			await this.setSenderWebhook(sid, { callback_url: target.url, callback_method: 'POST', status_callback_url: target.url, status_callback_method: 'POST' });
 			return {
 				mode: 'sender',
 				url: target.url,
@@ -111,15 +112,12 @@ export class TwilioWebhookRegistration {
 		if (current.state !== 'ours') return;
 		const previous = record.previous;
 		if (record.mode === 'sender') {
-			const update = {
-				webhook: {
-					callback_url: previous.callback_url ?? '',
-					callback_method: previous.callback_method || 'POST',
-					status_callback_url: previous.status_callback_url ?? '',
-					status_callback_method: previous.status_callback_method || 'POST',
-				},
-			};
-			await this.client.messaging.v2.channelsSenders(record.resourceId).update(update as unknown as MessagingV2ChannelsSenderRequestsUpdate);
+			await this.setSenderWebhook(record.resourceId, {
+				callback_url: previous.callback_url ?? '',
+				callback_method: previous.callback_method || 'POST',
+				status_callback_url: previous.status_callback_url ?? '',
+				status_callback_method: previous.status_callback_method || 'POST',
+			});
 		} else if (record.mode === 'messagingService') {
 			await this.client.messaging.v1.services(record.resourceId).update({
 				inboundRequestUrl: previous.inboundRequestUrl ?? '',
