@@ -17,6 +17,8 @@ import { describeMedia, downloadMedia, uploadMedia } from './metaMedia';
 import { isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } from './metaMessages';
 import { listTemplates, readTemplate } from './metaTemplates';
 import { routeMetaWebhooks, webhookConfiguration } from './metaWebhooks';
+import { routeMetaProfile } from './metaProfile';
+import { routeMetaTemplateAdmin } from './metaTemplateAdmin';
 import type { SandboxState } from './state';
 import type { MetaAccount, ProviderHandler, SandboxReply, SandboxRequest } from './types';
 import { firstValue, isPlainObject, randomHex } from './util';
@@ -270,6 +272,10 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 
 		if (bearerToken(request) !== account.accessToken) throw invalidToken();
 		const fields = firstValue(request.query.fields);
+
+		const context = { request, version, id, edge, account, state };
+		const featureReply = routeMetaTemplateAdmin(context) ?? routeMetaProfile(context);
+		if (featureReply) return featureReply;
 
 		const staticNode = nodes.get(id);
 		// Read at request time: the webhook URLs change as the trigger registers.

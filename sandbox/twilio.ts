@@ -19,6 +19,9 @@ import { notFound, twilioError, unauthorized } from './twilioErrors';
 import type { FormBody, ProviderHandler, SandboxReply, SandboxRequest, TwilioAccount } from './types';
 import { TwilioSpec } from './twilioSpec';
 import { cdnReply, mediaContent, TWILIO_WEBHOOK_ROUTES } from './twilioWebhooks';
+import { TWILIO_MESSAGE_ROUTES } from './twilioMessages';
+import { TWILIO_PROFILE_ROUTES } from './twilioProfile';
+import { TWILIO_TEMPLATE_ADMIN_ROUTES } from './twilioTemplateAdmin';
 import { firstValue, isPlainObject, mediaType, randomHex, rfc2822 } from './util';
 
 const API_VERSION = '2010-04-01';
@@ -406,6 +409,9 @@ export const TWILIO_ROUTES: Record<string, TwilioRoute> = {
 	ListContentAndApprovals: listContentAndApprovals,
 	FetchApprovalFetch: fetchApprovals,
 	...TWILIO_WEBHOOK_ROUTES,
+	...TWILIO_MESSAGE_ROUTES,
+	...TWILIO_PROFILE_ROUTES,
+	...TWILIO_TEMPLATE_ADMIN_ROUTES,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import * as contact from '../../nodes/WhatsAppOmni/actions/contact/Contact.resource';
+import * as conversation from '../../nodes/WhatsAppOmni/actions/conversation/Conversation.resource';
 import * as media from '../../nodes/WhatsAppOmni/actions/media/Media.resource';
+import * as template from '../../nodes/WhatsAppOmni/actions/template/Template.resource';
 import { OPERATION_NAMES, operations } from '../../nodes/WhatsAppOmni/actions/message/Message.resource';
 import { WhatsAppOmni } from '../../nodes/WhatsAppOmni/WhatsAppOmni.node';
 import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
@@ -33,6 +36,9 @@ describe('WhatsApp Omni node description', () => {
 	it.each([
 		['message', operations, OPERATION_NAMES],
 		['media', media.operations, media.OPERATION_NAMES],
+		['template', template.operations, template.OPERATION_NAMES],
+		['contact', contact.operations, contact.OPERATION_NAMES],
+		['conversation', conversation.operations, conversation.OPERATION_NAMES],
 	] as Array<[string, object, Record<string, string>]>)('offers exactly the %s operations the router runs, and names each in the subtitle', (resource, ops, names) => {
 		const operationParameter = description.properties.find(
 			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource),
@@ -46,9 +52,15 @@ describe('WhatsApp Omni node description', () => {
 		}
 	});
 
-	it('offers the Media resource next to Message', () => {
+	it('offers every resource of DESIGN.md’s tools table', () => {
 		const resource = description.properties.find((p) => p.name === 'resource');
-		expect((resource?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(['media', 'message']);
+		expect((resource?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual([
+			'contact',
+			'conversation',
+			'media',
+			'message',
+			'template',
+		]);
 	});
 
 	it('has its icons and codex file in place', () => {

@@ -2,7 +2,13 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } 
 
 import type { WhatsAppProvider } from '../providers/types';
 
-export type WhatsAppOmniResource = 'message' | 'media';
+export type WhatsAppOmniResource = 'message' | 'media' | 'template' | 'contact' | 'conversation';
+
+export type TemplateOperation = 'create' | 'get' | 'getMany' | 'delete';
+
+export type ContactOperation = 'getProfileInfo' | 'updateBusinessProfile';
+
+export type ConversationOperation = 'getChatHistory';
 
 export type MediaOperation = 'upload' | 'getUrl' | 'download' | 'delete';
 
@@ -16,7 +22,8 @@ export type MessageOperation =
 	| 'sendInteractive'
 	| 'sendReply'
 	| 'sendTemplate'
-	| 'markAsRead';
+	| 'markAsRead'
+	| 'getStatus';
 
 /** What an operation returns when its item carries binary data as well as json. */
 export class OperationItem {
@@ -28,8 +35,15 @@ export class OperationItem {
 
 export interface OperationModule {
 	description: INodeProperties[];
-	/** Handles one item: reads its parameters, validates them, calls the provider once. */
-	execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject | OperationItem>;
+	/**
+	 * Handles one item: reads its parameters, validates them, calls the provider. An array is
+	 * several output items for this one input item (Get Many, Get Chat History), possibly none.
+	 */
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		provider: WhatsAppProvider,
+	): Promise<IDataObject | OperationItem | Array<IDataObject | OperationItem>>;
 	/** What it does reaches a person, so a rerun after a failure would do it again. */
 	sendsMessages?: boolean;
 }

@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
@@ -10,11 +11,17 @@ import { CREDENTIAL_TYPES, createProvider } from '../providers';
 import type { ProviderName, WhatsAppProvider } from '../providers/types';
 import * as message from './message/Message.resource';
 import * as media from './media/Media.resource';
+import * as template from './template/Template.resource';
+import * as contact from './contact/Contact.resource';
+import * as conversation from './conversation/Conversation.resource';
 import { OperationItem, type OperationModule, type WhatsAppOmniResource } from './node.type';
 
 const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> = {
 	message: message.operations,
 	media: media.operations,
+	template: template.operations,
+	contact: contact.operations,
+	conversation: conversation.operations,
 };
 
 export interface RouterOptions {
@@ -62,20 +69,24 @@ export async function router(
 			const provider = await providerFor(itemIndex);
 			const output = await operation.execute.call(this, itemIndex, provider);
 			succeeded++;
-			if (output instanceof OperationItem) {
-				return { json: output.json, ...(output.binary ? { binary: output.binary } : {}), pairedItem: { item: itemIndex } } as INodeExecutionData;
-			}
-			return { json: output, pairedItem: { item: itemIndex } } as INodeExecutionData;
+			return (Array.isArray(output) ? output : [output]).map((one) => toItem(one, itemIndex));
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, {
 				itemIndex,
 				alreadySent: operation.sendsMessages && !continueOnFail ? succeeded : 0,
 			});
 			if (continueOnFail) {
-				return { json: errorItemJson(nodeError), pairedItem: { item: itemIndex } };
+				return [{ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } }];
 			}
 			throw nodeError;
 		}
 	});
-	return [results];
+	return [results.flat()];
+}
+
+function toItem(output: IDataObject | OperationItem, itemIndex: number): INodeExecutionData {
+	if (output instanceof OperationItem) {
+		return { json: output.json, ...(output.binary ? { binary: output.binary } : {}), pairedItem: { item: itemIndex } };
+	}
+	return { json: output, pairedItem: { item: itemIndex } };
 }

@@ -3,6 +3,9 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 import { providerSelector } from './common.descriptions';
 import * as media from './media/Media.resource';
 import * as message from './message/Message.resource';
+import * as template from './template/Template.resource';
+import * as contact from './contact/Contact.resource';
+import * as conversation from './conversation/Conversation.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Omni',
@@ -12,7 +15,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	// Kept literal for n8n's linter; a test checks it names every operation of OPERATION_NAMES.
 	subtitle:
-		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,
@@ -39,12 +42,18 @@ export const versionDescription: INodeTypeDescription = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{ name: 'Contact', value: 'contact' },
+				{ name: 'Conversation', value: 'conversation' },
 				{ name: 'Media', value: 'media' },
 				{ name: 'Message', value: 'message' },
+				{ name: 'Template', value: 'template' },
 			],
 			default: 'message',
 		},
 		...message.description,
 		...media.description,
+		...template.description,
+		...contact.description,
+		...conversation.description,
 	],
 };

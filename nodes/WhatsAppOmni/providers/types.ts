@@ -341,6 +341,182 @@ export interface DeletedMedia {
 	success: boolean;
 }
 
+// ------------------------------------------------------------------------------------------
+// Template management (Create / Get / Get Many / Delete)
+
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+
+/** A button of a new template, in the order WhatsApp shows them. */
+export type NewTemplateButton =
+	| { type: 'quickReply'; text: string }
+	/** `url` may end in one `{{1}}`; `example` is then a full sample URL. */
+	| { type: 'url'; text: string; url: string; example?: string }
+	| { type: 'phoneNumber'; text: string; phoneNumber: E164 }
+	/** The coupon code the approval request shows as a sample. */
+	| { type: 'copyCode'; example: string };
+
+export type NewTemplateHeader =
+	| { format: 'text'; text: string; example?: string }
+	/** The sample media reviewers see: a file from n8n (Meta uploads it), a handle, or a public URL. */
+	| { format: 'image' | 'video' | 'document'; sample: MediaSource }
+	| { format: 'location' };
+
+export interface NewTemplate {
+	/** Lowercase letters, digits and `_` (WhatsApp's rule for every provider). */
+	name: string;
+	/** `en_US`, `pt_BR`, … */
+	language: string;
+	category: TemplateCategory;
+	/** `{{1}}`-style or `{{customer_name}}`-style variables. */
+	parameterFormat: 'positional' | 'named';
+	header?: NewTemplateHeader;
+	body: string;
+	/** Sample value for each body variable, by its name (`1`, `customer_name`). */
+	bodyExamples: Record<string, string>;
+	footer?: string;
+	buttons: NewTemplateButton[];
+	/** Twilio: submit the new content to WhatsApp for approval right away. Meta always submits. */
+	submitForApproval: boolean;
+	/** Let WhatsApp change the category instead of rejecting the template. */
+	allowCategoryChange?: boolean;
+}
+
+/** A template as Get / Get Many / Create return it, the same shape for both providers. */
+export interface TemplateInfo extends TemplateSummary {
+	/** Meta: the template's numeric ID (hsm_id); Twilio: the Content SID. */
+	templateId: string;
+	parameterFormat?: 'positional' | 'named';
+	header?: { format: TemplateHeaderFormat; text?: string };
+	body?: string;
+	footer?: string;
+	buttons?: Array<{ type: string; text?: string; url?: string; phoneNumber?: string }>;
+	variables: TemplateVariable[];
+	/** Why WhatsApp rejected or paused it, when it says. */
+	rejectionReason?: string;
+	raw: unknown;
+}
+
+export interface TemplateQuery {
+	/** Part of the name (Meta filters on the server; Twilio by the friendly name or approval name). */
+	name?: string;
+	/** APPROVED, PENDING, REJECTED, PAUSED, DISABLED… (Twilio: its approval status, or `unsubmitted`). */
+	status?: string;
+	language?: string;
+	category?: TemplateCategory;
+	/** Opaque, from a previous page. */
+	cursor?: string;
+	/** Templates to ask for per request (providers cap it). */
+	pageSize?: number;
+}
+
+export interface TemplateInfoPage {
+	templates: TemplateInfo[];
+	nextCursor?: string;
+}
+
+export interface TemplateDeletion {
+	/** Meta: the template name (a picker's `name|language` is accepted too); Twilio: the Content SID. */
+	id: string;
+	/** Meta: delete only this language (found by name, deleted by its hsm_id); else every language. */
+	language?: string;
+}
+
+export interface DeletedTemplate {
+	provider: ProviderName;
+	/** What was deleted: Meta names (with languages when only one was), Twilio Content SIDs. */
+	deleted: string[];
+	success: boolean;
+}
+
+// ------------------------------------------------------------------------------------------
+// Profiles (Get Profile Info / Update Business Profile)
+
+export interface BusinessProfile {
+	name?: string;
+	about?: string;
+	address?: string;
+	description?: string;
+	/** Meta has one email, Twilio a list: the first is here, all are in `emails`. */
+	email?: string;
+	emails?: string[];
+	websites?: string[];
+	vertical?: string;
+	profilePictureUrl?: string;
+}
+
+export interface BusinessProfileInfo {
+	provider: ProviderName;
+	profile: BusinessProfile;
+	/** The sending number as WhatsApp knows it. */
+	phoneNumber: {
+		displayPhoneNumber?: string;
+		verifiedName?: string;
+		qualityRating?: string;
+		/** Meta throughput level, Twilio messaging limit tier. */
+		throughput?: string;
+		messagingLimit?: string;
+		status?: string;
+		nameStatus?: string;
+		/** Meta phone number ID, Twilio sender SID (XE…). */
+		id?: string;
+	};
+	raw: unknown;
+}
+
+/** Fields to change; what is left out stays as it is. */
+export type BusinessProfileUpdate = Omit<BusinessProfile, 'name' | 'profilePictureUrl' | 'emails'>;
+
+export interface ContactProfile {
+	provider: ProviderName;
+	phoneNumber: E164;
+	valid: boolean;
+	/** What the lookup said about the number: country, national format, carrier, line type… */
+	details: Record<string, unknown>;
+	/** Reminds the reader that this is phone network data, not WhatsApp data. */
+	note: string;
+	raw: unknown;
+}
+
+// ------------------------------------------------------------------------------------------
+// Stored messages (Get Status / Get Chat History)
+
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered' | 'received';
+
+export interface StoredMessage {
+	provider: ProviderName;
+	messageId: string;
+	direction: 'inbound' | 'outbound';
+	/** The unified status; `received` for messages the business received. */
+	status: DeliveryStatus;
+	/** The provider's own word (Twilio: accepted, scheduled, sending, canceled, partially_delivered…). */
+	providerStatus: string;
+	/** E.164, without any `whatsapp:` prefix. */
+	from: string;
+	to: string;
+	/** The other party: the customer's number. */
+	contact: string;
+	text?: string;
+	/** Number of media files, with the SID to download them by (Media › Download). */
+	mediaCount?: number;
+	error?: { code: number | string; message?: string };
+	/** ISO 8601. */
+	createdAt?: string;
+	sentAt?: string;
+	updatedAt?: string;
+	price?: { amount: string; currency: string };
+	raw: unknown;
+}
+
+export interface ChatHistoryQuery {
+	/** The customer. */
+	contact: E164;
+	/** ISO date or date-time; inclusive. */
+	after?: string;
+	before?: string;
+	/** Stop after this many (newest first); undefined reads every page. */
+	limit?: number;
+}
+
 export interface WhatsAppProvider {
 	readonly name: ProviderName;
 	readonly limits: ProviderLimits;
@@ -383,6 +559,21 @@ export interface WhatsAppProvider {
 	/** Opens the referenced media (a message's first) as a stream, with the credential's auth. */
 	openMedia(ref: MediaRef): Promise<DownloadedMedia>;
 	deleteMedia(ref: MediaRef): Promise<DeletedMedia>;
+	/** One page of templates with their components, for Template › Get Many. */
+	queryTemplates(query: TemplateQuery): Promise<TemplateInfoPage>;
+	getTemplateInfo(ref: TemplateRef): Promise<TemplateInfo>;
+	/** Validates every WhatsApp rule first, then creates (and, if asked, submits) the template. */
+	createTemplate(template: NewTemplate): Promise<TemplateInfo>;
+	deleteTemplate(target: TemplateDeletion): Promise<DeletedTemplate>;
+	/** The business's own profile and sending number. */
+	getBusinessProfile(): Promise<BusinessProfileInfo>;
+	updateBusinessProfile(update: BusinessProfileUpdate): Promise<BusinessProfileInfo>;
+	/** What the provider can tell about a customer's number; UnsupportedError where nothing. */
+	getContactProfile(phoneNumber: E164): Promise<ContactProfile>;
+	/** One message's status and details; UnsupportedError where the provider keeps none. */
+	getMessage(messageId: string): Promise<StoredMessage>;
+	/** Messages with one contact, both directions, newest first. */
+	getChatHistory(query: ChatHistoryQuery): Promise<StoredMessage[]>;
 }
 
 export interface SendOptions {

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { MessageOperation, OperationModule } from '../node.type';
+import * as getStatus from './getStatus.operation';
 import * as markAsRead from './markAsRead.operation';
 import * as sendContact from './sendContact.operation';
 import * as sendDocument from './sendDocument.operation';
@@ -23,10 +24,12 @@ export const operations: Record<MessageOperation, OperationModule> = {
 	sendTemplate,
 	sendReply,
 	markAsRead,
+	getStatus,
 };
 
 /** Shown in the node's subtitle and operation list. */
 export const OPERATION_NAMES: Record<MessageOperation, string> = {
+	getStatus: 'Get Status',
 	markAsRead: 'Mark as Read',
 	sendContact: 'Send Contact',
 	sendDocument: 'Send Document',
@@ -47,6 +50,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				description: 'Get a sent message’s delivery status, error and price (Twilio; Meta needs the conversation store)',
+				action: 'Get a message status',
+			},
 			{
 				name: 'Mark as Read',
 				value: 'markAsRead',
@@ -120,4 +129,5 @@ export const description: INodeProperties[] = [
 	...sendTemplate.description,
 	...sendReply.description,
 	...markAsRead.description,
+	...getStatus.description,
 ];

@@ -6,7 +6,19 @@ import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
 import type {
 	BinaryFile,
+	BusinessProfileInfo,
+	BusinessProfileUpdate,
+	ChatHistoryQuery,
+	ContactProfile,
 	DeletedMedia,
+	DeletedTemplate,
+	E164,
+	NewTemplate,
+	StoredMessage,
+	TemplateDeletion,
+	TemplateInfo,
+	TemplateInfoPage,
+	TemplateQuery,
 	DownloadedMedia,
 	MediaInfo,
 	MediaRef,
@@ -36,6 +48,9 @@ import { parseMetaWebhook } from './webhook';
 import { MetaWebhookRegistration } from './webhookRegistration';
 import { buildMetaMarkAsRead, buildMetaMessage } from './messages';
 import { getMetaTemplate, listMetaTemplates } from './templates';
+import type { MetaContext } from './context';
+import { getMetaBusinessProfile, getMetaContactProfile, updateMetaBusinessProfile } from './profile';
+import { createMetaTemplate, deleteMetaTemplate, getMetaTemplateInfo, queryMetaTemplates } from './templateAdmin';
 
 interface GraphSendResponse {
 	contacts?: Array<{ input?: string; wa_id?: string }>;
@@ -299,6 +314,60 @@ export class MetaProvider implements WhatsAppProvider {
 		const id = metaMediaId(ref);
 		const data = await this.request<{ success?: boolean }>('DELETE', encodeURIComponent(id));
 		return { provider: 'meta', mediaIds: [id], success: data.success === true };
+	}
+
+	async queryTemplates(query: TemplateQuery): Promise<TemplateInfoPage> {
+		return await this.call(() => queryMetaTemplates(this.context, query));
+	}
+
+	async getTemplateInfo(ref: TemplateRef): Promise<TemplateInfo> {
+		return await this.call(() => getMetaTemplateInfo(this.context, ref));
+	}
+
+	async createTemplate(template: NewTemplate): Promise<TemplateInfo> {
+		return await this.call(() => createMetaTemplate(this.context, template));
+	}
+
+	async deleteTemplate(target: TemplateDeletion): Promise<DeletedTemplate> {
+		return await this.call(() => deleteMetaTemplate(this.context, target));
+	}
+
+	async getBusinessProfile(): Promise<BusinessProfileInfo> {
+		return await this.call(() => getMetaBusinessProfile(this.context));
+	}
+
+	async updateBusinessProfile(update: BusinessProfileUpdate): Promise<BusinessProfileInfo> {
+		return await this.call(() => updateMetaBusinessProfile(this.context, update));
+	}
+
+	async getContactProfile(phoneNumber: E164): Promise<ContactProfile> {
+		return await this.call(() => getMetaContactProfile(this.context, phoneNumber));
+	}
+
+	// Meta keeps no messages to read back: statuses and history only exist as webhooks.
+	async getMessage(_messageId: string): Promise<StoredMessage> {
+		throw new UnsupportedError(
+			'meta',
+			'Meta’s Cloud API cannot look up a message: statuses only arrive as webhooks, and this node has no conversation store to keep them yet',
+			'Use the WhatsApp Omni Trigger with the Statuses event to receive each status as it happens (or store them yourself, e.g. in a Data Table); Get Status on Meta will read from the conversation store once it exists.',
+		);
+	}
+
+	async getChatHistory(_query: ChatHistoryQuery): Promise<StoredMessage[]> {
+		throw new UnsupportedError(
+			'meta',
+			'Meta’s Cloud API has no chat history: messages only arrive as webhooks, and this node has no conversation store to keep them yet',
+			'Store messages from the WhatsApp Omni Trigger yourself (e.g. in a Data Table) for now; Get Chat History on Meta will read from the conversation store once it exists.',
+		);
+	}
+
+	private get context(): MetaContext {
+		return {
+			client: this.client,
+			credentials: this.credentials,
+			phoneNumberId: this.phoneNumberId,
+			wabaId: () => this.wabaId,
+		};
 	}
 
 	private get wabaId(): string {

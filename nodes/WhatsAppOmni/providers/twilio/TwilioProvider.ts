@@ -8,7 +8,19 @@ import type { MediaInstance } from 'twilio/lib/rest/api/v2010/account/message/me
 
 import type {
 	BinaryFile,
+	BusinessProfileInfo,
+	BusinessProfileUpdate,
+	ChatHistoryQuery,
+	ContactProfile,
 	DeletedMedia,
+	DeletedTemplate,
+	E164,
+	NewTemplate,
+	StoredMessage,
+	TemplateDeletion,
+	TemplateInfo,
+	TemplateInfoPage,
+	TemplateQuery,
 	DownloadedMedia,
 	MediaInfo,
 	MediaRef,
@@ -37,6 +49,10 @@ import { buildTwilioMessage, toWhatsAppAddress, type TwilioSender } from './mess
 import { downloadTwilioMedia } from './media';
 import { verifyTwilioSignature } from './signature';
 import { getTwilioTemplate, listTwilioTemplates } from './templates';
+import type { TwilioContext } from './context';
+import { getTwilioChatHistory, getTwilioMessage } from './history';
+import { getTwilioBusinessProfile, getTwilioContactProfile, updateTwilioBusinessProfile } from './profile';
+import { createTwilioTemplate, deleteTwilioTemplate, getTwilioTemplateInfo, queryTwilioTemplates } from './templateAdmin';
 import { parseTwilioWebhook } from './webhook';
 import { TwilioWebhookRegistration } from './webhookRegistration';
 
@@ -302,6 +318,46 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	async getTemplate(ref: TemplateRef): Promise<TemplateDefinition> {
 		return await getTwilioTemplate(this.client, ref);
+	}
+
+	async queryTemplates(query: TemplateQuery): Promise<TemplateInfoPage> {
+		return await queryTwilioTemplates(this.context, query);
+	}
+
+	async getTemplateInfo(ref: TemplateRef): Promise<TemplateInfo> {
+		return await getTwilioTemplateInfo(this.context, ref);
+	}
+
+	async createTemplate(template: NewTemplate): Promise<TemplateInfo> {
+		return await createTwilioTemplate(this.context, template);
+	}
+
+	async deleteTemplate(target: TemplateDeletion): Promise<DeletedTemplate> {
+		return await deleteTwilioTemplate(this.context, target);
+	}
+
+	async getBusinessProfile(): Promise<BusinessProfileInfo> {
+		return await getTwilioBusinessProfile(this.context);
+	}
+
+	async updateBusinessProfile(update: BusinessProfileUpdate): Promise<BusinessProfileInfo> {
+		return await updateTwilioBusinessProfile(this.context, update);
+	}
+
+	async getContactProfile(phoneNumber: E164): Promise<ContactProfile> {
+		return await getTwilioContactProfile(this.context, phoneNumber);
+	}
+
+	async getMessage(messageId: string): Promise<StoredMessage> {
+		return await getTwilioMessage(this.context, messageId);
+	}
+
+	async getChatHistory(query: ChatHistoryQuery): Promise<StoredMessage[]> {
+		return await getTwilioChatHistory(this.context, query);
+	}
+
+	private get context(): TwilioContext {
+		return { client: this.client, credentials: this.credentials, accountSid: this.accountSid, sender: this.sender };
 	}
 }
 
