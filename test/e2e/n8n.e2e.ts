@@ -17,8 +17,17 @@ const credentialFor = (provider: Provider) =>
 		? { whatsAppOmniMetaApi: { id: env.credentials.meta.id, name: env.credentials.meta.name } }
 		: { whatsAppOmniTwilioApi: { id: env.credentials.twilio.id, name: env.credentials.twilio.name } };
 
+interface RunOptions {
+	/** The request that starts the run: JSON by default; any other type arrives as binary `data`. */
+	body?: Buffer | string;
+	contentType?: string;
+	/** What the Webhook answers with: every item's JSON, or the first item's binary file. */
+	responseData?: 'allEntries' | 'firstEntryBinary';
+}
+
 /** Webhook → WhatsApp Omni, answering with the node's output: an operation run by n8n itself. */
-async function runOperation(provider: Provider, parameters: Record<string, unknown>) {
+async function runOperation(provider: Provider, parameters: Record<string, unknown>, options: RunOptions = {}) {
+	const { body = '{}', contentType = 'application/json', responseData = 'allEntries' } = options;
 	const path = `omni-${uuid()}`;
 	const workflow = await env.api.createWorkflow({
 		name: `e2e ${provider} ${String(parameters.operation)}`,
@@ -30,7 +39,7 @@ async function runOperation(provider: Provider, parameters: Record<string, unkno
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: uuid(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData, options: {} },
 			},
 			{
 				id: uuid(),
@@ -46,11 +55,19 @@ async function runOperation(provider: Provider, parameters: Record<string, unkno
 	});
 	await env.api.activate(workflow.id);
 	sandbox.clearRequests();
-	const response = await fetch(`${env.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-	const output = await response.json();
+	const response = await fetch(`${env.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+	const bytes = Buffer.from(await response.arrayBuffer());
 	await env.api.deactivate(workflow.id);
-	return { status: response.status, output: output as Array<Record<string, unknown>> };
+	const output = responseData === 'allEntries' ? (JSON.parse(bytes.toString('utf8')) as Array<Record<string, unknown>>) : [];
+	return { status: response.status, output, bytes, contentType: response.headers.get('content-type'), workflowId: workflow.id as string };
 }
+
+/** The message of the error the workflow's (only) execution stopped with. */
+const executionError = async (workflowId: string): Promise<string> =>
+	await eventually(async () => {
+		const [execution] = await env.api.executions(workflowId);
+		return execution?.data?.resultData?.error?.message as string | undefined;
+	});
 
 const sentBody = (provider: Provider) => {
 	const request = sandbox.requests.find((r) => r.provider === provider && r.method === 'POST' && /\/messages$|Messages\.json$/.test(r.path));
@@ -116,6 +133,59 @@ describe('every action operation, run by n8n against the sandbox', () => {
 		const sid = sandbox.addTwilioInboundMessage();
 		const { output } = await runOperation('twilio', { operation: 'markAsRead', messageId: sid });
 		expect(output[0]).toMatchObject({ provider: 'twilio', success: true });
+	});
+});
+
+describe('Media operations, run by n8n against the sandbox', () => {
+	// A PNG signature and a little more: the sandbox keeps bytes as given, so they come back the same.
+	const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('e2e media bytes '.repeat(64))]);
+
+	it('Meta: Upload a binary file from the Webhook, Get URL, Download it back byte for byte, Delete', async () => {
+		const upload = await runOperation(
+			'meta',
+			{ resource: 'media', operation: 'upload', binaryProperty: 'data' },
+			{ body: png, contentType: 'image/png' },
+		);
+		expect(upload.status).toBe(200);
+		const mediaId = String(upload.output[0].mediaId);
+		expect(upload.output[0]).toMatchObject({ provider: 'meta', mimeType: 'image/png', size: png.length });
+		expect(sandbox.getMedia(mediaId)?.bytes.equals(png)).toBe(true);
+
+		const info = await runOperation('meta', { resource: 'media', operation: 'getUrl', mediaId });
+		expect(info.output[0]).toMatchObject({ mediaId, mimeType: 'image/png', size: png.length, url: expect.stringContaining(mediaId) });
+
+		const download = await runOperation('meta', { resource: 'media', operation: 'download', mediaId }, { responseData: 'firstEntryBinary' });
+		expect(download.status).toBe(200);
+		expect(download.contentType).toMatch(/^image\/png/);
+		expect(download.bytes.equals(png)).toBe(true);
+
+		const removed = await runOperation('meta', { resource: 'media', operation: 'delete', mediaId });
+		expect(removed.output[0]).toMatchObject({ provider: 'meta', success: true });
+		expect(sandbox.getMedia(mediaId)).toBeUndefined();
+	});
+
+	it('Twilio: Get URL, Download and Delete the media of a received message; Upload is refused with the alternative', async () => {
+		const params = sandbox.twilioParams.message({ type: 'image' });
+		// Delivered anywhere that answers: what matters is that the sandbox now holds the file.
+		await sandbox.deliverTwilio(params, { url: `${env.baseUrl}/webhook/nowhere-${uuid()}` });
+		const messageSid = params.MessageSid;
+		const [stored] = sandbox.getTwilioMedia(messageSid);
+		expect(stored).toBeDefined();
+
+		const info = await runOperation('twilio', { resource: 'media', operation: 'getUrl', mediaId: messageSid });
+		expect(info.output[0]).toMatchObject({ provider: 'twilio', mediaId: stored.sid, messageId: messageSid, mimeType: stored.contentType });
+
+		const download = await runOperation('twilio', { resource: 'media', operation: 'download', mediaId: messageSid }, { responseData: 'firstEntryBinary' });
+		expect(download.status).toBe(200);
+		expect(download.bytes.equals(stored.bytes)).toBe(true);
+
+		const removed = await runOperation('twilio', { resource: 'media', operation: 'delete', mediaId: messageSid });
+		expect(removed.output[0]).toMatchObject({ provider: 'twilio', deleted: [stored.sid], success: true });
+		expect(sandbox.getTwilioMedia(messageSid)).toHaveLength(0);
+
+		const upload = await runOperation('twilio', { resource: 'media', operation: 'upload', binaryProperty: 'data' }, { body: png, contentType: 'image/png' });
+		expect(upload.status).not.toBe(200);
+		expect(await executionError(upload.workflowId)).toMatch(/^Twilio cannot do this: Twilio has no upload API/);
 	});
 });
 
