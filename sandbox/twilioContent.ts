@@ -79,6 +79,10 @@ export const CONTENT_LIMITS = {
 	ctaBody: 1024,
 	ctaTitle: 25,
 	ctaUrlMax: 2,
+	cardBody: 1024,
+	cardHeaderText: 60,
+	cardFooter: 60,
+	cardActionsMax: 10,
 	variableKey: 16,
 	variableValue: 1600,
 } as const;
@@ -204,6 +208,33 @@ const TYPE_CHECKS: Record<string, TypeCheck> = {
 			throw invalid(`Invalid parameter ${prefix}.longitude: must be between -180 and 180`);
 		}
 		text(p, 'label', `${prefix}.label`, 1000, false);
+	},
+	'whatsapp/card': (p, prefix) => {
+		text(p, 'body', `${prefix}.body`, CONTENT_LIMITS.cardBody, true);
+		const headerText = text(p, 'header_text', `${prefix}.header_text`, CONTENT_LIMITS.cardHeaderText, false);
+		text(p, 'footer', `${prefix}.footer`, CONTENT_LIMITS.cardFooter, false);
+		const media = p.media;
+		if (media !== undefined) {
+			if (!Array.isArray(media) || media.length !== 1) throw invalid(`Invalid parameter ${prefix}.media: WhatsApp takes 1 media URL`);
+			url(typeof media[0] === 'string' ? media[0] : undefined, `${prefix}.media[0]`);
+			if (headerText !== undefined) throw invalid(`Invalid parameter ${prefix}: a WhatsApp card cannot have both header_text and media`);
+		}
+		if (!['header_text', 'footer', 'media', 'actions'].some((key) => p[key] !== undefined)) {
+			throw invalid(`Invalid parameter ${prefix}: a WhatsApp card needs a body and at least one of header_text, footer, media or actions`);
+		}
+		if (p.actions !== undefined) {
+			const actions = list(p, 'actions', `${prefix}.actions`, 1, CONTENT_LIMITS.cardActionsMax);
+			actions.forEach((a, i) => {
+				const field = `${prefix}.actions[${i}]`;
+				text(a, 'title', `${field}.title`, CONTENT_LIMITS.ctaTitle, true);
+				if (a.type === 'URL') url(text(a, 'url', `${field}.url`, 2000, true), `${field}.url`);
+				if (a.type === 'PHONE_NUMBER') {
+					const phone = text(a, 'phone', `${field}.phone`, 20, true) ?? '';
+					if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw invalid(`Invalid parameter ${field}.phone: '${phone}' is not an E.164 number`);
+				}
+				if (a.type === 'COPY_CODE') text(a, 'code', `${field}.code`, 15, true);
+			});
+		}
 	},
 	'twilio/card': (p, prefix) => {
 		text(p, 'title', `${prefix}.title`, 1024, true);

@@ -188,7 +188,8 @@ export function twilioTemplateDefinition(content: ContentLike, approval: WhatsAp
 	return { ...summary(content, approval), headerFormat: 'none', variables };
 }
 
-async function findSidByName(client: TwilioClient, name: string): Promise<string> {
+/** The SID of the one Content with this friendly name; a ValidationError when none or several. */
+export async function findContentSidByName(client: TwilioClient, name: string): Promise<string> {
 	const found: ContentLike[] = [];
 	let page: ApprovalsPage | undefined = await client.content.v1.contentAndApprovals.page({ pageSize: TWILIO_TEMPLATE_PAGE_SIZE });
 	for (let read = 1; page; read++) {
@@ -216,7 +217,7 @@ export async function getTwilioTemplate(client: TwilioClient, ref: TemplateRef):
 	if (!given) {
 		throw new ValidationError('Template', 'No template was chosen', 'Pick a template from the list, or give its Content SID (HX…).');
 	}
-	const sid = CONTENT_SID.test(given) ? given : await findSidByName(client, given);
+	const sid = CONTENT_SID.test(given) ? given : await findContentSidByName(client, given);
 	const context = client.content.v1.contents(sid);
 	const [content, approval] = await Promise.all([
 		context.fetch().catch((error: unknown) => {
