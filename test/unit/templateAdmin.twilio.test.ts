@@ -423,7 +423,7 @@ describe('queryTwilioTemplates', () => {
 
 	it('filters status, name, language and category here, and still hands back the cursor', async () => {
 		const ask = async (query: object) => {
-			content().get('/v1/ContentAndApprovals').query({ PageSize: '3' }).reply(200, page(first, NEXT));
+			content().get('/v1/ContentAndApprovals').query({ PageSize: '100' }).reply(200, page(first, NEXT));
 			const result = await provider().queryTemplates({ pageSize: 3, ...query });
 			expect(result.nextCursor).toBe(NEXT);
 			return result.templates.map((t) => t.name);
@@ -445,6 +445,13 @@ describe('queryTwilioTemplates', () => {
 		expect(scope.isDone()).toBe(true);
 		expect(result.templates.map((t) => t.status)).toEqual(['pending']);
 		expect(result.nextCursor).toBeUndefined();
+	});
+
+	it('reads at least 100 per page when it filters, since the filters apply here', async () => {
+		const scope = content().get('/v1/ContentAndApprovals').query({ PageSize: '100' }).reply(200, page(first, null));
+		const result = await provider().queryTemplates({ pageSize: 2, status: 'approved' });
+		expect(scope.isDone()).toBe(true);
+		expect(result.templates.map((t) => t.name)).toEqual(['order_update']);
 	});
 
 	it('caps the page size at Twilio’s 1000', async () => {

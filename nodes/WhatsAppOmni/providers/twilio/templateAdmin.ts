@@ -198,7 +198,10 @@ function matchesQuery(content: WireContent, approval: WireApproval | undefined, 
  */
 export async function queryTwilioTemplates(ctx: TwilioContext, query: TemplateQuery): Promise<TemplateInfoPage> {
 	const list = ctx.client.content.v1.contentAndApprovals;
-	const pageSize = Math.min(Math.max(1, Math.floor(query.pageSize ?? TWILIO_TEMPLATE_PAGE_SIZE)), MAX_PAGE_SIZE);
+	const asked = Math.max(1, Math.floor(query.pageSize ?? TWILIO_TEMPLATE_PAGE_SIZE));
+	// With filters applied here, a small page would mean many requests for few matches.
+	const filtered = [query.name, query.status, query.language, query.category].some((value) => value?.trim());
+	const pageSize = Math.min(filtered ? Math.max(asked, TWILIO_TEMPLATE_PAGE_SIZE) : asked, MAX_PAGE_SIZE);
 	const { result: page, raw } = await withRawResponse(() =>
 		query.cursor ? list.getPage(contentPageUrl(query.cursor)) : list.page({ pageSize }),
 	);
