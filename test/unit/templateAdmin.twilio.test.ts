@@ -406,6 +406,7 @@ describe('queryTwilioTemplates', () => {
 		entry(1, 'order_update', 'en', { status: 'approved', category: 'UTILITY' }),
 		entry(2, 'summer_sale', 'pt_BR', { status: 'rejected', category: 'MARKETING', rejection_reason: 'Promotional content' }),
 		entry(3, 'draft_notice', 'en', null),
+		entry(4, 'fresh_notice', 'en', { status: 'received', category: 'UTILITY' }),
 	];
 
 	it('reads one page of the asked size and keeps every Content when there are no filters', async () => {
@@ -417,6 +418,7 @@ describe('queryTwilioTemplates', () => {
 			[sid(1), 'order_update', 'en', 'approved', 'UTILITY'],
 			[sid(2), 'summer_sale', 'pt_BR', 'rejected', 'MARKETING'],
 			[sid(3), 'draft_notice', 'en', 'unsubmitted', undefined],
+			[sid(4), 'fresh_notice', 'en', 'received', 'UTILITY'],
 		]);
 		expect(result.templates[1]).toMatchObject({ rejectionReason: 'Promotional content', body: 'Body of summer_sale', raw: first[1] });
 	});
@@ -432,7 +434,9 @@ describe('queryTwilioTemplates', () => {
 		expect(await ask({ status: 'unsubmitted' })).toEqual(['draft_notice']);
 		expect(await ask({ name: 'SALE' })).toEqual(['summer_sale']);
 		expect(await ask({ language: 'pt-BR' })).toEqual(['summer_sale']);
-		expect(await ask({ category: 'UTILITY' })).toEqual(['order_update']);
+		expect(await ask({ category: 'UTILITY' })).toEqual(['order_update', 'fresh_notice']);
+		expect(await ask({ status: 'PENDING' })).toEqual(['fresh_notice']);
+		expect(await ask({ status: 'received' })).toEqual(['fresh_notice']);
 		expect(await ask({ category: 'UTILITY', status: 'rejected' })).toEqual([]);
 	});
 

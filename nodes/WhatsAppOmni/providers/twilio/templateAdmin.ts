@@ -180,7 +180,9 @@ function normalizedLanguage(language: string): string {
 
 function matchesQuery(content: WireContent, approval: WireApproval | undefined, query: TemplateQuery): boolean {
 	const status = (approval?.status ?? UNSUBMITTED).toLowerCase();
-	if (query.status?.trim() && status !== query.status.trim().toLowerCase()) return false;
+	const wanted = query.status?.trim().toLowerCase();
+	// `received` is Twilio's word for a request WhatsApp has not reviewed yet: pending to a person.
+	if (wanted && status !== wanted && !(wanted === 'pending' && status === 'received')) return false;
 	if (query.category && approval?.category?.toUpperCase() !== query.category) return false;
 	if (query.language?.trim() && normalizedLanguage(content.language ?? '') !== normalizedLanguage(query.language)) return false;
 	const needle = query.name?.trim().toLowerCase();
