@@ -516,6 +516,8 @@ export class Chat {
 	}
 
 	private async deliver(provider: Provider, raw: unknown): Promise<ChatDelivery> {
+		// Twilio keeps the user's message as a Message resource even when no webhook hears of it.
+		if (provider === 'twilio') this.deps.state.recordTwilioInbound(raw as Record<string, string>);
 		const target = this.target(provider, raw);
 		if (!target || 'error' in target) {
 			return { delivered: false, listening: false, error: notListeningText(provider), ...(target ? { detail: target.error } : {}) };

@@ -235,6 +235,9 @@ export async function deliverTwilio(
 	const webhooks = state.webhooks;
 	for (const media of pendingTwilioMedia(params)) webhooks.addTwilioMedia(media);
 	const event = options.kind ?? (params.MessageStatus !== undefined ? 'status' : 'message');
+	// The Message resource changes whether or not anyone hears of it.
+	if (event === 'message') state.recordTwilioInbound(params);
+	else state.updateTwilioStatus(params);
 	const target: TwilioTarget = options.url ? { url: options.url, method: 'POST', target: 'given' } : twilioDeliveryTarget(event, params, webhooks);
 	// A delivered inbound message is one the typing indicator / mark-as-read accepts afterwards.
 	if (event === 'message' && /^(SM|MM)[0-9a-fA-F]{32}$/.test(params.MessageSid ?? '')) state.twilioInboundSids.add(params.MessageSid);

@@ -13,6 +13,42 @@ import { WebhookState } from './webhookState';
 /** A long-running sandbox keeps at most this many outbound messages, dropping the oldest. */
 export const MAX_OUTBOUND_MESSAGES = 10_000;
 
+/** Twilio Message resources kept (both directions), dropping the oldest. */
+export const MAX_TWILIO_MESSAGES = 10_000;
+
+/**
+ * A Twilio Message resource as GET Messages/{Sid}.json reports it: created by a send, or by an
+ * inbound message; its status follows the status callbacks the sandbox sends.
+ */
+export interface TwilioMessageRecord {
+	sid: string;
+	direction: 'inbound' | 'outbound-api';
+	/** Addresses as Twilio writes them, e.g. `whatsapp:+15551230000`. */
+	from: string | null;
+	to: string;
+	body: string;
+	numMedia: number;
+	status: string;
+	messagingServiceSid: string | null;
+	errorCode: number | null;
+	errorMessage: string | null;
+	/** Epoch milliseconds. */
+	dateCreated: number;
+	dateSent: number | null;
+	dateUpdated: number;
+	/** Twilio reports charges as negative amounts, e.g. `-0.00500`; null until it is priced. */
+	price: string | null;
+	priceUnit: string;
+	/** Order of creation, which breaks ties between messages of the same second. */
+	seq: number;
+}
+
+/** What the sandbox charges a WhatsApp message once it is sent or received. */
+export const TWILIO_MESSAGE_PRICE = '-0.00500';
+
+/** Statuses of a message that left Twilio: date_sent is set and it is priced. */
+const SENT_STATUSES = new Set(['sent', 'delivered', 'read', 'undelivered']);
+
 export class SandboxState {
 	/** Oldest first. Cleared in place. */
 	readonly outbound: OutboundMessage[] = [];
@@ -32,15 +68,95 @@ export class SandboxState {
 	 * without a typing indicator), Twilio's typing indicator.
 	 */
 	readonly readListeners: Array<(provider: Provider, messageId: string) => void> = [];
+	/** The Twilio account's Message resources by SID, oldest first. */
+	readonly twilioMessages = new Map<string, TwilioMessageRecord>();
+	private twilioMessageSeq = 0;
 
-	constructor(meta: MetaAccount, twilio: TwilioAccount) {
+	constructor(
+		meta: MetaAccount,
+		private readonly twilio: TwilioAccount,
+	) {
 		this.webhooks = new WebhookState(meta, twilio);
 	}
 
 	recordOutbound(message: OutboundMessage): void {
 		this.outbound.push(message);
 		if (this.outbound.length > MAX_OUTBOUND_MESSAGES) this.outbound.splice(0, this.outbound.length - MAX_OUTBOUND_MESSAGES);
+		if (message.provider === 'twilio') this.recordTwilioOutbound(message);
 		for (const listener of this.outboundListeners) listener(message);
+	}
+
+	private addTwilioMessage(record: Omit<TwilioMessageRecord, 'seq'>): void {
+		if (this.twilioMessages.has(record.sid)) return;
+		this.twilioMessages.set(record.sid, { ...record, seq: ++this.twilioMessageSeq });
+		for (const sid of this.twilioMessages.keys()) {
+			if (this.twilioMessages.size <= MAX_TWILIO_MESSAGES) break;
+			this.twilioMessages.delete(sid);
+		}
+	}
+
+	private recordTwilioOutbound(message: OutboundMessage): void {
+		const viaService = message.from.startsWith('MG');
+		const content = message.content as { body?: string | null; media_urls?: string[] };
+		this.addTwilioMessage({
+			sid: message.id,
+			direction: 'outbound-api',
+			// The service's sender pool holds the account's own WhatsApp number only.
+			from: viaService ? (message.to.startsWith('whatsapp:') ? this.twilio.whatsAppNumber : null) : message.from,
+			to: message.to,
+			body: content.body ?? '',
+			numMedia: content.media_urls?.length ?? 0,
+			status: viaService ? 'accepted' : 'queued',
+			messagingServiceSid: viaService ? message.from : null,
+			errorCode: null,
+			errorMessage: null,
+			dateCreated: message.timestamp,
+			dateSent: null,
+			dateUpdated: message.timestamp,
+			price: null,
+			priceUnit: 'USD',
+		});
+	}
+
+	/** An inbound message's webhook parameters (MessageSid, From, To, Body, NumMedia…) as a Message resource. */
+	recordTwilioInbound(params: Record<string, string>, at = Date.now()): void {
+		const sid = params.MessageSid ?? params.SmsMessageSid ?? '';
+		if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(sid)) return;
+		const numMedia = Number(params.NumMedia ?? 0);
+		this.addTwilioMessage({
+			sid,
+			direction: 'inbound',
+			from: params.From ?? null,
+			to: params.To ?? '',
+			body: params.Body ?? '',
+			numMedia: Number.isFinite(numMedia) ? numMedia : 0,
+			status: 'received',
+			messagingServiceSid: params.MessagingServiceSid || null,
+			errorCode: null,
+			errorMessage: null,
+			dateCreated: at,
+			dateSent: at,
+			dateUpdated: at,
+			price: TWILIO_MESSAGE_PRICE,
+			priceUnit: 'USD',
+		});
+	}
+
+	/** A status callback's parameters (MessageSid, MessageStatus, ErrorCode…): the message moves on. */
+	updateTwilioStatus(params: Record<string, string>, at = Date.now()): void {
+		const record = this.twilioMessages.get(params.MessageSid ?? params.SmsSid ?? '');
+		const status = params.MessageStatus ?? params.SmsStatus;
+		if (!record || record.direction !== 'outbound-api' || !status) return;
+		record.status = status;
+		record.dateUpdated = at;
+		if (SENT_STATUSES.has(status) && record.dateSent === null) record.dateSent = at;
+		if (SENT_STATUSES.has(status) && record.price === null) record.price = TWILIO_MESSAGE_PRICE;
+		if (params.ErrorCode) {
+			const code = Number(params.ErrorCode);
+			record.errorCode = Number.isFinite(code) ? code : null;
+			record.errorMessage = params.ChannelStatusMessage || null;
+		}
+		if (record.from === null && params.From) record.from = params.From;
 	}
 
 	markRead(provider: Provider, messageId: string): void {
