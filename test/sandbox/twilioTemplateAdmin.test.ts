@@ -1,4 +1,8 @@
+import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
+import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
+import type { NewTemplate, TemplateInfo, TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
 import { startSandbox, TWILIO_CONTENT_SEED, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
 import { expectTwilioError, twilioGet, twilioPostJson } from './helpers';
 
 const seedSid = (name: string) => TWILIO_CONTENT_SEED.find((c) => c.friendly_name === name)!.sid;
@@ -119,6 +123,62 @@ describe('sandbox: Twilio WhatsApp approval requests and whatsapp/card content',
 			const answer = await createContent({ friendly_name: 'bad_card', language: 'en', types: { 'whatsapp/card': card } });
 			expect(answer.status).toBe(400);
 			expect(answer.body.message).toMatch(message);
+		});
+	});
+
+	describe('the Twilio provider against the sandbox', () => {
+		const provider = () => new TwilioProvider(sandboxCredentials(sandbox).whatsAppOmniTwilioApi as unknown as TwilioCredentials);
+		const template: NewTemplate = {
+			name: 'pickup_ready',
+			language: 'en',
+			category: 'UTILITY',
+			parameterFormat: 'positional',
+			header: { format: 'image', sample: { kind: 'url', url: 'https://cdn.example.com/pickup.png' } },
+			body: 'Hi {{1}}, order {{2}} is ready for pickup at the front desk.',
+			bodyExamples: { 1: 'Ada', 2: 'A-9' },
+			footer: 'Open 9 to 5',
+			buttons: [{ type: 'phoneNumber', text: 'Call the shop', phoneNumber: '+15551230000' }],
+			submitForApproval: true,
+		};
+
+		it('creates and submits, reads back, lists page by page with a filter, and deletes', async () => {
+			const created = await provider().createTemplate(template);
+			expect(created).toMatchObject({ status: 'received', category: 'UTILITY', header: { format: 'image' }, footer: 'Open 9 to 5' });
+			const stored = sandbox.twilioContents.find((c) => c.sid === created.templateId)!;
+			expect(Object.keys(stored.types)).toEqual(['whatsapp/card']);
+
+			const got = await provider().getTemplateInfo({ id: created.templateId });
+			expect(got).toMatchObject({ templateId: created.templateId, status: 'received', body: template.body });
+
+			// Small pages, no filter: every Content once, in order, across pages.
+			const seen: TemplateInfo[] = [];
+			let cursor: string | undefined;
+			let pages = 0;
+			do {
+				const page = await provider().queryTemplates({ pageSize: 7, cursor });
+				seen.push(...page.templates);
+				cursor = page.nextCursor;
+				pages++;
+			} while (cursor && pages < 20);
+			expect(pages).toBe(Math.ceil(sandbox.twilioContents.length / 7));
+			expect(seen.map((t) => t.templateId)).toEqual(sandbox.twilioContents.map((c) => c.sid));
+
+			const pending = await provider().queryTemplates({ status: 'pending' });
+			expect(pending.templates.map((t) => t.name)).toEqual(expect.arrayContaining(['flight_delay_pending', 'pickup_ready']));
+
+			expect(await provider().deleteTemplate({ id: created.templateId })).toEqual({ provider: 'twilio', deleted: [created.templateId], success: true });
+			expect(sandbox.twilioContents.some((c) => c.sid === created.templateId)).toBe(false);
+		});
+
+		it('reports the Content that exists when the sandbox refuses the approval', async () => {
+			const error = (await provider()
+				.createTemplate({ ...template, name: 'order_update' })
+				.catch((e: unknown) => e)) as ProviderError;
+			expect(error).toBeInstanceOf(ProviderError);
+			expect(error.code).toBe(20001);
+			const orphan = sandbox.twilioContents.filter((c) => c.friendly_name === 'order_update' && !c.approval);
+			expect(orphan).toHaveLength(1);
+			expect(error.message).toContain(orphan[0].sid);
 		});
 	});
 });
