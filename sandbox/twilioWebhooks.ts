@@ -99,6 +99,33 @@ function isHttpUrl(value: string): boolean {
 	}
 }
 
+/** Meta's profile limits, which Twilio passes on; lists as the Senders API documents them. */
+const PROFILE_TEXT_LIMITS: Record<string, number> = { about: 139, address: 256, description: 512 };
+
+function profileProblem(profile: Record<string, unknown>): string | undefined {
+	for (const [key, max] of Object.entries(PROFILE_TEXT_LIMITS)) {
+		const value = profile[key];
+		if (typeof value === 'string' && [...value].length > max) return `${key}: at most ${max} characters`;
+	}
+	if (profile.websites !== undefined && profile.websites !== null) {
+		const websites = profile.websites;
+		if (!Array.isArray(websites) || websites.length > 2) return 'websites: a list of at most 2 {website, label} objects';
+		for (const item of websites) {
+			const url = isPlainObject(item) ? item.website : undefined;
+			if (typeof url !== 'string' || !isHttpUrl(url) || url.length > 256) return `websites: '${JSON.stringify(item)}' is not a {website, label} with an http(s) URL`;
+		}
+	}
+	if (profile.emails !== undefined && profile.emails !== null) {
+		const emails = profile.emails;
+		if (!Array.isArray(emails) || emails.length > 1) return 'emails: a list of at most 1 {email, label} object';
+		for (const item of emails) {
+			const email = isPlainObject(item) ? item.email : undefined;
+			if (typeof email !== 'string' || email.length > 128 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return `emails: '${JSON.stringify(item)}' is not an {email, label} with a valid address`;
+		}
+	}
+	return undefined;
+}
+
 /** The body is already checked against the spec's schema: known keys, strings or null. */
 const updateSender: TwilioRoute = (context) => {
 	const sender = findSender(context);
@@ -125,8 +152,14 @@ const updateSender: TwilioRoute = (context) => {
 			next[key] = value === null ? null : value.toUpperCase();
 		}
 	}
+	let profile = sender.profile;
+	if (isPlainObject(body.profile)) {
+		const problem = profileProblem(body.profile);
+		if (problem) return twilioError(400, 20001, `Invalid parameter profile.${problem}`);
+		profile = { ...sender.profile, ...body.profile };
+	}
 	sender.webhook = next;
-	if (isPlainObject(body.profile)) sender.profile = { ...sender.profile, ...body.profile };
+	sender.profile = profile;
 	if (isPlainObject(body.configuration)) sender.configuration = { ...sender.configuration, ...body.configuration };
 	// Twilio answers an update with 202 Accepted and the sender as it now is.
 	return { status: 202, body: senderResource(sender, context.request.baseUrl) };

@@ -1,12 +1,104 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { WhatsAppProvider } from '../../providers/types';
+import { ValidationError } from '../../helpers/ValidationError';
+import { WHATSAPP_VERTICALS } from '../../providers/meta/profile';
+import type { BusinessProfileUpdate, WhatsAppProvider } from '../../providers/types';
+import { businessProfileJson } from './getProfileInfo.operation';
 
-// STUB: to be implemented.
-const properties: INodeProperties[] = [];
+const VERTICAL_OPTIONS = Object.entries(WHATSAPP_VERTICALS)
+	.map(([value, name]) => ({ name, value }))
+	.sort((a, b) => a.name.localeCompare(b.name));
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		description: 'The fields to change; the ones left out stay as they are. The business name is changed in WhatsApp Manager (Meta reviews it), not here.',
+		options: [
+			{
+				displayName: 'About',
+				name: 'about',
+				type: 'string',
+				default: '',
+				description: 'The short text under the business name, 1 to 139 characters',
+			},
+			{
+				displayName: 'Address',
+				name: 'address',
+				type: 'string',
+				default: '',
+				description: 'The business’s address, up to 256 characters',
+			},
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'A longer description of the business, up to 512 characters',
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: 'The contact email customers see, up to 128 characters',
+			},
+			{
+				displayName: 'Vertical',
+				name: 'vertical',
+				type: 'options',
+				options: VERTICAL_OPTIONS,
+				default: 'OTHER',
+				description: 'The business category WhatsApp shows',
+			},
+			{
+				displayName: 'Websites',
+				name: 'websites',
+				type: 'string',
+				typeOptions: { multipleValues: true },
+				default: [],
+				placeholder: 'https://www.example.com',
+				description: 'Up to 2 web addresses starting with http:// or https://. Each entry may also hold several, separated by commas.',
+			},
+		],
+	},
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['updateBusinessProfile'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, _itemIndex: number, _provider: WhatsAppProvider): Promise<IDataObject> {
-	throw new Error('not implemented');
+interface UpdateFields {
+	about?: string;
+	address?: string;
+	description?: string;
+	email?: string;
+	vertical?: string;
+	websites?: string | string[];
+}
+
+function readWebsites(value: string | string[]): string[] {
+	const list = Array.isArray(value) ? value : [value];
+	return list
+		.flatMap((entry) => String(entry ?? '').split(','))
+		.map((entry) => entry.trim())
+		.filter((entry) => entry.length > 0);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as UpdateFields;
+	const update: BusinessProfileUpdate = {};
+	if (fields.about !== undefined) update.about = String(fields.about);
+	if (fields.address !== undefined) update.address = String(fields.address);
+	if (fields.description !== undefined) update.description = String(fields.description);
+	if (fields.email !== undefined) update.email = String(fields.email).trim();
+	if (fields.vertical !== undefined) update.vertical = String(fields.vertical);
+	if (fields.websites !== undefined) update.websites = readWebsites(fields.websites);
+	if (Object.keys(update).length === 0) {
+		throw new ValidationError('Update Fields', 'Nothing to update', 'Add at least one field under "Update Fields": About, Address, Description, Email, Vertical or Websites.');
+	}
+	return businessProfileJson(await provider.updateBusinessProfile(update));
 }

@@ -13,6 +13,19 @@ interface SenderWebhook {
 	statusCallbackMethod?: string | null;
 }
 
+/** The WhatsApp sender (Senders API) whose `sender_id` is `address` (`whatsapp:+E164`). */
+export async function findWhatsAppSender(client: TwilioClient, address: string) {
+	const senders = await client.messaging.v2.channelsSenders.list({ channel: 'whatsapp', pageSize: 100 });
+	const sender = senders.find((s) => s.senderId === address);
+	if (!sender) {
+		throw new CredentialError(
+			`Twilio has no WhatsApp sender ${address} in this account`,
+			'Check "WhatsApp Number" in the credential against Twilio Console › Messaging › Senders › WhatsApp senders. The Twilio Sandbox number has no sender: use Manual registration and paste the URL in the sandbox settings.',
+		);
+	}
+	return sender;
+}
+
 /**
  * Points a WhatsApp sender (Senders API) or a Messaging Service at the trigger's URL, keeping
  * what was there before so deactivation can put it back.
@@ -32,14 +45,7 @@ export class TwilioWebhookRegistration {
 				'Fill in "WhatsApp Number" in the WhatsApp Omni Twilio credential, or choose the Messaging Service or Manual registration.',
 			);
 		}
-		const senders = await this.client.messaging.v2.channelsSenders.list({ channel: 'whatsapp', pageSize: 100 });
-		const sender = senders.find((s) => s.senderId === address);
-		if (!sender) {
-			throw new CredentialError(
-				`Twilio has no WhatsApp sender ${address} in this account`,
-				'Check "WhatsApp Number" in the credential against Twilio Console › Messaging › Senders › WhatsApp senders. The Twilio Sandbox number has no sender: use Manual registration and paste the URL in the sandbox settings.',
-			);
-		}
+		const sender = await findWhatsAppSender(this.client, address);
 		return { sid: sender.sid, webhook: (sender.webhook ?? {}) as SenderWebhook };
 	}
 

@@ -1,0 +1,152 @@
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { sandboxCredentials } from '../sandboxCredentials';
+import { runWorkflow, sendWorkflow } from './harness';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(async () => sandbox.stop());
+beforeEach(() => sandbox.clearRequests());
+
+async function run(provider: 'meta' | 'twilio', operation: string, parameters: object) {
+	return await runWorkflow(sendWorkflow({ provider, resource: 'contact', operation, ...parameters }), {
+		credentials: sandboxCredentials(sandbox),
+	});
+}
+
+async function ok(result: Awaited<ReturnType<typeof run>>) {
+	expect(result.error).toBeUndefined();
+	const items = result.output('WhatsApp Omni');
+	expect(items).toHaveLength(1);
+	return items[0].json;
+}
+
+const providerRequests = () => sandbox.requests;
+
+describe('Contact › Get Profile Info / Update Business Profile on Meta', () => {
+	it('reads our business profile and number, updates it and reads the change back', async () => {
+		const before = await ok(await run('meta', 'getProfileInfo', { profile: 'business' }));
+		expect(before).toMatchObject({
+			provider: 'meta',
+			profile: { name: sandbox.meta.verifiedName, about: 'Hello from the sandbox.', vertical: 'OTHER' },
+			phoneNumber: {
+				id: sandbox.meta.phoneNumberId,
+				displayPhoneNumber: sandbox.meta.displayPhoneNumber,
+				verifiedName: sandbox.meta.verifiedName,
+				qualityRating: 'GREEN',
+				throughput: 'STANDARD',
+				messagingLimit: 'TIER_1K',
+				status: 'CONNECTED',
+				nameStatus: 'APPROVED',
+			},
+		});
+
+		const updated = await ok(
+			await run('meta', 'updateBusinessProfile', {
+				updateFields: {
+					about: 'Open every day 🌵',
+					email: 'shop@omni.example',
+					websites: ['https://omni.example, http://omni.example/shop'],
+					vertical: 'RETAIL',
+				},
+			}),
+		);
+		const post = sandbox.requests.find((r) => r.method === 'POST');
+		expect(post?.body).toEqual({
+			messaging_product: 'whatsapp',
+			about: 'Open every day 🌵',
+			email: 'shop@omni.example',
+			websites: ['https://omni.example', 'http://omni.example/shop'],
+			vertical: 'RETAIL',
+		});
+		expect(updated).toMatchObject({
+			profile: { about: 'Open every day 🌵', email: 'shop@omni.example', websites: ['https://omni.example', 'http://omni.example/shop'], vertical: 'RETAIL' },
+		});
+		const after = await ok(await run('meta', 'getProfileInfo', { profile: 'business' }));
+		expect(after.profile).toEqual(updated.profile);
+	});
+
+	it('refuses a contact lookup on Meta and names the alternative, without a request', async () => {
+		const result = await run('meta', 'getProfileInfo', { profile: 'contact', phoneNumber: '+1 555 123 4567' });
+		expect(result.error?.message).toMatch(/no way to look up a customer/);
+		expect(result.error?.description).toMatch(/contact\.name/);
+		expect(providerRequests()).toEqual([]);
+	});
+
+	it.each([
+		['nothing to update', {}, /Nothing to update/],
+		['an About of 140 characters', { about: 'a'.repeat(140) }, /140 characters.*at most 139/],
+		['three websites', { websites: ['https://a.example', 'https://b.example', 'https://c.example'] }, /3 websites/],
+		['a website without scheme', { websites: ['www.example.com'] }, /http:\/\/ or https:\/\//],
+		['a bad email', { email: 'shop-at-example' }, /not an email address/],
+	])('refuses %s before any request', async (_label, updateFields, message) => {
+		const result = await run('meta', 'updateBusinessProfile', { updateFields });
+		expect(result.error?.message).toMatch(message);
+		expect(providerRequests()).toEqual([]);
+	});
+
+	it('refuses a malformed contact number before any request', async () => {
+		const result = await run('twilio', 'getProfileInfo', { profile: 'contact', phoneNumber: '0044 7700' });
+		expect(result.error?.message).toMatch(/not a valid phone number/);
+		expect(providerRequests()).toEqual([]);
+	});
+});
+
+describe('Contact › Get Profile Info / Update Business Profile on Twilio', () => {
+	it('reads the sender’s profile found by the credential’s number', async () => {
+		const info = await ok(await run('twilio', 'getProfileInfo', { profile: 'business' }));
+		const own = sandbox.twilioWebhooks.sender;
+		expect(info).toMatchObject({
+			provider: 'twilio',
+			profile: {
+				name: 'Omni Sandbox',
+				about: 'Hello from the sandbox.',
+				email: 'hello@sandbox.example',
+				websites: ['https://sandbox.example'],
+				vertical: 'OTHER',
+			},
+			phoneNumber: { id: own.sid, status: 'ONLINE', qualityRating: 'HIGH', messagingLimit: '1K Customers/24hr' },
+		});
+		expect(providerRequests().map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /messaging/v2/Channels/Senders',
+			`GET /messaging/v2/Channels/Senders/${own.sid}`,
+		]);
+	});
+
+	it('updates the sender’s profile through the Senders API and reads it back', async () => {
+		const own = sandbox.twilioWebhooks.sender;
+		const updated = await ok(
+			await run('twilio', 'updateBusinessProfile', {
+				updateFields: { description: 'Plants and pots.', websites: ['https://omni.example'], vertical: 'AUTO' },
+			}),
+		);
+		const post = sandbox.requests.find((r) => r.method === 'POST');
+		expect(post?.path).toBe(`/messaging/v2/Channels/Senders/${own.sid}`);
+		expect(post?.body).toEqual({
+			profile: { description: 'Plants and pots.', websites: [{ website: 'https://omni.example', label: 'Website' }], vertical: 'Automotive' },
+		});
+		expect(updated).toMatchObject({ profile: { description: 'Plants and pots.', websites: ['https://omni.example'], vertical: 'AUTO' } });
+		const after = await ok(await run('twilio', 'getProfileInfo', { profile: 'business' }));
+		expect(after.profile).toMatchObject({ description: 'Plants and pots.', vertical: 'AUTO', about: 'Hello from the sandbox.' });
+	});
+
+	it('looks a customer’s number up with Lookup (free validation) and says it is not WhatsApp data', async () => {
+		const contact = await ok(await run('twilio', 'getProfileInfo', { profile: 'contact', phoneNumber: 'whatsapp:+1 (555) 123-4567' }));
+		expect(contact).toMatchObject({
+			provider: 'twilio',
+			phoneNumber: '+15551234567',
+			valid: true,
+			details: { countryCode: 'US', callingCountryCode: '1', nationalFormat: '(555) 123-4567', validationErrors: [] },
+		});
+		expect(contact.note).toMatch(/not WhatsApp data/);
+		const [lookup] = providerRequests();
+		expect(lookup.path).toBe('/lookups/v2/PhoneNumbers/+15551234567');
+		expect(lookup.query).toEqual({});
+	});
+
+	it('gives valid: false with Twilio’s reasons for a number no carrier can have', async () => {
+		const contact = await ok(await run('twilio', 'getProfileInfo', { profile: 'contact', phoneNumber: '+1 555 123 45678' }));
+		expect(contact).toMatchObject({ valid: false, details: { validationErrors: ['TOO_LONG'] } });
+	});
+});
