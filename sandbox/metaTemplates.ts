@@ -344,11 +344,17 @@ function listFilter(query: Record<string, string | undefined>): (template: MetaT
 	const categories = upperList(query.category, CATEGORIES, 'category');
 	const name = query.name?.toLowerCase();
 	const language = query.language;
+	// Meta's other text filters: `content` searches the body, `name_or_content` either.
+	const content = query.content?.toLowerCase();
+	const nameOrContent = query.name_or_content?.toLowerCase();
+	const bodyOf = (t: MetaTemplate) => (t.components.find((c): c is MetaTemplateBody => c.type === 'BODY')?.text ?? '').toLowerCase();
 	return (t) =>
 		(!statuses || statuses.includes(t.status)) &&
 		(!categories || categories.includes(t.category)) &&
 		(!name || t.name.toLowerCase().includes(name)) &&
-		(!language || t.language === language);
+		(!language || t.language === language) &&
+		(!content || bodyOf(t).includes(content)) &&
+		(!nameOrContent || t.name.toLowerCase().includes(nameOrContent) || bodyOf(t).includes(nameOrContent));
 }
 
 export interface TemplateListRequest {

@@ -1,12 +1,98 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { WhatsAppProvider } from '../../providers/types';
+import { ValidationError } from '../../helpers/ValidationError';
+import { templateRefFromValue } from '../../methods/shared';
+import type { TemplateInfo, TemplateRef, WhatsAppProvider } from '../../providers/types';
 
-// STUB: to be implemented.
-const properties: INodeProperties[] = [];
+const templateList = {
+	displayName: 'From List',
+	name: 'list',
+	type: 'list' as const,
+	typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
+};
 
-export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['get'] } }, properties);
+/** The template picker of Get and Delete: every template, approved or not. */
+export function templateLocator(purpose: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Template',
+			name: 'template',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'list', value: '' },
+			description: `The template to ${purpose}. On Meta a template is named by its name and language (order_update|en_US), by its name alone, or by its numeric template ID.`,
+			displayOptions: { show: { '/provider': ['meta'] } },
+			modes: [
+				templateList,
+				{
+					displayName: 'By Name, Language or ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'order_update|en_US',
+					hint: 'The template name and its language code (order_update|en_US), the name alone, or the numeric template ID',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?\\s*)?$',
+								errorMessage: 'Give the template as name|language (e.g. order_update|en_US), a name, or a numeric ID',
+							},
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Template',
+			name: 'template',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'list', value: '' },
+			description: `The template to ${purpose}: a Twilio Content template, named by its Content SID (HX…)`,
+			displayOptions: { show: { '/provider': ['twilio'] } },
+			modes: [
+				templateList,
+				{
+					displayName: 'By Content SID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
+					hint: 'The Content SID from Twilio Console › Messaging › Content Template Builder: HX followed by 32 characters',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: '^\\s*HX[0-9a-fA-F]{32}\\s*$',
+								errorMessage: 'A Content SID is HX followed by 32 hexadecimal characters',
+							},
+						},
+					],
+				},
+			],
+		},
+	];
+}
 
-export async function execute(this: IExecuteFunctions, _itemIndex: number, _provider: WhatsAppProvider): Promise<IDataObject> {
-	throw new Error('not implemented');
+export function readTemplateRef(this: IExecuteFunctions, itemIndex: number): TemplateRef {
+	const ref = templateRefFromValue(this.getNodeParameter('template', itemIndex, '', { extractValue: true }));
+	if (!ref.id) {
+		throw new ValidationError(
+			'Template',
+			'No template was chosen',
+			'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), a name or a numeric template ID; on Twilio the Content SID (HX…).',
+		);
+	}
+	return ref;
+}
+
+/** One output item: the unified fields first, the provider's own answer under `raw`. */
+export function templateInfoJson(provider: WhatsAppProvider, info: TemplateInfo): IDataObject {
+	const { raw, ...rest } = info;
+	return { provider: provider.name, ...rest, raw } as unknown as IDataObject;
+}
+
+export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['get'] } }, templateLocator('read'));
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
+	return templateInfoJson(provider, await provider.getTemplateInfo(readTemplateRef.call(this, itemIndex)));
 }

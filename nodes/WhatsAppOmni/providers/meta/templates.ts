@@ -27,7 +27,7 @@ const LOOKUP_PAGE_SIZE = 100;
 const MAX_LOOKUP_PAGES = 20;
 const PREVIEW_LENGTH = 80;
 
-interface GraphTemplateButton {
+export interface GraphTemplateButton {
 	type: string;
 	text?: string;
 	url?: string;
@@ -36,7 +36,7 @@ interface GraphTemplateButton {
 	example?: string[] | string;
 }
 
-interface GraphTemplateComponent {
+export interface GraphTemplateComponent {
 	type: string;
 	format?: string;
 	text?: string;
@@ -58,9 +58,10 @@ export interface GraphTemplate {
 	category?: string;
 	parameter_format?: string;
 	components?: GraphTemplateComponent[];
+	rejected_reason?: string;
 }
 
-interface GraphTemplateList {
+export interface GraphTemplateList {
 	data?: GraphTemplate[];
 	paging?: { cursors?: { before?: string; after?: string }; next?: string };
 }
@@ -84,7 +85,7 @@ function shorten(text: string, max = PREVIEW_LENGTH): string {
 	return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : flat;
 }
 
-function component(template: GraphTemplate, type: string): GraphTemplateComponent | undefined {
+export function component(template: GraphTemplate, type: string): GraphTemplateComponent | undefined {
 	return template.components?.find((c) => c.type?.toUpperCase() === type);
 }
 
@@ -93,7 +94,7 @@ export function metaTemplateId(name: string, language: string): string {
 	return `${name}|${language}`;
 }
 
-function summary(template: GraphTemplate): TemplateSummary {
+export function summary(template: GraphTemplate): TemplateSummary {
 	const body = component(template, 'BODY')?.text;
 	return {
 		id: metaTemplateId(template.name, template.language),
@@ -128,16 +129,18 @@ export async function listMetaTemplates(
 	return { templates, ...(data.paging?.next && after ? { nextCursor: after } : {}) };
 }
 
-async function findByName(
+/** Every language of the template with exactly this name (or only the given language). */
+export async function findMetaTemplatesByName(
 	client: AxiosInstance,
 	wabaId: string,
 	name: string,
 	language?: string,
+	fields = META_TEMPLATE_FIELDS,
 ): Promise<GraphTemplate[]> {
 	const found: GraphTemplate[] = [];
 	let after: string | undefined;
 	for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
-		const params: Record<string, string | number> = { fields: META_TEMPLATE_FIELDS, name, limit: LOOKUP_PAGE_SIZE };
+		const params: Record<string, string | number> = { fields, name, limit: LOOKUP_PAGE_SIZE };
 		if (language) params.language = language;
 		if (after) params.after = after;
 		const { data } = await client.get<GraphTemplateList>(`${wabaId}/message_templates`, { params });
@@ -167,17 +170,30 @@ export async function getMetaTemplate(
 	wabaId: string,
 	ref: TemplateRef,
 ): Promise<TemplateDefinition> {
+	return metaTemplateDefinition(await findMetaTemplate(client, wabaId, ref));
+}
+
+/**
+ * The one template a picker value names: `name|language`, or a bare name that exists in one
+ * language only. Errors say which languages exist when the choice is ambiguous or wrong.
+ */
+export async function findMetaTemplate(
+	client: AxiosInstance,
+	wabaId: string,
+	ref: TemplateRef,
+	fields = META_TEMPLATE_FIELDS,
+): Promise<GraphTemplate> {
 	const { name, language } = splitMetaTemplateRef(ref);
 	if (!name) {
 		throw new ValidationError('Template', 'No template was chosen', 'Pick a template from the list, or give it as name|language, e.g. order_update|en_US.');
 	}
 	if (language) {
-		const [exact] = await findByName(client, wabaId, name, language);
-		if (exact) return metaTemplateDefinition(exact);
+		const [exact] = await findMetaTemplatesByName(client, wabaId, name, language, fields);
+		if (exact) return exact;
 	}
-	const all = await findByName(client, wabaId, name);
+	const all = await findMetaTemplatesByName(client, wabaId, name, undefined, fields);
 	const languages = [...new Set(all.map((t) => t.language))].sort();
-	if (!language && all.length === 1) return metaTemplateDefinition(all[0]);
+	if (!language && all.length === 1) return all[0];
 	if (all.length === 0) {
 		throw new ValidationError(
 			'Template',
@@ -199,7 +215,7 @@ export async function getMetaTemplate(
 	);
 }
 
-function headerFormat(template: GraphTemplate): TemplateHeaderFormat {
+export function headerFormat(template: GraphTemplate): TemplateHeaderFormat {
 	const header = component(template, 'HEADER');
 	switch (header?.format?.toUpperCase()) {
 		case undefined:
