@@ -130,16 +130,16 @@ describe('createTwilioTemplate: NewTemplate → Content type', () => {
 				language: 'en',
 				variables: { 1: 'Ada', 2: 'A-1042' },
 				types: {
-					'twilio/media': { body: 'Hi {{1}}, your order {{2}} has shipped today.', media: ['https://cdn.example.com/box.png'] },
+					'twilio/media': { body: 'Hi {{1}}, your order {{2}} has shipped today.', media: ['https://cdn.example.com/box'] },
 				},
 			},
 			{ name: 'order_shipped', category: 'UTILITY' },
 		);
 		const info = await provider().createTemplate(
-			template({ header: { format: 'image', sample: { kind: 'url', url: 'https://cdn.example.com/box.png' } } }),
+			template({ header: { format: 'video', sample: { kind: 'url', url: 'https://cdn.example.com/box' } } }),
 		);
 		expect(scope.isDone()).toBe(true);
-		expect(info.header).toEqual({ format: 'image' });
+		expect(info.header).toEqual({ format: 'video' });
 	});
 
 	it('quick replies only → twilio/quick-reply', async () => {

@@ -403,17 +403,20 @@ export async function createTwilioTemplate(ctx: TwilioContext, template: NewTemp
 	} as unknown as ContentCreateRequest;
 	const created = await withRawResponse(() => ctx.client.content.v1.contents.create(request));
 	const content = created.raw as WireContent;
-	if (!template.submitForApproval) return templateInfo(content, undefined, { content, approvalRequest: null });
+	// The media kind is known here; read back, it could only be guessed from the URL.
+	const withHeader = (info: TemplateInfo): TemplateInfo =>
+		template.header && template.header.format !== 'text' ? { ...info, header: { format: template.header.format } } : info;
+	if (!template.submitForApproval) return withHeader(templateInfo(content, undefined, { content, approvalRequest: null }));
 
 	// Twilio's approval request has no category-change flag: it always allows the change.
 	const approvalRequest = { name: template.name, category: template.category } as ContentApprovalRequest;
+	let submitted;
 	try {
-		const submitted = await withRawResponse(() => ctx.client.content.v1.contents(content.sid).approvalCreate.create(approvalRequest));
-		const approval = approvalOf(submitted.raw);
-		return templateInfo(content, approval, { content, approvalRequest: submitted.raw });
+		submitted = await withRawResponse(() => ctx.client.content.v1.contents(content.sid).approvalCreate.create(approvalRequest));
 	} catch (error) {
 		throw contentExistsError(content.sid, error);
 	}
+	return withHeader(templateInfo(content, approvalOf(submitted.raw), { content, approvalRequest: submitted.raw }));
 }
 
 /** The Content is there but unsubmitted: say so, so a rerun does not create a second one. */
