@@ -466,6 +466,19 @@ export interface BusinessProfileInfo {
 /** Fields to change; what is left out stays as it is. */
 export type BusinessProfileUpdate = Omit<BusinessProfile, 'name' | 'profilePictureUrl' | 'emails'>;
 
+/** Which sender's profile, where an account has several (Twilio). */
+export interface SenderChoice {
+	/** Twilio sender SID (XE…). */
+	senderId?: string;
+}
+
+/** Lookup data packages beyond the free validation; Twilio bills each one per request. */
+export type ContactLookupData = 'callerName' | 'lineType' | 'lineStatus' | 'simSwap' | 'callForwarding' | 'smsPumpingRisk';
+
+export interface ContactLookupChoice {
+	extraData?: ContactLookupData[];
+}
+
 export interface ContactProfile {
 	provider: ProviderName;
 	phoneNumber: E164;
@@ -566,10 +579,10 @@ export interface WhatsAppProvider {
 	createTemplate(template: NewTemplate): Promise<TemplateInfo>;
 	deleteTemplate(target: TemplateDeletion): Promise<DeletedTemplate>;
 	/** The business's own profile and sending number. */
-	getBusinessProfile(): Promise<BusinessProfileInfo>;
-	updateBusinessProfile(update: BusinessProfileUpdate): Promise<BusinessProfileInfo>;
+	getBusinessProfile(choice?: SenderChoice): Promise<BusinessProfileInfo>;
+	updateBusinessProfile(update: BusinessProfileUpdate, choice?: SenderChoice): Promise<BusinessProfileInfo>;
 	/** What the provider can tell about a customer's number; UnsupportedError where nothing. */
-	getContactProfile(phoneNumber: E164): Promise<ContactProfile>;
+	getContactProfile(phoneNumber: E164, choice?: ContactLookupChoice): Promise<ContactProfile>;
 	/** One message's status and details; UnsupportedError where the provider keeps none. */
 	getMessage(messageId: string): Promise<StoredMessage>;
 	/** Messages with one contact, both directions, newest first. */

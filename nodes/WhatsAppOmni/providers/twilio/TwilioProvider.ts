@@ -11,6 +11,7 @@ import type {
 	BusinessProfileInfo,
 	BusinessProfileUpdate,
 	ChatHistoryQuery,
+	ContactLookupChoice,
 	ContactProfile,
 	DeletedMedia,
 	DeletedTemplate,
@@ -27,6 +28,7 @@ import type {
 	UploadedMedia,
 	MarkReadResult,
 	OutboundMessage,
+	SenderChoice,
 	ProviderLimits,
 	SendOptions,
 	SendResult,
@@ -336,16 +338,16 @@ export class TwilioProvider implements WhatsAppProvider {
 		return await deleteTwilioTemplate(this.context, target);
 	}
 
-	async getBusinessProfile(): Promise<BusinessProfileInfo> {
-		return await getTwilioBusinessProfile(this.context);
+	async getBusinessProfile(choice?: SenderChoice): Promise<BusinessProfileInfo> {
+		return await getTwilioBusinessProfile(this.context, choice);
 	}
 
-	async updateBusinessProfile(update: BusinessProfileUpdate): Promise<BusinessProfileInfo> {
-		return await updateTwilioBusinessProfile(this.context, update);
+	async updateBusinessProfile(update: BusinessProfileUpdate, choice?: SenderChoice): Promise<BusinessProfileInfo> {
+		return await updateTwilioBusinessProfile(this.context, update, choice);
 	}
 
-	async getContactProfile(phoneNumber: E164): Promise<ContactProfile> {
-		return await getTwilioContactProfile(this.context, phoneNumber);
+	async getContactProfile(phoneNumber: E164, choice?: ContactLookupChoice): Promise<ContactProfile> {
+		return await getTwilioContactProfile(this.context, phoneNumber, choice);
 	}
 
 	async getMessage(messageId: string): Promise<StoredMessage> {

@@ -2,23 +2,19 @@ import type { MessagingV2ChannelsSenderRequestsUpdate } from 'twilio/lib/rest/me
 
 import { ValidationError } from '../../helpers/ValidationError';
 import { checkBusinessProfileUpdate, WHATSAPP_VERTICALS } from '../meta/profile';
-import type { BusinessProfile, BusinessProfileInfo, BusinessProfileUpdate, ContactProfile, E164 } from '../types';
+import type {
+	BusinessProfile,
+	BusinessProfileInfo,
+	BusinessProfileUpdate,
+	ContactLookupChoice,
+	ContactLookupData,
+	ContactProfile,
+	E164,
+	SenderChoice,
+} from '../types';
 import { withRawResponse } from './client';
 import type { TwilioContext } from './context';
 import { findWhatsAppSender } from './webhookRegistration';
-
-/** Which WhatsApp sender, when the credential's number does not say (Messaging Service only, several senders). */
-export interface SenderChoice {
-	/** XE… */
-	senderId?: string;
-}
-
-/** Lookup data packages beyond the free validation; Twilio bills each one per request. */
-export type ContactLookupData = 'callerName' | 'lineType' | 'lineStatus' | 'simSwap' | 'callForwarding' | 'smsPumpingRisk';
-
-export interface ContactLookupChoice {
-	extraData?: ContactLookupData[];
-}
 
 const LOOKUP_FIELDS: Record<ContactLookupData, string> = {
 	callerName: 'caller_name',
