@@ -42,7 +42,7 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
 	const messageId = String(this.getNodeParameter('messageId', itemIndex, '')).trim();
 	if (!messageId) {
-		throw new ValidationError('Message ID', 'Message ID is empty', 'Map the received message’s ID, e.g. {{ $json.message.id }} after the trigger.');
+		throw new ValidationError('Message ID', 'Message ID is empty', 'Map the received message’s ID, e.g. {{ $json.id }} after the trigger.');
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as { typingIndicator?: boolean };
 	const result = await provider.markAsRead(messageId, { typingIndicator: options.typingIndicator === true });
