@@ -76,6 +76,13 @@ describe('searchTemplates (Meta, against the sandbox)', () => {
 		]);
 	});
 
+	it('lists unapproved templates too for the Template resource (Get, Delete), without the option', async () => {
+		const managed = await searchTemplates.call(context({ provider: 'meta', resource: 'template' }), 'loyalty');
+		expect(managed.results.map((r) => r.value)).toEqual(['loyalty_pending|en_US']);
+		const sending = await searchTemplates.call(context({ provider: 'meta', resource: 'message' }), 'loyalty');
+		expect(sending.results).toEqual([]);
+	});
+
 	it('pages with the token it hands out', async () => {
 		for (let i = 0; i < 30; i++) {
 			sandbox.addMetaTemplate({ name: `paging_extra_${String(i).padStart(2, '0')}`, language: 'en_US', components: [{ type: 'BODY', text: 'Extra' }] });

@@ -10,7 +10,10 @@ export async function searchTemplates(
 ): Promise<INodeListSearchResult> {
 	try {
 		const provider = await loadOptionsProvider.call(this);
-		const includeUnapproved = this.getNodeParameter('options.includeUnapproved', false) === true;
+		// Template › Get and Delete manage templates in every state; Send Template only sends approved ones.
+		const includeUnapproved =
+			this.getNodeParameter('resource', 'message') === 'template' ||
+			this.getNodeParameter('options.includeUnapproved', false) === true;
 		const page = await provider.listTemplates({
 			...(filter?.trim() ? { filter: filter.trim() } : {}),
 			...(paginationToken ? { cursor: paginationToken } : {}),
