@@ -319,9 +319,12 @@ describe('sandbox: Twilio API', () => {
 		});
 
 		it('says so when a spec-valid operation is not emulated yet', async () => {
-			const answer = await twilioGet(sandbox, '/lookups/v2/PhoneNumbers/%2B14155552671?Fields=validation');
+			const answer = await call(`${sandbox.twilioBaseUrl}/messaging/v2/Channels/Senders/${sandbox.twilioWebhooks.sender.sid}`, {
+				method: 'DELETE',
+				headers: { authorization: twilioAuth(sandbox) },
+			});
 			expect(answer.status).toBe(404);
-			expect(answer.body.message).toMatch(/does not emulate FetchPhoneNumber/);
+			expect(answer.body.message).toMatch(/does not emulate DeleteChannelsSender/);
 		});
 	});
 

@@ -86,9 +86,22 @@ describe('Twilio business profile', () => {
 
 	it('fetches a sender chosen by SID without listing', async () => {
 		messaging().get(`/v2/Channels/Senders/${OTHER}`).reply(200, sender(OTHER, 'whatsapp:+15550100001'));
-		const ctx = contextFor(credentials);
-		const info = await getTwilioBusinessProfile(ctx, { senderId: OTHER });
+		const info = await provider().getBusinessProfile({ senderId: OTHER });
 		expect(info.phoneNumber.id).toBe(OTHER);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it('updates a sender chosen by SID without listing', async () => {
+		let posted: unknown;
+		messaging()
+			.post(`/v2/Channels/Senders/${OTHER}`, (body) => {
+				posted = body;
+				return true;
+			})
+			.reply(202, sender(OTHER, 'whatsapp:+15550100001', { address: '2 Side St' }));
+		const info = await provider().updateBusinessProfile({ address: '2 Side St' }, { senderId: ` ${OTHER} ` });
+		expect(posted).toEqual({ profile: { address: '2 Side St' } });
+		expect(info).toMatchObject({ profile: { address: '2 Side St' }, phoneNumber: { id: OTHER } });
 		expect(nock.isDone()).toBe(true);
 	});
 
@@ -214,7 +227,8 @@ describe('Twilio contact profile (Lookup v2)', () => {
 				caller_name: { caller_name: 'ANA LIMA', caller_type: 'CONSUMER', error_code: null },
 				line_type_intelligence: { type: 'mobile', carrier_name: 'Omni Wireless', mobile_country_code: '310', mobile_network_code: '260', error_code: null },
 			});
-		const contact = await getTwilioContactProfile(contextFor(credentials), '+15551234567', { extraData: ['lineType', 'callerName'] });
+		const contact = await provider().getContactProfile('+15551234567', { extraData: ['lineType', 'callerName', 'lineType'] });
+		expect(nock.isDone()).toBe(true);
 		expect(contact.details).toMatchObject({
 			lineType: { type: 'mobile', carrier_name: 'Omni Wireless' },
 			callerName: { caller_name: 'ANA LIMA' },

@@ -1,3 +1,4 @@
+import { description } from '../../nodes/WhatsAppOmni/actions/contact/getProfileInfo.operation';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { sandboxCredentials } from '../sandboxCredentials';
 import { runWorkflow, sendWorkflow } from './harness';
@@ -143,6 +144,63 @@ describe('Contact › Get Profile Info / Update Business Profile on Twilio', () 
 		const [lookup] = providerRequests();
 		expect(lookup.path).toBe('/lookups/v2/PhoneNumbers/+15551234567');
 		expect(lookup.query).toEqual({});
+	});
+
+	it('asks Lookup for the chosen paid data packages, in the order chosen, and puts them in the details', async () => {
+		const contact = await ok(
+			await run('twilio', 'getProfileInfo', { profile: 'contact', phoneNumber: '+15551234568', lookupData: ['lineType', 'callerName', 'smsPumpingRisk'] }),
+		);
+		const [lookup] = providerRequests();
+		expect(lookup.path).toBe('/lookups/v2/PhoneNumbers/+15551234568');
+		expect(lookup.query).toEqual({ Fields: 'line_type_intelligence,caller_name,sms_pumping_risk' });
+		expect(contact.details).toEqual({
+			countryCode: 'US',
+			callingCountryCode: '1',
+			nationalFormat: '(555) 123-4568',
+			validationErrors: [],
+			lineType: { mobile_country_code: '310', mobile_network_code: '260', carrier_name: 'Sandbox Wireless', type: 'mobile', error_code: null },
+			callerName: { caller_name: 'SANDBOX CONTACT', caller_type: 'CONSUMER', error_code: null },
+			smsPumpingRisk: expect.objectContaining({ carrier_risk_category: 'low', error_code: null }),
+		});
+	});
+
+	it('asks Lookup for every package the node offers, all of them known to Twilio', async () => {
+		const offered = description.find((p) => p.name === 'lookupData')?.options?.map((o) => (o as { value: string }).value);
+		const all = ['callForwarding', 'callerName', 'lineStatus', 'lineType', 'simSwap', 'smsPumpingRisk'];
+		expect(offered).toEqual(all);
+		const contact = await ok(await run('twilio', 'getProfileInfo', { profile: 'contact', phoneNumber: '+15551234568', lookupData: all }));
+		expect(providerRequests()[0].query).toEqual({ Fields: 'call_forwarding,caller_name,line_status,line_type_intelligence,sim_swap,sms_pumping_risk' });
+		expect(Object.keys(contact.details as object)).toEqual(expect.arrayContaining(all));
+	});
+
+	it('reads the profile of a sender chosen by SID, without listing the senders', async () => {
+		const other = sandbox.twilioWebhooks.senders[1];
+		const info = await ok(await run('twilio', 'getProfileInfo', { profile: 'business', options: { senderSid: other.sid } }));
+		expect(info).toMatchObject({
+			profile: { name: 'Omni Sandbox (other number)' },
+			phoneNumber: { id: other.sid, displayPhoneNumber: other.senderId.replace(/^whatsapp:/, '') },
+		});
+		expect(providerRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /messaging/v2/Channels/Senders/${other.sid}`]);
+	});
+
+	it('updates the profile of a sender chosen by SID and leaves the credential’s sender as it was', async () => {
+		const other = sandbox.twilioWebhooks.senders[1];
+		const ownBefore = await ok(await run('twilio', 'getProfileInfo', { profile: 'business' }));
+		sandbox.clearRequests();
+		const updated = await ok(
+			await run('twilio', 'updateBusinessProfile', { updateFields: { about: 'The second number 📞' }, options: { senderSid: other.sid } }),
+		);
+		expect(providerRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /messaging/v2/Channels/Senders/${other.sid}`]);
+		expect(providerRequests()[0].body).toEqual({ profile: { about: 'The second number 📞' } });
+		expect(updated).toMatchObject({ profile: { about: 'The second number 📞' }, phoneNumber: { id: other.sid } });
+		const ownAfter = await ok(await run('twilio', 'getProfileInfo', { profile: 'business' }));
+		expect(ownAfter.profile).toEqual(ownBefore.profile);
+	});
+
+	it('refuses a malformed Sender SID before any request', async () => {
+		const result = await run('twilio', 'updateBusinessProfile', { updateFields: { about: 'Hi' }, options: { senderSid: 'XE123' } });
+		expect(result.error?.message).toMatch(/not a WhatsApp sender SID/);
+		expect(providerRequests()).toEqual([]);
 	});
 
 	it('gives valid: false with Twilio’s reasons for a number no carrier can have', async () => {

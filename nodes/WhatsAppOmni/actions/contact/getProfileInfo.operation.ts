@@ -2,7 +2,26 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
 import { ValidationError } from '../../helpers/ValidationError';
-import type { BusinessProfileInfo, ContactProfile, E164, WhatsAppProvider } from '../../providers/types';
+import type { BusinessProfileInfo, ContactLookupData, ContactProfile, E164, SenderChoice, WhatsAppProvider } from '../../providers/types';
+
+/** Twilio only: whose profile, when the credential's number does not single out one sender. */
+export const senderSidOption: INodeProperties = {
+	displayName: 'Sender SID',
+	name: 'senderSid',
+	type: 'string',
+	default: '',
+	placeholder: 'XE0123456789abcdef0123456789abcdef',
+	description:
+		'The WhatsApp sender (XE…) whose profile to use, from Twilio Console › Messaging › Senders › WhatsApp senders. Needed when the credential has only a Messaging Service and the account has several WhatsApp senders; by default the sender of the credential’s WhatsApp number.',
+};
+
+/** The Twilio sender chosen under Options; Meta's credential names its one number already. */
+export function readSenderChoice(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): SenderChoice {
+	if (provider.name !== 'twilio') return {};
+	const options = this.getNodeParameter('options', itemIndex, {}) as { senderSid?: string };
+	const senderId = String(options.senderSid ?? '').trim();
+	return senderId ? { senderId } : {};
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -35,6 +54,32 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { profile: ['contact'] } },
 		description:
 			'The customer’s number in international form with its country code, e.g. the trigger’s contact.phoneNumber. Twilio answers with phone network data (free basic validation), not WhatsApp data; Meta offers no lookup and the node says so.',
+	},
+	{
+		displayName: 'Lookup Data',
+		name: 'lookupData',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Call Forwarding', value: 'callForwarding', description: 'Whether calls to the mobile number are forwarded unconditionally (coverage varies by country)' },
+			{ name: 'Caller Name', value: 'callerName', description: 'The name registered for the number and whether it is a business or a consumer (US numbers only)' },
+			{ name: 'Line Status', value: 'lineStatus', description: 'Whether the number is active and reachable' },
+			{ name: 'Line Type', value: 'lineType', description: 'Mobile, landline, fixed or non-fixed VoIP, toll-free and so on, with the carrier' },
+			{ name: 'SIM Swap', value: 'simSwap', description: 'When the mobile number last moved to a new SIM card (coverage varies by country)' },
+			{ name: 'SMS Pumping Risk', value: 'smsPumpingRisk', description: 'How likely the number is to be used for SMS pumping fraud' },
+		],
+		default: [],
+		displayOptions: { show: { provider: ['twilio'], profile: ['contact'] } },
+		description:
+			'Data to ask Twilio Lookup for beyond the free validation. Twilio bills each package per lookup (see Twilio’s Lookup pricing); none chosen = free basic validation only.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { provider: ['twilio'], profile: ['business'] } },
+		options: [senderSidOption],
 	},
 ];
 
@@ -78,7 +123,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	const profile = this.getNodeParameter('profile', itemIndex, 'business') as 'business' | 'contact';
 	if (profile === 'contact') {
 		const phoneNumber = readPhoneNumber.call(this, itemIndex);
-		return contactProfileJson(await provider.getContactProfile(phoneNumber));
+		const extraData = provider.name === 'twilio' ? (this.getNodeParameter('lookupData', itemIndex, []) as ContactLookupData[]) : [];
+		return contactProfileJson(await provider.getContactProfile(phoneNumber, extraData.length ? { extraData } : {}));
 	}
-	return businessProfileJson(await provider.getBusinessProfile());
+	return businessProfileJson(await provider.getBusinessProfile(readSenderChoice.call(this, itemIndex, provider)));
 }

@@ -1,9 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ValidationError } from '../../helpers/ValidationError';
-import { WHATSAPP_VERTICALS } from '../../providers/meta/profile';
+import { checkBusinessProfileUpdate, WHATSAPP_VERTICALS } from '../../helpers/businessProfile';
 import type { BusinessProfileUpdate, WhatsAppProvider } from '../../providers/types';
-import { businessProfileJson } from './getProfileInfo.operation';
+import { businessProfileJson, readSenderChoice, senderSidOption } from './getProfileInfo.operation';
 
 const VERTICAL_OPTIONS = Object.entries(WHATSAPP_VERTICALS)
 	.map(([value, name]) => ({ name, value }))
@@ -67,6 +66,15 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { provider: ['twilio'] } },
+		options: [senderSidOption],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['updateBusinessProfile'] } }, properties);
@@ -97,8 +105,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	if (fields.email !== undefined) update.email = String(fields.email).trim();
 	if (fields.vertical !== undefined) update.vertical = String(fields.vertical);
 	if (fields.websites !== undefined) update.websites = readWebsites(fields.websites);
-	if (Object.keys(update).length === 0) {
-		throw new ValidationError('Update Fields', 'Nothing to update', 'Add at least one field under "Update Fields": About, Address, Description, Email, Vertical or Websites.');
-	}
-	return businessProfileJson(await provider.updateBusinessProfile(update));
+	checkBusinessProfileUpdate(update);
+	return businessProfileJson(await provider.updateBusinessProfile(update, readSenderChoice.call(this, itemIndex, provider)));
 }

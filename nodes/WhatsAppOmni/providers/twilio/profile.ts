@@ -1,7 +1,7 @@
 import type { MessagingV2ChannelsSenderRequestsUpdate } from 'twilio/lib/rest/messaging/v2/channelsSender';
 
+import { checkBusinessProfileUpdate, WHATSAPP_VERTICALS } from '../../helpers/businessProfile';
 import { ValidationError } from '../../helpers/ValidationError';
-import { checkBusinessProfileUpdate, WHATSAPP_VERTICALS } from '../meta/profile';
 import type {
 	BusinessProfile,
 	BusinessProfileInfo,
