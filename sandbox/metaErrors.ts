@@ -10,6 +10,9 @@ export interface MetaErrorFields {
 	code: number;
 	error_subcode?: number;
 	is_transient?: boolean;
+	/** Template management: the reason in words meant for people. */
+	error_user_title?: string;
+	error_user_msg?: string;
 	error_data?: { messaging_product: 'whatsapp'; details: string };
 }
 

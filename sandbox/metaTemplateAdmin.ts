@@ -28,17 +28,20 @@ export interface MetaRouteContext {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors. Template-creation failures carry the codes of Meta's error reference ("Template
-// creation errors": 2388040 too long, 2388047 header, 2388072 body, 2388073 footer, 2388299
-// leading or trailing variable) with its user-facing title and message.
+// Errors. Meta answers template-creation failures with `code: 100` and the specific reason as
+// `error_subcode` (its reference's "Template creation errors": 2388040 too long, 2388047 header,
+// 2388072 body, 2388073 footer, 2388299 leading or trailing variable, 2388024 duplicate), with a
+// user-facing `error_user_title` and `error_user_msg`.
 
-function templateError(code: number, title: string, details: string): MetaError {
+function templateError(subcode: number, title: string, userMessage: string): MetaError {
 	return new MetaError(400, {
-		message: `(#${code}) ${title}`,
+		message: 'Invalid parameter',
 		type: 'OAuthException',
-		code,
+		code: 100,
+		error_subcode: subcode,
 		is_transient: false,
-		error_data: { messaging_product: 'whatsapp', details },
+		error_user_title: title,
+		error_user_msg: userMessage,
 	});
 }
 
@@ -46,19 +49,12 @@ const tooLong = (what: string, max: number, count: number) =>
 	templateError(2388040, 'Character limit exceeded', `${what} has ${count} characters; the limit is ${max}.`);
 
 /** A template with this name and language exists already. */
-function duplicate(name: string, language: string): MetaError {
-	return new MetaError(400, {
-		message: '(#100) Invalid parameter',
-		type: 'OAuthException',
-		code: 100,
-		error_subcode: 2388024,
-		is_transient: false,
-		error_data: {
-			messaging_product: 'whatsapp',
-			details: `Content in this language already exists: there is already ${language} content for message template ${name}. Choose another name or language.`,
-		},
-	});
-}
+const duplicate = (name: string, language: string): MetaError =>
+	templateError(
+		2388024,
+		'Content in This Language Already Exists',
+		`There is already ${language} content for the template ${name}. You can create a new template and try again.`,
+	);
 
 // ---------------------------------------------------------------------------------------------
 // Resumable Upload API

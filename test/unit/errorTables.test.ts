@@ -1,7 +1,8 @@
 import { NodeApiError, type INode } from 'n8n-workflow';
+import { AxiosError, AxiosHeaders } from 'axios';
 
 import { errorItemJson, toNodeError } from '../../nodes/WhatsAppOmni/helpers/errors';
-import { META_ERRORS } from '../../nodes/WhatsAppOmni/providers/meta/errors';
+import { META_ERRORS, toMetaError } from '../../nodes/WhatsAppOmni/providers/meta/errors';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import { TWILIO_ERRORS } from '../../nodes/WhatsAppOmni/providers/twilio/errors';
 
@@ -61,5 +62,41 @@ describe('toNodeError', () => {
 	it('says how many items were already sent', () => {
 		const error = toNodeError(node, new Error('boom'), { itemIndex: 3, alreadySent: 3 });
 		expect(error.description).toMatch(/3 earlier items were already sent; running the node again sends them again/);
+	});
+});
+
+describe('toMetaError: template-management subcodes', () => {
+	const graphError = (error: Record<string, unknown>) =>
+		new AxiosError('Request failed', 'ERR_BAD_REQUEST', undefined, undefined, {
+			status: 400,
+			statusText: 'Bad Request',
+			headers: {},
+			config: { headers: new AxiosHeaders() },
+			data: { error },
+		});
+
+	it('reports a known subcode of 100 as the code, with Meta’s words for people', () => {
+		const error = toMetaError(
+			graphError({
+				message: 'Invalid parameter',
+				type: 'OAuthException',
+				code: 100,
+				error_subcode: 2388024,
+				error_user_title: 'Content in This Language Already Exists',
+				error_user_msg: 'There is already English content for this template.',
+			}),
+			'graph.facebook.com',
+		) as ProviderError;
+		expect(error).toMatchObject({ code: 2388024, message: 'Content in This Language Already Exists', hint: META_ERRORS[2388024].hint });
+		expect(error.details).toBe('There is already English content for this template. — Invalid parameter');
+	});
+
+	it('keeps the code and names an unknown subcode in the details', () => {
+		const error = toMetaError(
+			graphError({ message: 'Unsupported get request. Object with ID \'42\' does not exist', type: 'GraphMethodException', code: 100, error_subcode: 33 }),
+			'graph.facebook.com',
+		) as ProviderError;
+		expect(error).toMatchObject({ code: 100, message: META_ERRORS[100].message });
+		expect(error.details).toMatch(/does not exist — subcode 33$/);
 	});
 });

@@ -162,7 +162,8 @@ describe('Template resource on Meta in the n8n engine against the sandbox', () =
 
 	it('a Meta error keeps its code: a name and language that exist already', async () => {
 		const result = await run('create', { name: 'hello_world', language: 'en_US', body: 'Hello again, friend.' });
-		expect(result.error?.message).toMatch(/100/);
-		expect(JSON.stringify(result.error)).toMatch(/already exists/);
+		// Meta says code 100, subcode 2388024: the subcode is the reason its reference lists.
+		expect(result.error?.message).toBe('Meta (WhatsApp Cloud API) error 2388024: Content in This Language Already Exists');
+		expect(JSON.stringify(result.error)).toMatch(/already en_US content/);
 	});
 });

@@ -166,6 +166,10 @@ export const META_ERRORS: Record<number, KnownError> = {
 		message: 'The WhatsApp Business Account has too many templates',
 		hint: 'Delete unused templates, or verify the business to raise the limit.',
 	},
+	2388024: {
+		message: 'A template with this name already exists in this language',
+		hint: 'Choose another name or language, or delete the existing template first (a deleted approved name stays blocked for 30 days).',
+	},
 	2388040: { message: 'The template was rejected by validation', hint: TEMPLATE_HINT },
 	2388047: { message: 'The template was rejected by validation', hint: TEMPLATE_HINT },
 	2388072: { message: 'The template was rejected by validation', hint: TEMPLATE_HINT },
@@ -187,6 +191,10 @@ interface GraphErrorBody {
 		message?: string;
 		type?: string;
 		code?: number;
+		/** Template management names the precise reason here, under the generic code 100. */
+		error_subcode?: number;
+		error_user_title?: string;
+		error_user_msg?: string;
 		error_data?: { details?: string };
 		fbtrace_id?: string;
 	};
@@ -203,17 +211,27 @@ export function toMetaError(error: unknown, host: string): Error {
 	const body = (error.response.data ?? {}) as GraphErrorBody;
 	const graph = typeof body === 'object' ? body.error : undefined;
 	const retryAfterSeconds = parseRetryAfter(headers?.['retry-after']);
-	const known = lookup(graph?.code) ?? httpStatusError(status, retryAfterSeconds);
+	const subcode = graph?.error_subcode;
+	// Template management reports its reasons as subcodes of 100 (2388024 …); those are the codes
+	// Meta's reference lists, so a known one is reported as the code. Other subcodes (33: no such
+	// object) only refine the code and are named in the details.
+	const knownSubcode = lookup(subcode) ? subcode : undefined;
+	const known = lookup(knownSubcode) ?? lookup(graph?.code) ?? httpStatusError(status, retryAfterSeconds);
 	const detail = graph?.error_data?.details;
+	// Meta's words for people (error_user_title/msg) say more than a generic "Invalid parameter".
+	const message = graph?.error_user_title ?? known?.message ?? graph?.message ?? `Meta answered HTTP ${status}`;
 	return new ProviderError({
 		provider: 'meta',
-		code: graph?.code,
+		code: knownSubcode ?? graph?.code,
 		httpStatus: status,
-		message: known?.message ?? graph?.message ?? `Meta answered HTTP ${status}`,
+		message,
 		hint:
 			known?.hint ??
 			'Meta rejected the request; its message says why. Check the node\u2019s fields and the credential.',
-		details: [graph?.message, detail].filter(Boolean).join(' \u2014 ') || undefined,
+		details:
+			[graph?.error_user_msg, graph?.message, detail, subcode !== undefined && knownSubcode === undefined ? `subcode ${subcode}` : undefined]
+				.filter(Boolean)
+				.join(' \u2014 ') || undefined,
 		retryAfterSeconds,
 		traceId: graph?.fbtrace_id,
 	});
