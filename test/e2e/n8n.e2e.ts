@@ -189,6 +189,152 @@ describe('Media operations, run by n8n against the sandbox', () => {
 	});
 });
 
+describe('Template operations, run by n8n against the sandbox', () => {
+	const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('sample header '.repeat(32))]);
+	const template = (value: string) => ({ __rl: true, mode: 'id', value });
+
+	it('Meta: Create with an image header uploaded from the Webhook’s binary, Get, Get Many, Delete', async () => {
+		const name = `e2e_${uuid().replace(/-/g, '').slice(0, 12)}`;
+		const created = await runOperation(
+			'meta',
+			{
+				resource: 'template',
+				operation: 'create',
+				name,
+				language: 'en_US',
+				category: 'UTILITY',
+				parameterFormat: 'positional',
+				headerType: 'image',
+				headerSampleSource: 'binary',
+				headerBinaryPropertyName: 'data',
+				body: 'Hi {{1}}, your order {{2}} is on its way.',
+				bodyExamples: { example: [{ variable: '1', value: 'Ana' }, { variable: '2', value: '#1042' }] },
+				footer: 'Reply STOP to opt out',
+				buttons: { button: [{ type: 'quickReply', text: 'Track it' }] },
+			},
+			{ body: png, contentType: 'image/png' },
+		);
+		expect(created.status).toBe(200);
+		expect(created.output[0]).toMatchObject({ provider: 'meta', name, language: 'en_US', status: 'PENDING', category: 'UTILITY' });
+		const stored = sandbox.metaTemplates.find((t) => t.name === name);
+		expect(stored?.components?.[0]).toMatchObject({ type: 'HEADER', format: 'IMAGE' });
+
+		const got = await runOperation('meta', { resource: 'template', operation: 'get', template: template(`${name}|en_US`) });
+		expect(got.output[0]).toMatchObject({ name, body: 'Hi {{1}}, your order {{2}} is on its way.', footer: 'Reply STOP to opt out' });
+
+		const many = await runOperation('meta', { resource: 'template', operation: 'getMany', returnAll: true, filters: { name } });
+		expect(many.output.map((t) => t.name)).toEqual([name]);
+
+		const removed = await runOperation('meta', { resource: 'template', operation: 'delete', template: template(name) });
+		expect(removed.output[0]).toMatchObject({ provider: 'meta', success: true });
+		expect(sandbox.metaTemplates.find((t) => t.name === name)).toBeUndefined();
+	});
+
+	it('Twilio: Create a quick-reply Content and submit it for approval, Get, Get Many with a limit, Delete', async () => {
+		const name = `e2e_${uuid().replace(/-/g, '').slice(0, 12)}`;
+		const created = await runOperation('twilio', {
+			resource: 'template',
+			operation: 'create',
+			name,
+			language: 'en',
+			category: 'MARKETING',
+			parameterFormat: 'positional',
+			headerType: 'none',
+			body: 'Hi {{1}}, do you want our weekly offers?',
+			bodyExamples: { example: [{ variable: '1', value: 'Ana' }] },
+			buttons: { button: [{ type: 'quickReply', text: 'Yes please' }, { type: 'quickReply', text: 'No thanks' }] },
+			options: { submitForApproval: true },
+		});
+		expect(created.status).toBe(200);
+		const sid = String(created.output[0].templateId);
+		expect(sid).toMatch(/^HX[0-9a-f]{32}$/);
+		expect(created.output[0]).toMatchObject({ provider: 'twilio', status: 'received', category: 'MARKETING' });
+		expect(sandbox.twilioContents.find((c) => c.sid === sid)?.types).toHaveProperty(['twilio/quick-reply']);
+
+		const got = await runOperation('twilio', { resource: 'template', operation: 'get', template: template(sid) });
+		expect(got.output[0]).toMatchObject({ templateId: sid, name, body: 'Hi {{1}}, do you want our weekly offers?' });
+
+		const limited = await runOperation('twilio', { resource: 'template', operation: 'getMany', returnAll: false, limit: 2 });
+		expect(limited.output).toHaveLength(2);
+
+		const removed = await runOperation('twilio', { resource: 'template', operation: 'delete', template: template(sid) });
+		expect(removed.output[0]).toMatchObject({ provider: 'twilio', deleted: [sid], success: true });
+		expect(sandbox.twilioContents.find((c) => c.sid === sid)).toBeUndefined();
+	});
+
+	it('bad input is refused by the node before any request: a template name with capitals', async () => {
+		const run = await runOperation('meta', { resource: 'template', operation: 'create', name: 'Bad Name', language: 'en_US', category: 'UTILITY', body: 'Hello there.' });
+		expect(run.status).not.toBe(200);
+		expect(await executionError(run.workflowId)).toMatch(/name/i);
+		expect(sandbox.requests.filter((r) => r.provider === 'meta')).toHaveLength(0);
+	});
+});
+
+describe('Message › Get Status and Conversation › Get Chat History, run by n8n', () => {
+	const CONTACT = '+15557654321';
+
+	it('Twilio: Get Status of a sent message; Get Chat History newest first, both directions, with a limit', async () => {
+		// Twilio dates have whole seconds: a second apart, the order is the conversation's.
+		const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+		const first = await runOperation('twilio', { operation: 'sendText', to: CONTACT, text: 'history one' });
+		await nextSecond();
+		const inbound = sandbox.twilioParams.message({ body: 'history reply', from: `whatsapp:${CONTACT}` });
+		await sandbox.deliverTwilio(inbound, { url: `${env.baseUrl}/webhook/nowhere-${uuid()}` });
+		await nextSecond();
+		const last = await runOperation('twilio', { operation: 'sendText', to: CONTACT, text: 'history two' });
+		const sid = String(last.output[0].messageId);
+
+		const status = await runOperation('twilio', { operation: 'getStatus', messageId: sid });
+		expect(status.output[0]).toMatchObject({ provider: 'twilio', messageId: sid, direction: 'outbound', to: CONTACT, text: 'history two' });
+		expect(['queued', 'sent', 'delivered', 'read']).toContain(status.output[0].status);
+
+		const all = await runOperation('twilio', { resource: 'conversation', operation: 'getChatHistory', contact: CONTACT, returnAll: true });
+		expect(all.output.map((m) => m.text)).toEqual(['history two', 'history reply', 'history one']);
+		expect(all.output.map((m) => m.direction)).toEqual(['outbound', 'inbound', 'outbound']);
+		expect(all.output[2].messageId).toBe(first.output[0].messageId);
+
+		const limited = await runOperation('twilio', { resource: 'conversation', operation: 'getChatHistory', contact: CONTACT, returnAll: false, limit: 2 });
+		expect(limited.output.map((m) => m.text)).toEqual(['history two', 'history reply']);
+	});
+
+	it.each([
+		['getStatus', { operation: 'getStatus', messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE' }],
+		['getChatHistory', { resource: 'conversation', operation: 'getChatHistory', contact: CONTACT, returnAll: true }],
+	])('Meta: %s refuses, naming the missing conversation store, before any request', async (_name, parameters) => {
+		const run = await runOperation('meta', parameters);
+		expect(run.status).not.toBe(200);
+		expect(await executionError(run.workflowId)).toMatch(/^Meta \(WhatsApp Cloud API\) cannot do this: .*conversation store/);
+		expect(sandbox.requests.filter((r) => r.provider === 'meta')).toHaveLength(0);
+	});
+});
+
+describe('Contact › Get Profile Info and Update Business Profile, run by n8n', () => {
+	it('Meta: update the business profile, then read it back with the number details', async () => {
+		const about = `Open 9–17, ${uuid().slice(0, 8)}`;
+		const updated = await runOperation('meta', { resource: 'contact', operation: 'updateBusinessProfile', updateFields: { about, websites: 'https://example.com' } });
+		expect(updated.status).toBe(200);
+		const read = await runOperation('meta', { resource: 'contact', operation: 'getProfileInfo', profile: 'business' });
+		expect(read.output[0]).toMatchObject({
+			provider: 'meta',
+			profile: { about, websites: ['https://example.com'] },
+			phoneNumber: { verifiedName: 'Omni Sandbox', qualityRating: 'GREEN' },
+		});
+	});
+
+	it('Twilio: the sender profile, and a Lookup of a customer number', async () => {
+		const business = await runOperation('twilio', { resource: 'contact', operation: 'getProfileInfo', profile: 'business' });
+		expect(business.output[0]).toMatchObject({ provider: 'twilio', phoneNumber: { id: expect.stringMatching(/^XE/) } });
+		const contact = await runOperation('twilio', { resource: 'contact', operation: 'getProfileInfo', profile: 'contact', phoneNumber: '+14155552671' });
+		expect(contact.output[0]).toMatchObject({ provider: 'twilio', phoneNumber: '+14155552671', valid: true });
+	});
+
+	it('Meta: a customer profile is refused, naming where the name comes from', async () => {
+		const run = await runOperation('meta', { resource: 'contact', operation: 'getProfileInfo', profile: 'contact', phoneNumber: '+14155552671' });
+		expect(run.status).not.toBe(200);
+		expect(await executionError(run.workflowId)).toMatch(/^Meta \(WhatsApp Cloud API\) cannot do this/);
+	});
+});
+
 /** A workflow with only the trigger; its executions are what the trigger emitted. */
 async function triggerWorkflow(provider: Provider, parameters: Record<string, unknown>) {
 	const webhookId = uuid();
