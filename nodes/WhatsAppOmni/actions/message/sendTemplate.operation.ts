@@ -10,13 +10,7 @@ import type {
 	WhatsAppProvider,
 } from '../../providers/types';
 import { sendDescription, sendOperation, type MessageType } from './send';
-
-const templateList = {
-	displayName: 'From List',
-	name: 'list',
-	type: 'list' as const,
-	typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
-};
+import { contentSidMode, templateListMode } from '../templateLocatorModes';
 
 export const fields: INodeProperties[] = [
 	{
@@ -29,7 +23,7 @@ export const fields: INodeProperties[] = [
 			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Meta a template is named by its name and language, e.g. order_update|en_US.',
 		displayOptions: { show: { '/provider': ['meta'] } },
 		modes: [
-			templateList,
+			templateListMode,
 			{
 				displayName: 'By Name and Language',
 				name: 'id',
@@ -58,23 +52,8 @@ export const fields: INodeProperties[] = [
 			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Twilio a template is a Content template, named by its Content SID (HX…); it must be approved for WhatsApp to be sent outside the 24 hours.',
 		displayOptions: { show: { '/provider': ['twilio'] } },
 		modes: [
-			templateList,
-			{
-				displayName: 'By Content SID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
-				hint: 'The Content SID from Twilio Console › Messaging › Content Template Builder: HX followed by 32 characters',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^\\s*HX[0-9a-fA-F]{32}\\s*$',
-							errorMessage: 'A Content SID is HX followed by 32 hexadecimal characters',
-						},
-					},
-				],
-			},
+			templateListMode,
+			contentSidMode,
 		],
 	},
 	{

@@ -3,13 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { ValidationError } from '../../helpers/ValidationError';
 import { templateRefFromValue } from '../../methods/shared';
 import type { TemplateInfo, TemplateRef, WhatsAppProvider } from '../../providers/types';
-
-const templateList = {
-	displayName: 'From List',
-	name: 'list',
-	type: 'list' as const,
-	typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
-};
+import { contentSidMode, templateListMode } from '../templateLocatorModes';
 
 /** The template picker of Get and Delete: every template, approved or not. */
 export function templateLocator(purpose: string): INodeProperties[] {
@@ -23,7 +17,7 @@ export function templateLocator(purpose: string): INodeProperties[] {
 			description: `The template to ${purpose}. On Meta a template is named by its name and language (order_update|en_US), by its name alone, or by its numeric template ID.`,
 			displayOptions: { show: { '/provider': ['meta'] } },
 			modes: [
-				templateList,
+				templateListMode,
 				{
 					displayName: 'By Name, Language or ID',
 					name: 'id',
@@ -51,23 +45,8 @@ export function templateLocator(purpose: string): INodeProperties[] {
 			description: `The template to ${purpose}: a Twilio Content template, named by its Content SID (HX…)`,
 			displayOptions: { show: { '/provider': ['twilio'] } },
 			modes: [
-				templateList,
-				{
-					displayName: 'By Content SID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
-					hint: 'The Content SID from Twilio Console › Messaging › Content Template Builder: HX followed by 32 characters',
-					validation: [
-						{
-							type: 'regex',
-							properties: {
-								regex: '^\\s*HX[0-9a-fA-F]{32}\\s*$',
-								errorMessage: 'A Content SID is HX followed by 32 hexadecimal characters',
-							},
-						},
-					],
-				},
+				templateListMode,
+				contentSidMode,
 			],
 		},
 	];
