@@ -248,7 +248,7 @@ describe('Template operations, run by n8n against the sandbox', () => {
 		expect(created.status).toBe(200);
 		const sid = String(created.output[0].templateId);
 		expect(sid).toMatch(/^HX[0-9a-f]{32}$/);
-		expect(created.output[0]).toMatchObject({ provider: 'twilio', status: 'received', category: 'MARKETING' });
+		expect(created.output[0]).toMatchObject({ provider: 'twilio', status: 'RECEIVED', category: 'MARKETING' });
 		expect(sandbox.twilioContents.find((c) => c.sid === sid)?.types).toHaveProperty(['twilio/quick-reply']);
 
 		const got = await runOperation('twilio', { resource: 'template', operation: 'get', template: template(sid) });

@@ -143,12 +143,12 @@ describe('sandbox: Twilio WhatsApp approval requests and whatsapp/card content',
 
 		it('creates and submits, reads back, lists page by page with a filter, and deletes', async () => {
 			const created = await provider().createTemplate(template);
-			expect(created).toMatchObject({ status: 'received', category: 'UTILITY', header: { format: 'image' }, footer: 'Open 9 to 5' });
+			expect(created).toMatchObject({ status: 'RECEIVED', category: 'UTILITY', header: { format: 'image' }, footer: 'Open 9 to 5' });
 			const stored = sandbox.twilioContents.find((c) => c.sid === created.templateId)!;
 			expect(Object.keys(stored.types)).toEqual(['whatsapp/card']);
 
 			const got = await provider().getTemplateInfo({ id: created.templateId });
-			expect(got).toMatchObject({ templateId: created.templateId, status: 'received', body: template.body });
+			expect(got).toMatchObject({ templateId: created.templateId, status: 'RECEIVED', body: template.body });
 
 			// Small pages, no filter: every Content once, in order, across pages.
 			const seen: TemplateInfo[] = [];

@@ -106,7 +106,7 @@ describe('createTwilioTemplate: NewTemplate → Content type', () => {
 			templateId: NEW,
 			name: 'order_shipped',
 			language: 'en',
-			status: 'received',
+			status: 'RECEIVED',
 			category: 'UTILITY',
 			preview: 'Hi {{1}}, your order {{2}} has shipped today.',
 			parameterFormat: 'positional',
@@ -290,7 +290,7 @@ describe('createTwilioTemplate: NewTemplate → Content type', () => {
 			template({ name: 'plain_notice', body: 'Our office is closed on Friday.', bodyExamples: {}, submitForApproval: false }),
 		);
 		expect(scope.isDone()).toBe(true);
-		expect(info).toMatchObject({ templateId: NEW, status: 'unsubmitted', variables: [], raw: { approvalRequest: null } });
+		expect(info).toMatchObject({ templateId: NEW, status: 'UNSUBMITTED', variables: [], raw: { approvalRequest: null } });
 		expect(info.category).toBeUndefined();
 	});
 });
@@ -415,10 +415,10 @@ describe('queryTwilioTemplates', () => {
 		expect(scope.isDone()).toBe(true);
 		expect(result.nextCursor).toBe(NEXT);
 		expect(result.templates.map((t) => [t.templateId, t.name, t.language, t.status, t.category])).toEqual([
-			[sid(1), 'order_update', 'en', 'approved', 'UTILITY'],
-			[sid(2), 'summer_sale', 'pt_BR', 'rejected', 'MARKETING'],
-			[sid(3), 'draft_notice', 'en', 'unsubmitted', undefined],
-			[sid(4), 'fresh_notice', 'en', 'received', 'UTILITY'],
+			[sid(1), 'order_update', 'en', 'APPROVED', 'UTILITY'],
+			[sid(2), 'summer_sale', 'pt_BR', 'REJECTED', 'MARKETING'],
+			[sid(3), 'draft_notice', 'en', 'UNSUBMITTED', undefined],
+			[sid(4), 'fresh_notice', 'en', 'RECEIVED', 'UTILITY'],
 		]);
 		expect(result.templates[1]).toMatchObject({ rejectionReason: 'Promotional content', body: 'Body of summer_sale', raw: first[1] });
 	});
@@ -447,7 +447,7 @@ describe('queryTwilioTemplates', () => {
 			.reply(200, page([entry(4, 'late_notice', 'en', { status: 'pending', category: 'UTILITY' })], null));
 		const result = await provider().queryTemplates({ cursor: NEXT.replace('content.twilio.com', 'evil.example.com') });
 		expect(scope.isDone()).toBe(true);
-		expect(result.templates.map((t) => t.status)).toEqual(['pending']);
+		expect(result.templates.map((t) => t.status)).toEqual(['PENDING']);
 		expect(result.nextCursor).toBeUndefined();
 	});
 
@@ -498,7 +498,7 @@ describe('getTwilioTemplateInfo and deleteTwilioTemplate', () => {
 		expect(info).toMatchObject({
 			templateId: NEW,
 			name: 'track_order',
-			status: 'paused',
+			status: 'PAUSED',
 			category: 'UTILITY',
 			rejectionReason: 'Low quality',
 			body: 'Order {{1}} is on its way.',
@@ -514,7 +514,7 @@ describe('getTwilioTemplateInfo and deleteTwilioTemplate', () => {
 			.reply(200, wire)
 			.get(`/v1/Content/${NEW}/ApprovalRequests`)
 			.reply(404, { code: 20404, message: 'Not found', status: 404 });
-		expect((await provider().getTemplateInfo({ id: NEW })).status).toBe('unsubmitted');
+		expect((await provider().getTemplateInfo({ id: NEW })).status).toBe('UNSUBMITTED');
 
 		content()
 			.get(`/v1/Content/${NEW}`)

@@ -107,7 +107,7 @@ describe('searchTemplates (Twilio, against the sandbox)', () => {
 	it('lists WhatsApp-approved Content as "name (language) · CATEGORY · status"', async () => {
 		const result = await searchTemplates.call(context({ provider: 'twilio' }));
 		expect(result.results[0]).toEqual({
-			name: 'order_update (en) · UTILITY · approved',
+			name: 'order_update (en) · UTILITY · APPROVED',
 			value: twilioSid('order_update'),
 			description: 'Hi {{1}}, your order {{2}} has shipped.',
 		});
@@ -119,7 +119,7 @@ describe('searchTemplates (Twilio, against the sandbox)', () => {
 
 	it('shows pending and unsubmitted Content when asked, filtered by name', async () => {
 		const result = await searchTemplates.call(context({ provider: 'twilio', options: { includeUnapproved: true } }), 'FLIGHT');
-		expect(result.results.map((r) => r.name)).toEqual(['flight_delay_pending (en) · UTILITY · pending']);
+		expect(result.results.map((r) => r.name)).toEqual(['flight_delay_pending (en) · UTILITY · PENDING']);
 	});
 
 	it('pages with the next page URL as token', async () => {

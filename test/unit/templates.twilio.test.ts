@@ -85,7 +85,7 @@ describe('listTwilioTemplates', () => {
 					id: ORDER,
 					name: 'order_update',
 					language: 'en',
-					status: 'approved',
+					status: 'APPROVED',
 					category: 'UTILITY',
 					preview: 'Hi {{1}}, your order {{2}} has shipped.',
 				},
@@ -93,7 +93,7 @@ describe('listTwilioTemplates', () => {
 					id: REMINDER,
 					name: 'appointment_reminder',
 					language: 'en',
-					status: 'approved',
+					status: 'APPROVED',
 					category: 'UTILITY',
 					preview: 'See you on {{1}}?',
 				},
@@ -106,9 +106,9 @@ describe('listTwilioTemplates', () => {
 		content().get('/v1/ContentAndApprovals').query({ PageSize: '100' }).reply(200, listBody([orderUpdate, pending, unsubmitted, generated]));
 		const page = await provider().listTemplates({ includeUnapproved: true });
 		expect(page.templates.map((t) => [t.name, t.status])).toEqual([
-			['order_update', 'approved'],
-			['summer_sale', 'pending'],
-			['draft_notice', 'unsubmitted'],
+			['order_update', 'APPROVED'],
+			['summer_sale', 'PENDING'],
+			['draft_notice', 'UNSUBMITTED'],
 		]);
 		expect(page.nextCursor).toBeUndefined();
 	});
@@ -204,7 +204,7 @@ describe('getTwilioTemplate', () => {
 			id: ORDER,
 			name: 'order_update',
 			language: 'en',
-			status: 'approved',
+			status: 'APPROVED',
 			category: 'UTILITY',
 			preview: 'Hi {{1}}, your order {{2}} has shipped.',
 			headerFormat: 'none',
@@ -231,7 +231,7 @@ describe('getTwilioTemplate', () => {
 
 		const definition = await provider().getTemplate({ id: media.sid });
 
-		expect(definition.status).toBe('unsubmitted');
+		expect(definition.status).toBe('UNSUBMITTED');
 		expect(definition.variables.map((v) => [v.key, v.label])).toEqual([
 			['body.1', 'Body {{1}}'],
 			['body.2', 'Variable {{2}}'],

@@ -60,7 +60,7 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 			id: sid,
 			name: 'delivery_update',
 			language: 'en',
-			status: 'received',
+			status: 'RECEIVED',
 			category: 'UTILITY',
 			header: { format: 'text', text: 'Delivery update' },
 			body: 'Hi {{1}}, parcel {{2}} arrives today between 9 and 12.',
@@ -94,7 +94,7 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 		// WhatsApp approves it later.
 		sandbox.twilioContents.find((c) => c.sid === sid)!.approval!.status = 'approved';
 		const [got] = await ok(await run('get', { template: byId(sid) }));
-		expect(got.json).toMatchObject({ templateId: sid, status: 'approved', category: 'UTILITY', name: 'delivery_update' });
+		expect(got.json).toMatchObject({ templateId: sid, status: 'APPROVED', category: 'UTILITY', name: 'delivery_update' });
 
 		const many = await ok(await run('getMany', { returnAll: true, filters: { name: 'delivery' } }));
 		expect(many.map((item) => item.json.templateId)).toEqual([sid]);
@@ -128,7 +128,7 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 		// Unsubmitted ones are scattered over both pages; the limit stops in the second.
 		const unsubmitted = await ok(await run('getMany', { returnAll: false, limit: 80, filters: { status: 'unsubmitted' } }));
 		expect(unsubmitted).toHaveLength(80);
-		expect(unsubmitted.every((item) => item.json.status === 'unsubmitted')).toBe(true);
+		expect(unsubmitted.every((item) => item.json.status === 'UNSUBMITTED')).toBe(true);
 
 		const limited = await ok(await run('getMany', { returnAll: false, limit: 3 }));
 		expect(limited.map((item) => item.json.templateId)).toEqual(all.slice(0, 3).map((item) => item.json.templateId));
@@ -151,7 +151,7 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 				options: { submitForApproval: false },
 			}),
 		);
-		expect(item.json).toMatchObject({ status: 'unsubmitted', body: 'Our shop closes early on Friday, {{1}}. See you soon.' });
+		expect(item.json).toMatchObject({ status: 'UNSUBMITTED', body: 'Our shop closes early on Friday, {{1}}. See you soon.' });
 		expect(contentRequests().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /content/v1/Content']);
 		expect(contentRequests()[0].body).toMatchObject({ types: { 'twilio/text': { body: 'Our shop closes early on Friday, {{1}}. See you soon.' } } });
 	});

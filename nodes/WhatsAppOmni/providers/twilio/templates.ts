@@ -74,7 +74,8 @@ function summary(content: ContentLike, approval: WhatsAppApproval | undefined): 
 		id: content.sid,
 		name: content.friendlyName || content.sid,
 		...(content.language ? { language: content.language } : {}),
-		status: approval?.status ?? 'unsubmitted',
+		// Upper case like Meta's, so one comparison works for both providers; Twilio's own word stays in raw.
+		status: (approval?.status ?? 'unsubmitted').toUpperCase(),
 		...(approval?.category ? { category: approval.category } : {}),
 		...(preview ? { preview } : {}),
 	};
