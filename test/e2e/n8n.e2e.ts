@@ -357,10 +357,14 @@ async function triggerWorkflow(provider: Provider, parameters: Record<string, un
 	return { id: workflow.id, url: `${env.baseUrl}/webhook/${webhookId}/webhook` };
 }
 
+/** An execution n8n has finished and stored with its data (the list shows running ones too). */
+const finished = (execution: { finished?: boolean; status?: string; data?: { resultData?: { runData?: object } } }) =>
+	execution.finished === true || (execution.status !== 'running' && execution.status !== 'new' && !!execution.data?.resultData?.runData);
+
 const triggerItems = async (workflowId: string, count: number) =>
 	await eventually(async () => {
 		const executions = await env.api.executions(workflowId);
-		if (executions.length < count) return undefined;
+		if (executions.length < count || !executions.every(finished)) return undefined;
 		return executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((i: any) => i.json));
 	});
 
@@ -452,7 +456,8 @@ describe('the trigger in n8n: manual registration and every inbound kind', () =>
 		await sandbox.deliverTwilio(sandbox.twilioParams.message({ button: { text: 'Yes', payload: 'yes' } }));
 		const executions = await eventually(async () => {
 			const all = await env.api.executions(id);
-			return all.length >= 3 ? all : undefined;
+			// Listed as soon as they start: wait until each has finished and saved its data.
+			return all.length >= 3 && all.every(finished) ? all : undefined;
 		});
 		const items = executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0][0]);
 		const types = items.map((i: any) => i.json.message.type).sort();
