@@ -52,7 +52,6 @@ function graphNodes(account: MetaAccount): Map<string, GraphNode> {
 					platform_type: 'CLOUD_API',
 					throughput: { level: 'STANDARD' },
 					status: 'CONNECTED',
-					messaging_limit_tier: 'TIER_1K',
 					account_mode: 'LIVE',
 					is_official_business_account: false,
 				},

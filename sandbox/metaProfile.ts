@@ -20,8 +20,9 @@ interface StoredProfile {
 const READABLE = ['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product'];
 const WRITABLE = ['messaging_product', 'about', 'address', 'description', 'email', 'websites', 'vertical', 'profile_picture_handle'];
 const VERTICALS = [
-	'UNDEFINED', 'OTHER', 'AUTO', 'BEAUTY', 'APPAREL', 'EDU', 'ENTERTAIN', 'EVENT_PLAN', 'FINANCE', 'GROCERY',
-	'GOVT', 'HOTEL', 'HEALTH', 'NONPROFIT', 'PROF_SERVICES', 'RETAIL', 'TRAVEL', 'RESTAURANT', 'NOT_A_BIZ',
+	'UNDEFINED', 'OTHER', 'ALCOHOL', 'APPAREL', 'AUTO', 'BEAUTY', 'EDU', 'ENTERTAIN', 'EVENT_PLAN', 'FINANCE', 'GOVT',
+	'GROCERY', 'HEALTH', 'HOTEL', 'MATRIMONY_SERVICE', 'NONPROFIT', 'NOT_A_BIZ', 'ONLINE_GAMBLING', 'OTC_DRUGS',
+	'PHYSICAL_GAMBLING', 'PROF_SERVICES', 'RESTAURANT', 'RETAIL', 'TRAVEL',
 ];
 const LIMITS: Record<string, number> = { about: 139, address: 256, description: 512, email: 128 };
 

@@ -102,7 +102,19 @@ function isHttpUrl(value: string): boolean {
 /** Meta's profile limits, which Twilio passes on; lists as the Senders API documents them. */
 const PROFILE_TEXT_LIMITS: Record<string, number> = { about: 139, address: 256, description: 512 };
 
+/** The Senders API's `profile.vertical` enum (twilio_messaging_v2.json): the words WhatsApp shows. */
+const SENDER_VERTICALS = [
+	'Alcohol', 'Automotive', 'Beauty, Spa and Salon', 'Clothing and Apparel', 'Education', 'Entertainment',
+	'Event Planning and Service', 'Finance and Banking', 'Food and Grocery', 'Hotel and Lodging', 'Matrimony Service',
+	'Medical and Health', 'Non-profit', 'Online Gambling', 'OTC Drugs', 'Other', 'Physical Gambling',
+	'Professional Services', 'Public Service', 'Restaurant', 'Shopping and Retail', 'Travel and Transportation',
+];
+
 function profileProblem(profile: Record<string, unknown>): string | undefined {
+	const vertical = profile.vertical;
+	if (vertical !== undefined && vertical !== null && !SENDER_VERTICALS.includes(vertical as string)) {
+		return `vertical: '${String(vertical)}' is not one of ${SENDER_VERTICALS.join(', ')}`;
+	}
 	for (const [key, max] of Object.entries(PROFILE_TEXT_LIMITS)) {
 		const value = profile[key];
 		if (typeof value === 'string' && [...value].length > max) return `${key}: at most ${max} characters`;

@@ -44,6 +44,22 @@ describe('Graph whatsapp_business_profile', () => {
 		expect(JSON.stringify(answer.body.error)).toMatch(message);
 	});
 
+	it.each(['ALCOHOL', 'MATRIMONY_SERVICE', 'OTC_DRUGS', 'ONLINE_GAMBLING', 'PHYSICAL_GAMBLING'])('takes Meta’s vertical %s', async (vertical) => {
+		const answer = await metaPost(sandbox, profilePath(), { messaging_product: 'whatsapp', vertical });
+		expect(answer).toMatchObject({ status: 200, body: { success: true } });
+		const read = await metaGet(sandbox, `${profilePath()}?fields=vertical`);
+		expect(read.body.data[0].vertical).toBe(vertical);
+	});
+
+	it('refuses the deprecated messaging_limit_tier on the phone number, as Graph does', async () => {
+		const answer = await metaGet(sandbox, `/v24.0/${sandbox.meta.phoneNumberId}?fields=verified_name,messaging_limit_tier`);
+		expect(answer.status).toBe(400);
+		expect(answer.body.error).toMatchObject({
+			code: 100,
+			message: '(#100) Tried accessing nonexisting field (messaging_limit_tier) on node type (WhatsAppBusinessPhoneNumber)',
+		});
+	});
+
 	it('keeps one profile per sandbox', async () => {
 		const other = await startSandbox();
 		try {
@@ -106,5 +122,27 @@ describe('Twilio Lookup v2 and sender profiles', () => {
 		expect(refused.body).toMatchObject({ code: 20001, message: expect.stringContaining('profile.about') });
 		const again = await twilioGet(sandbox, `/messaging/v2/Channels/Senders/${sid}`);
 		expect(again.body.profile.about).toBe('Hello from the sandbox.');
+	});
+
+	it('checks profile.vertical against the Senders API’s own list, which has no Meta codes and no Not a Business', async () => {
+		const sid = sandbox.twilioWebhooks.sender.sid;
+		const update = (vertical: unknown) =>
+			call(`${sandbox.twilioBaseUrl}/messaging/v2/Channels/Senders/${sid}`, {
+				method: 'POST',
+				headers: { authorization: twilioAuth(sandbox), 'content-type': 'application/json' },
+				body: JSON.stringify({ profile: { vertical } }),
+			});
+		for (const refused of ['Not a Business', 'RETAIL', 'Shops']) {
+			const answer = await update(refused);
+			expect(answer.status).toBe(400);
+			expect(answer.body).toMatchObject({ code: 20001, message: expect.stringContaining(`profile.vertical: '${refused}'`) });
+		}
+		expect((await twilioGet(sandbox, `/messaging/v2/Channels/Senders/${sid}`)).body.profile.vertical).toBe('Other');
+		const accepted = await update('OTC Drugs');
+		expect(accepted.status).toBe(202);
+		expect(accepted.body.profile.vertical).toBe('OTC Drugs');
+		const cleared = await update(null);
+		expect(cleared.status).toBe(202);
+		expect(cleared.body.profile.vertical).toBeNull();
 	});
 });

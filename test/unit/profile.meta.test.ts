@@ -19,7 +19,8 @@ const graph = () => nock('https://graph.facebook.com', { reqheaders: { authoriza
 const provider = () => new MetaProvider(credentials);
 
 const PROFILE_FIELDS = 'about,address,description,email,profile_picture_url,websites,vertical';
-const NUMBER_FIELDS = 'display_phone_number,verified_name,quality_rating,code_verification_status,name_status,throughput,status,messaging_limit_tier';
+// messaging_limit_tier is deprecated (limits belong to the business portfolio since October 2025): never asked for.
+const NUMBER_FIELDS = 'display_phone_number,verified_name,quality_rating,code_verification_status,name_status,throughput,status';
 
 const graphProfile = {
 	about: 'Succulent specialists!',
@@ -39,7 +40,6 @@ const graphNumber = {
 	name_status: 'APPROVED',
 	throughput: { level: 'STANDARD' },
 	status: 'CONNECTED',
-	messaging_limit_tier: 'TIER_1K',
 	id: PHONE_ID,
 };
 
@@ -73,7 +73,6 @@ describe('Meta business profile', () => {
 				verifiedName: 'Lucky Shrub',
 				qualityRating: 'GREEN',
 				throughput: 'STANDARD',
-				messagingLimit: 'TIER_1K',
 				status: 'CONNECTED',
 				nameStatus: 'APPROVED',
 				id: PHONE_ID,
@@ -126,6 +125,23 @@ describe('Meta business profile', () => {
 		expect((error as ValidationError).message).toMatch(message);
 		expect(nock.pendingMocks()).toEqual([]);
 	});
+
+	it.each(['ALCOHOL', 'MATRIMONY_SERVICE', 'OTC_DRUGS', 'ONLINE_GAMBLING', 'PHYSICAL_GAMBLING', 'NOT_A_BIZ'])(
+		'passes Meta’s vertical %s on as it is',
+		async (vertical) => {
+			let posted: unknown;
+			graph()
+				.post(`/v24.0/${PHONE_ID}/whatsapp_business_profile`, (body) => {
+					posted = body;
+					return true;
+				})
+				.reply(200, { success: true });
+			mockReads({ ...graphProfile, vertical });
+			const info = await provider().updateBusinessProfile({ vertical });
+			expect(posted).toEqual({ messaging_product: 'whatsapp', vertical });
+			expect(info.profile.vertical).toBe(vertical);
+		},
+	);
 
 	it('counts an emoji as one character, as Meta does', async () => {
 		graph().post(`/v24.0/${PHONE_ID}/whatsapp_business_profile`).reply(200, { success: true });

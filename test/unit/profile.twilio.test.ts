@@ -169,6 +169,41 @@ describe('Twilio business profile', () => {
 		expect(nock.isDone()).toBe(true);
 	});
 
+	it.each([
+		['ALCOHOL', 'Alcohol'],
+		['MATRIMONY_SERVICE', 'Matrimony Service'],
+		['OTC_DRUGS', 'OTC Drugs'],
+		['ONLINE_GAMBLING', 'Online Gambling'],
+		['PHYSICAL_GAMBLING', 'Physical Gambling'],
+		['GOVT', 'Public Service'],
+		['UNDEFINED', null],
+	])('sends the vertical %s as Twilio’s word %j', async (vertical, word) => {
+		messaging().get('/v2/Channels/Senders').query(true).reply(200, page([sender(OURS, 'whatsapp:+14155238886')]));
+		let posted: unknown;
+		messaging()
+			.post(`/v2/Channels/Senders/${OURS}`, (body) => {
+				posted = body;
+				return true;
+			})
+			.reply(202, sender(OURS, 'whatsapp:+14155238886', { vertical: word }));
+		const info = await provider().updateBusinessProfile({ vertical });
+		expect(posted).toEqual({ profile: { vertical: word } });
+		expect(info.profile.vertical).toBe(word === null ? undefined : vertical);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it('refuses Not a Business, which the Senders API does not take, naming the allowed ones, before any request', async () => {
+		const error = await rejectionOf(provider().updateBusinessProfile({ vertical: 'NOT_A_BIZ' }));
+		expect(error).toBeInstanceOf(ValidationError);
+		expect((error as ValidationError).field).toBe('Vertical');
+		expect((error as ValidationError).message).toMatch(/"Not a Business" is not a category Twilio’s Senders API takes/);
+		const hint = (error as ValidationError).hint ?? '';
+		expect(hint).toMatch(/Alcohol \(ALCOHOL\)/);
+		expect(hint).toMatch(/Shopping and Retail \(RETAIL\)/);
+		expect(hint).not.toMatch(/NOT_A_BIZ/);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('checks WhatsApp’s profile rules before any request', async () => {
 		const error = await rejectionOf(provider().updateBusinessProfile({ about: 'a'.repeat(140) }));
 		expect(error).toBeInstanceOf(ValidationError);

@@ -37,18 +37,21 @@ describe('Contact › Get Profile Info / Update Business Profile on Meta', () =>
 				verifiedName: sandbox.meta.verifiedName,
 				qualityRating: 'GREEN',
 				throughput: 'STANDARD',
-				messagingLimit: 'TIER_1K',
 				status: 'CONNECTED',
 				nameStatus: 'APPROVED',
 			},
 		});
+		// Meta deprecated the number's messaging_limit_tier (limits are per business portfolio now).
+		expect(before.phoneNumber).not.toHaveProperty('messagingLimit');
+		const numberRead = sandbox.requests.find((r) => r.method === 'GET' && r.path === `/v24.0/${sandbox.meta.phoneNumberId}`);
+		expect(numberRead?.query.fields).toBe('display_phone_number,verified_name,quality_rating,code_verification_status,name_status,throughput,status');
 
 		const updated = await ok(
 			await run('meta', 'updateBusinessProfile', {
 				updateFields: {
 					about: 'Open every day 🌵',
 					email: 'shop@omni.example',
-					websites: ['https://omni.example, http://omni.example/shop'],
+					websites: ['https://omni.example/find?near=51.5,-0.12, http://omni.example/shop'],
 					vertical: 'RETAIL',
 				},
 			}),
@@ -58,11 +61,16 @@ describe('Contact › Get Profile Info / Update Business Profile on Meta', () =>
 			messaging_product: 'whatsapp',
 			about: 'Open every day 🌵',
 			email: 'shop@omni.example',
-			websites: ['https://omni.example', 'http://omni.example/shop'],
+			websites: ['https://omni.example/find?near=51.5,-0.12', 'http://omni.example/shop'],
 			vertical: 'RETAIL',
 		});
 		expect(updated).toMatchObject({
-			profile: { about: 'Open every day 🌵', email: 'shop@omni.example', websites: ['https://omni.example', 'http://omni.example/shop'], vertical: 'RETAIL' },
+			profile: {
+				about: 'Open every day 🌵',
+				email: 'shop@omni.example',
+				websites: ['https://omni.example/find?near=51.5,-0.12', 'http://omni.example/shop'],
+				vertical: 'RETAIL',
+			},
 		});
 		const after = await ok(await run('meta', 'getProfileInfo', { profile: 'business' }));
 		expect(after.profile).toEqual(updated.profile);

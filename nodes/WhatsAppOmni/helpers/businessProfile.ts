@@ -7,12 +7,14 @@ import { ValidationError } from './ValidationError';
  */
 
 /**
- * WhatsApp's business categories (Meta's `vertical` enum) with the words WhatsApp shows for them.
- * Providers whose API takes the shown words map them in their own module.
+ * WhatsApp's business categories (the `vertical` enum of Meta's business profile) with the words
+ * WhatsApp shows for them. Meta takes every code here; a provider that takes fewer (Twilio's
+ * Senders API takes the shown words, and not all of them) checks its own list in its module.
  */
 export const WHATSAPP_VERTICALS: Readonly<Record<string, string>> = Object.freeze({
 	UNDEFINED: 'Not set',
 	OTHER: 'Other',
+	ALCOHOL: 'Alcohol',
 	AUTO: 'Automotive',
 	BEAUTY: 'Beauty, Spa and Salon',
 	APPAREL: 'Clothing and Apparel',
@@ -23,8 +25,12 @@ export const WHATSAPP_VERTICALS: Readonly<Record<string, string>> = Object.freez
 	GROCERY: 'Food and Grocery',
 	GOVT: 'Public Service',
 	HOTEL: 'Hotel and Lodging',
+	MATRIMONY_SERVICE: 'Matrimony Service',
 	HEALTH: 'Medical and Health',
 	NONPROFIT: 'Non-profit',
+	ONLINE_GAMBLING: 'Online Gambling',
+	OTC_DRUGS: 'OTC Drugs',
+	PHYSICAL_GAMBLING: 'Physical Gambling',
 	PROF_SERVICES: 'Professional Services',
 	RETAIL: 'Shopping and Retail',
 	TRAVEL: 'Travel and Transportation',

@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: VERTICAL_OPTIONS,
 				default: 'OTHER',
-				description: 'The business category WhatsApp shows',
+				description: 'The business category WhatsApp shows. Twilio takes every category except Not a Business.',
 			},
 			{
 				displayName: 'Websites',
@@ -62,7 +62,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				default: [],
 				placeholder: 'https://www.example.com',
-				description: 'Up to 2 web addresses starting with http:// or https://. Each entry may also hold several, separated by commas.',
+				description: 'Up to 2 web addresses starting with http:// or https://. Each entry may also hold several, separated by commas (a comma inside an address, e.g. in its query, is kept).',
 			},
 		],
 	},
@@ -88,10 +88,13 @@ interface UpdateFields {
 	websites?: string | string[];
 }
 
+// A comma starts a new website only when a scheme follows it, so a comma inside a URL's query stays.
+const WEBSITE_SEPARATOR = /,\s*(?=https?:\/\/)/i;
+
 function readWebsites(value: string | string[]): string[] {
 	const list = Array.isArray(value) ? value : [value];
 	return list
-		.flatMap((entry) => String(entry ?? '').split(','))
+		.flatMap((entry) => String(entry ?? '').split(WEBSITE_SEPARATOR))
 		.map((entry) => entry.trim())
 		.filter((entry) => entry.length > 0);
 }

@@ -4,8 +4,9 @@ import { UnsupportedError } from '../UnsupportedError';
 import type { MetaContext } from './context';
 
 const PROFILE_FIELDS = 'about,address,description,email,profile_picture_url,websites,vertical';
-const NUMBER_FIELDS =
-	'display_phone_number,verified_name,quality_rating,code_verification_status,name_status,throughput,status,messaging_limit_tier';
+// No messaging limit: Meta deprecated the number's messaging_limit_tier when limits moved to the
+// business portfolio (October 2025), and asking for a field Graph no longer has fails the whole read.
+const NUMBER_FIELDS = 'display_phone_number,verified_name,quality_rating,code_verification_status,name_status,throughput,status';
 
 interface GraphBusinessProfile {
 	about?: string;
@@ -26,7 +27,6 @@ interface GraphPhoneNumber {
 	name_status?: string;
 	throughput?: { level?: string };
 	status?: string;
-	messaging_limit_tier?: string;
 }
 
 function toBusinessProfile(graph: GraphBusinessProfile, name: string | undefined): BusinessProfile {
@@ -57,7 +57,6 @@ export async function getMetaBusinessProfile(ctx: MetaContext): Promise<Business
 	if (number.verified_name) phoneNumber.verifiedName = number.verified_name;
 	if (number.quality_rating) phoneNumber.qualityRating = number.quality_rating;
 	if (number.throughput?.level) phoneNumber.throughput = number.throughput.level;
-	if (number.messaging_limit_tier) phoneNumber.messagingLimit = number.messaging_limit_tier;
 	if (number.status) phoneNumber.status = number.status;
 	if (number.name_status) phoneNumber.nameStatus = number.name_status;
 	phoneNumber.id = number.id ?? decodeURIComponent(ctx.phoneNumberId);

@@ -48,9 +48,50 @@ interface WireSender {
 	properties?: { quality_rating?: string | null; messaging_limit?: string | null } | null;
 }
 
+/** The categories the Senders API takes (its `profile.vertical` enum): WhatsApp's shown words, not Meta's codes. */
+export const TWILIO_VERTICALS: readonly string[] = Object.freeze([
+	'Alcohol',
+	'Automotive',
+	'Beauty, Spa and Salon',
+	'Clothing and Apparel',
+	'Education',
+	'Entertainment',
+	'Event Planning and Service',
+	'Finance and Banking',
+	'Food and Grocery',
+	'Hotel and Lodging',
+	'Matrimony Service',
+	'Medical and Health',
+	'Non-profit',
+	'Online Gambling',
+	'OTC Drugs',
+	'Other',
+	'Physical Gambling',
+	'Professional Services',
+	'Public Service',
+	'Restaurant',
+	'Shopping and Retail',
+	'Travel and Transportation',
+]);
+
 const VERTICAL_CODES: Record<string, string> = Object.fromEntries(
 	Object.entries(WHATSAPP_VERTICALS).map(([code, label]) => [label.toLowerCase(), code]),
 );
+
+/** The Senders API's word for a category code; null clears it. Codes Twilio has no word for are refused before any request. */
+function twilioVertical(code: string): string | null {
+	if (code === 'UNDEFINED') return null;
+	const label = WHATSAPP_VERTICALS[code];
+	if (label !== undefined && TWILIO_VERTICALS.includes(label)) return label;
+	const allowed = Object.entries(WHATSAPP_VERTICALS)
+		.filter(([, name]) => TWILIO_VERTICALS.includes(name))
+		.map(([value, name]) => `${name} (${value})`);
+	throw new ValidationError(
+		'Vertical',
+		`"${label ?? code}" is not a category Twilio’s Senders API takes`,
+		`On Twilio use one of: ${allowed.join(', ')}; or "Not set" to clear it.`,
+	);
+}
 
 function entries(list: Array<Record<string, unknown> | string> | null | undefined, key: string): string[] {
 	// Twilio documents objects ({website, label}); a plain string list is read too.
@@ -130,8 +171,7 @@ export async function updateTwilioBusinessProfile(
 	if (update.description !== undefined) profile.description = update.description;
 	if (update.email !== undefined) profile.emails = update.email ? [{ email: update.email, label: 'Email' }] : [];
 	if (update.websites !== undefined) profile.websites = update.websites.map((website) => ({ website, label: 'Website' }));
-	// The Senders API takes the category as WhatsApp shows it ("Automotive"), not Meta's code.
-	if (update.vertical !== undefined) profile.vertical = update.vertical === 'UNDEFINED' ? null : WHATSAPP_VERTICALS[update.vertical];
+	if (update.vertical !== undefined) profile.vertical = twilioVertical(update.vertical);
 	const sid = await senderSid(ctx, choice);
 	// The SDK sends this object as the JSON body as it is, so it is in Twilio's wire format.
 	const { raw } = await withRawResponse(() =>
