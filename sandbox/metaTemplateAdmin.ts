@@ -307,6 +307,18 @@ function createTemplate({ request, state }: MetaRouteContext): SandboxReply {
 	}
 	if (!Array.isArray(body.components)) throw requiredParameter('components');
 
+	// Meta writes the text of an authentication template itself (BODY with add_security_recommendation,
+	// an OTP button); custom text is refused. The exact subcode is not documented: a plain code 100.
+	if (category === 'AUTHENTICATION') {
+		const custom = body.components.find((c) => isPlainObject(c) && (c.text !== undefined || String(c.type).toUpperCase() === 'HEADER'));
+		if (custom !== undefined) {
+			throw invalidParameter(
+				`Authentication templates use a fixed layout: the BODY takes add_security_recommendation and no text, and the only button is an OTP button (components has ${String((custom as Record<string, unknown>).type)} with custom content).`,
+			);
+		}
+		throw invalidParameter('Authentication templates need the fixed one-time-password layout (BODY with add_security_recommendation, BUTTONS with one OTP button), which this emulator does not create.');
+	}
+
 	const admin = adminState(state);
 	const byType = new Map<string, MetaTemplateComponent>();
 	for (const [index, value] of body.components.entries()) {

@@ -85,4 +85,11 @@ describe('Meta sandbox: template management', () => {
 		const noHandle = await metaPost(sandbox, templatesPath(), body({ name: 'sb_invoice2', components: [{ type: 'HEADER', format: 'DOCUMENT' }, { type: 'BODY', text: 'Your invoice is attached.' }] }));
 		expect(noHandle.body.error.error_data.details).toMatch(/no example values/);
 	});
+
+	it('refuses an AUTHENTICATION template with custom text, as Meta does (its text is fixed)', async () => {
+		const custom = await metaPost(sandbox, templatesPath(), body({ name: 'sb_otp', category: 'AUTHENTICATION', components: [{ type: 'BODY', text: 'Your code is {{1}}.', example: { body_text: [['123456']] } }] }));
+		expect(custom.status).toBe(400);
+		expect(custom.body.error).toMatchObject({ code: 100, error_data: { details: expect.stringMatching(/Authentication templates use a fixed layout/) } });
+		expect(sandbox.metaTemplates.some((t) => t.name === 'sb_otp')).toBe(false);
+	});
 });

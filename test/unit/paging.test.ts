@@ -1,4 +1,7 @@
-import { collectPages } from '../../nodes/WhatsAppOmni/helpers/paging';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { collectPages, readLimit } from '../../nodes/WhatsAppOmni/helpers/paging';
+import { ValidationError } from '../../nodes/WhatsAppOmni/helpers/ValidationError';
 
 /** Pages of `size` numbered entries out of `total`, with cursors "p1", "p2", …; records each call. */
 function pagedApi(total: number, size: number) {
@@ -40,5 +43,30 @@ describe('collectPages', () => {
 		});
 		expect(result).toEqual([1, 2]);
 		expect(calls).toBe(2);
+	});
+});
+
+describe('readLimit', () => {
+	const context = (parameters: Record<string, unknown>) =>
+		({ getNodeParameter: (name: string, _item: number, fallback: unknown) => (name in parameters ? parameters[name] : fallback) }) as unknown as IExecuteFunctions;
+	const read = (parameters: Record<string, unknown>) => readLimit.call(context(parameters), 0);
+
+	it('is undefined with Return All, the whole number of Limit otherwise, 50 when unset', () => {
+		expect(read({ returnAll: true, limit: 0 })).toBeUndefined();
+		expect(read({ returnAll: false, limit: 7 })).toBe(7);
+		expect(read({ returnAll: false, limit: '12' })).toBe(12);
+		expect(read({ returnAll: false, limit: 2.9 })).toBe(2);
+		expect(read({ returnAll: false })).toBe(50);
+	});
+
+	it.each([0, -3, NaN, 'many', ''])('refuses Limit %p with a ValidationError naming Limit', (limit) => {
+		let error: unknown;
+		try {
+			read({ returnAll: false, limit });
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(ValidationError);
+		expect(error).toMatchObject({ field: 'Limit', message: expect.stringMatching(/Limit must be a whole number of at least 1/) });
 	});
 });

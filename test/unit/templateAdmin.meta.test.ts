@@ -5,7 +5,7 @@ import { ValidationError } from '../../nodes/WhatsAppOmni/helpers/ValidationErro
 import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
-import { META_TEMPLATE_INFO_FIELDS } from '../../nodes/WhatsAppOmni/providers/meta/templateAdmin';
+import { META_TEMPLATE_INFO_FIELDS, uploadTimeoutMs } from '../../nodes/WhatsAppOmni/providers/meta/templateAdmin';
 import { META_TEMPLATE_FIELDS, type GraphTemplate } from '../../nodes/WhatsAppOmni/providers/meta/templates';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import type { MetaCredentials, NewTemplate } from '../../nodes/WhatsAppOmni/providers/types';
@@ -246,6 +246,31 @@ describe('Meta template management', () => {
 			expect((sent.components as unknown[])[0]).toEqual({ type: 'HEADER', format: 'DOCUMENT', example: { header_handle: ['4::handle'] } });
 		});
 
+		it('checks a binary sample’s type against the header format and its size before opening an upload session', async () => {
+			const file = (mimeType: string, size: number) => ({ fileName: 'sample', mimeType, size, open: async () => Readable.from([Buffer.alloc(size)]) });
+			const create = (format: 'image' | 'video' | 'document', mimeType: string, size: number) =>
+				rejectionOf(provider().createTemplate(newTemplate({ header: { format, sample: { kind: 'binary', file: file(mimeType, size) } } })));
+			const wrongType = await create('video', 'image/png', 10);
+			expect(wrongType).toBeInstanceOf(ValidationError);
+			expect(wrongType).toMatchObject({ field: 'Input Binary Field', message: 'The sample of a video header must be an MP4 video up to 16 MB; "sample" is image/png' });
+			expect(await create('image', 'image/gif', 10)).toMatchObject({ message: expect.stringMatching(/must be a JPEG or PNG image up to 5 MB; "sample" is image\/gif/) });
+			expect(await create('document', 'application/msword', 10)).toMatchObject({ message: expect.stringMatching(/a PDF document/) });
+			const tooBig = await create('image', 'image/jpeg', 5 * 1024 * 1024 + 1);
+			expect(tooBig).toMatchObject({ field: 'Input Binary Field', message: 'The sample of an image header must be a JPEG or PNG image up to 5 MB; "sample" is 5242881 bytes' });
+			// No interceptor was set up: any request would have failed differently.
+		});
+
+		it('gives the byte upload a timeout that grows with the file (the Graph client’s 30 s is for small calls)', () => {
+			expect(uploadTimeoutMs(1000)).toBe(40_000);
+			expect(uploadTimeoutMs(16 * 1024 * 1024)).toBe(190_000);
+		});
+
+		it('refuses an Authentication template (UnsupportedError naming WhatsApp Manager) before any request', async () => {
+			const error = await rejectionOf(provider().createTemplate(newTemplate({ category: 'AUTHENTICATION' })));
+			expect(error).toBeInstanceOf(UnsupportedError);
+			expect((error as UnsupportedError).alternative).toMatch(/WhatsApp Manager/);
+		});
+
 		it('refuses a URL sample (UnsupportedError) and a binary sample without App ID (CredentialError), before any request', async () => {
 			const url = await rejectionOf(provider().createTemplate(newTemplate({ header: { format: 'image', sample: { kind: 'url', url: 'https://x.example/a.png' } } })));
 			expect(url).toBeInstanceOf(UnsupportedError);
@@ -258,10 +283,13 @@ describe('Meta template management', () => {
 	});
 
 	describe('deleteTemplate', () => {
-		it('deletes every language by name after checking the name exists', async () => {
-			graph().get(LIST).query({ fields: META_TEMPLATE_FIELDS, name: 'order_update', limit: '100' }).reply(200, { data: [graphTemplate('order_update')] });
+		it('deletes every language by name after checking the name exists, and lists each language that went', async () => {
+			graph()
+				.get(LIST)
+				.query({ fields: META_TEMPLATE_FIELDS, name: 'order_update', limit: '100' })
+				.reply(200, { data: [graphTemplate('order_update', 'es'), graphTemplate('order_update')] });
 			graph().delete(LIST).query({ name: 'order_update' }).reply(200, { success: true });
-			expect(await provider().deleteTemplate({ id: 'order_update' })).toEqual({ provider: 'meta', deleted: ['order_update'], success: true });
+			expect(await provider().deleteTemplate({ id: 'order_update' })).toEqual({ provider: 'meta', deleted: ['order_update (en_US)', 'order_update (es)'], success: true });
 		});
 
 		it('deletes one language by its hsm_id', async () => {
@@ -270,13 +298,13 @@ describe('Meta template management', () => {
 				.query({ fields: META_TEMPLATE_FIELDS, name: 'order_update', limit: '100', language: 'es' })
 				.reply(200, { data: [graphTemplate('order_update', 'es', { id: '4242' })] });
 			graph().delete(LIST).query({ name: 'order_update', hsm_id: '4242' }).reply(200, { success: true });
-			expect(await provider().deleteTemplate({ id: 'order_update|es' })).toEqual({ provider: 'meta', deleted: ['order_update|es'], success: true });
+			expect(await provider().deleteTemplate({ id: 'order_update|es' })).toEqual({ provider: 'meta', deleted: ['order_update (es)'], success: true });
 		});
 
 		it('deletes by numeric ID: reads the name, then that one version', async () => {
 			graph().get('/v24.0/4242').query({ fields: META_TEMPLATE_INFO_FIELDS }).reply(200, graphTemplate('order_update', 'es', { id: '4242' }));
 			graph().delete(LIST).query({ name: 'order_update', hsm_id: '4242' }).reply(200, { success: true });
-			expect(await provider().deleteTemplate({ id: '4242' })).toEqual({ provider: 'meta', deleted: ['order_update|es'], success: true });
+			expect(await provider().deleteTemplate({ id: '4242' })).toEqual({ provider: 'meta', deleted: ['order_update (es)'], success: true });
 		});
 
 		it('a missing template or language is a clear error, with no DELETE sent', async () => {

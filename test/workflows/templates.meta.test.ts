@@ -72,13 +72,25 @@ describe('Template resource on Meta in the n8n engine against the sandbox', () =
 		expect(many.map((item) => item.json.id).sort()).toEqual(['wf_order_ready|en_US', 'wf_order_ready|es']);
 
 		sandbox.clearRequests();
-		const deletedOne = await ok('delete', { template: locator('wf_order_ready|es'), deleteAllLanguages: false });
-		expect(deletedOne[0].json).toEqual({ provider: 'meta', deleted: ['wf_order_ready|es'], success: true });
+		// A list pick is name|language: by default only that language goes.
+		const deletedOne = await ok('delete', { template: { __rl: true, mode: 'list', value: 'wf_order_ready|es' } });
+		expect(deletedOne[0].json).toEqual({ provider: 'meta', deleted: ['wf_order_ready (es)'], success: true });
 		const del = sandbox.requests.find((r) => r.method === 'DELETE');
 		expect(del?.query).toMatchObject({ name: 'wf_order_ready', hsm_id: expect.stringMatching(/^\d+$/) });
+		expect(sandbox.metaTemplates.filter((t) => t.name === 'wf_order_ready').map((t) => t.language)).toEqual(['en_US']);
 
-		const deletedAll = await ok('delete', { template: locator('wf_order_ready') });
-		expect(deletedAll[0].json).toEqual({ provider: 'meta', deleted: ['wf_order_ready'], success: true });
+		await ok('create', { name: 'ignored', body: 'ignored', options: { definitionJson: JSON.stringify({ name: 'wf_order_ready', language: 'fr', body: 'Bonjour, votre commande est prête.' }) } });
+		// Delete All Languages wins over the language of the pick.
+		const deletedAll = await ok('delete', { template: locator('wf_order_ready|fr'), deleteAllLanguages: true });
+		expect(deletedAll[0].json).toEqual({ provider: 'meta', deleted: ['wf_order_ready (en_US)', 'wf_order_ready (fr)'], success: true });
+
+		// A bare name (no language, Language empty) still deletes every language.
+		for (const language of ['en_US', 'de']) {
+			await ok('create', { name: 'ignored', body: 'ignored', options: { definitionJson: JSON.stringify({ name: 'wf_bare', language, body: 'Your order is ready.' }) } });
+		}
+		const bare = await ok('delete', { template: locator('wf_bare') });
+		expect(bare[0].json).toEqual({ provider: 'meta', deleted: ['wf_bare (de)', 'wf_bare (en_US)'], success: true });
+		expect(sandbox.metaTemplates.some((t) => t.name === 'wf_bare')).toBe(false);
 		expect(sandbox.metaTemplates.some((t) => t.name === 'wf_order_ready')).toBe(false);
 
 		const gone = await run('get', { template: locator('wf_order_ready|en_US') });
@@ -149,14 +161,15 @@ describe('Template resource on Meta in the n8n engine against the sandbox', () =
 			[{ name: 'ok_name', body: 'Hi {{1}} there' }, /\{\{1\}\} has no example/],
 			[{ name: 'ok_name', body: 'Hello', footer: 'f'.repeat(61) }, /Footer is 61 characters long; WhatsApp allows at most 60/],
 			[{ name: 'ok_name', body: 'Hello', buttons: { button: [{ type: 'quickReply', text: 'x'.repeat(26) }] } }, /at most 25/],
-			[{ name: 'ok_name', body: 'Hello', headerType: 'image', headerSampleSource: 'url', headerSampleUrl: 'https://x.example/a.png' }, /Meta does not take a URL/],
+			[{ name: 'ok_name', body: 'Your code is ready.', category: 'AUTHENTICATION' }, /Meta accepts Authentication templates only in its fixed one-time-password layout/],
+			[{ name: 'ok_name', body: 'Hello', options: { definitionJson: JSON.stringify({ header: { format: 'image', url: 'https://x.example/a.png' } }) } }, /Meta does not take a URL/],
 		];
 		for (const [parameters, message] of cases) {
 			const result = await run('create', parameters);
 			expect(result.error?.message).toMatch(message);
 		}
-		const deleteWithoutLanguage = await run('delete', { template: locator('hello_world'), deleteAllLanguages: false });
-		expect(deleteWithoutLanguage.error?.message).toMatch(/no language was given/);
+		const limitZero = await run('getMany', { returnAll: false, limit: 0 });
+		expect(limitZero.error?.message).toMatch(/Limit must be a whole number of at least 1; got 0/);
 		expect(templateRequests()).toHaveLength(0);
 	});
 

@@ -126,7 +126,7 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 		expect(all.map((item) => item.json.templateId)).toEqual(expect.arrayContaining(seedSids));
 
 		// Unsubmitted ones are scattered over both pages; the limit stops in the second.
-		const unsubmitted = await ok(await run('getMany', { returnAll: false, limit: 80, filters: { status: 'unsubmitted' } }));
+		const unsubmitted = await ok(await run('getMany', { returnAll: false, limit: 80, filters: { status: 'UNSUBMITTED' } }));
 		expect(unsubmitted).toHaveLength(80);
 		expect(unsubmitted.every((item) => item.json.status === 'UNSUBMITTED')).toBe(true);
 
@@ -136,6 +136,23 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 		const rejected = await ok(await run('getMany', { returnAll: true, filters: { status: 'REJECTED' } }));
 		expect(rejected.map((item) => item.json.name)).toEqual(['promo_blast_rejected']);
 		expect(rejected[0].json).toMatchObject({ rejectionReason: 'The template was rejected for violating WhatsApp policy.' });
+	});
+
+	it('Create with a media header takes the sample from Header Sample URL alone (no source choice on Twilio); Get Many finds it as Received', async () => {
+		const [item] = await ok(
+			await run('create', {
+				...createParameters,
+				name: 'parcel_photo',
+				headerType: 'image',
+				headerSampleUrl: 'https://shop.example.com/parcel.jpg',
+				footer: '',
+				buttons: { button: [] },
+			}),
+		);
+		expect(item.json).toMatchObject({ status: 'RECEIVED' });
+		expect(contentRequests()[0].body).toMatchObject({ types: { 'twilio/media': { media: ['https://shop.example.com/parcel.jpg'] } } });
+		const received = await ok(await run('getMany', { returnAll: true, filters: { name: 'parcel_photo', status: 'RECEIVED' } }));
+		expect(received.map((found) => found.json.templateId)).toEqual([item.json.templateId]);
 	});
 
 	it('Create without approval leaves the Content unsubmitted', async () => {

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ValidationError } from './ValidationError';
+
 /** One page from a cursor-paged API: its entries and the cursor of the next page, if any. */
 export interface CursorPage<T> {
 	items: T[];
@@ -55,6 +57,11 @@ export const returnAllOrLimit: INodeProperties[] = [
 /** The limit the parameters ask for: undefined when every result is wanted. */
 export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (this.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
-	const limit = Number(this.getNodeParameter('limit', itemIndex, 50));
-	return Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : 50;
+	const raw: unknown = this.getNodeParameter('limit', itemIndex, 50);
+	const limit = typeof raw === 'string' && raw.trim() === '' ? NaN : Number(raw);
+	// An expression can produce 0, a negative number or text; quietly using 50 would hide the mistake.
+	if (!Number.isFinite(limit) || limit < 1) {
+		throw new ValidationError('Limit', `Limit must be a whole number of at least 1; got ${JSON.stringify(raw)}`, 'Give how many results to return (e.g. 50), or turn on Return All.');
+	}
+	return Math.floor(limit);
 }

@@ -16,6 +16,16 @@ import { templateInfoJson } from './get.operation';
 
 const MEDIA_HEADERS = ['image', 'video', 'document'];
 
+const DEFINITION_JSON: INodeProperties = {
+	displayName: 'Definition (JSON)',
+	name: 'definitionJson',
+	type: 'json',
+	default: '',
+	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-url
+	description:
+		'The whole template as one JSON object, for agents and expressions; its keys replace the fields above. Keys: name, language, category, parameterFormat, header ({format: "text", text, example} | {format: "image"|"video"|"document", url | handle} | {format: "location"}), body, bodyExamples ({"1": "Ada"}), footer, buttons ([{type: "quickReply"|"url"|"phoneNumber"|"copyCode", text, url, example, phoneNumber}]).',
+};
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Name',
@@ -93,13 +103,12 @@ const properties: INodeProperties[] = [
 		name: 'headerSampleSource',
 		type: 'options',
 		default: 'binary',
-		description: 'Where the sample file reviewers see comes from. Meta takes a file (uploaded for you) or an upload handle; Twilio takes a public URL.',
+		description: 'Where the sample file reviewers see comes from. Meta takes the file itself (uploaded for you) or a handle from an earlier upload.',
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file of the input item (Meta)' },
-			{ name: 'Public URL', value: 'url', description: 'A file on the web (Twilio)' },
-			{ name: 'Upload Handle', value: 'handle', description: 'A handle from Meta’s Resumable Upload API (Meta)' },
+			{ name: 'Binary File', value: 'binary', description: 'A file of the input item, uploaded to Meta for you' },
+			{ name: 'Upload Handle', value: 'handle', description: 'A handle from Meta’s Resumable Upload API' },
 		],
-		displayOptions: { show: { headerType: MEDIA_HEADERS } },
+		displayOptions: { show: { '/provider': ['meta'], headerType: MEDIA_HEADERS } },
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -107,18 +116,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		hint: 'The name of the binary field of the input item that holds the sample file',
-		description: 'The binary field with the sample file (JPEG or PNG image, MP4 video, PDF document)',
-		displayOptions: { show: { headerType: MEDIA_HEADERS, headerSampleSource: ['binary'] } },
-	},
-	{
-		displayName: 'Header Sample URL',
-		name: 'headerSampleUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'https://example.com/sample.jpg',
-		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-url
-		description: 'The public url of the sample file',
-		displayOptions: { show: { headerType: MEDIA_HEADERS, headerSampleSource: ['url'] } },
+		description: 'The binary field with the sample file: JPEG or PNG for an image header (up to 5 MB), MP4 for a video (up to 16 MB), PDF for a document (up to 100 MB)',
+		displayOptions: { show: { '/provider': ['meta'], headerType: MEDIA_HEADERS, headerSampleSource: ['binary'] } },
 	},
 	{
 		displayName: 'Header Handle',
@@ -127,7 +126,17 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: '4::aW1hZ2UvcG5n:ARb…',
 		description: 'A handle the Resumable Upload API returned for the sample file',
-		displayOptions: { show: { headerType: MEDIA_HEADERS, headerSampleSource: ['handle'] } },
+		displayOptions: { show: { '/provider': ['meta'], headerType: MEDIA_HEADERS, headerSampleSource: ['handle'] } },
+	},
+	{
+		displayName: 'Header Sample URL',
+		name: 'headerSampleUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/sample.jpg',
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-url
+		description: 'The public url of the sample file; Twilio fetches it (and sends it with the template)',
+		displayOptions: { show: { '/provider': ['twilio'], headerType: MEDIA_HEADERS } },
 	},
 	{
 		displayName: 'Body',
@@ -257,6 +266,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		displayOptions: { show: { '/provider': ['meta'] } },
 		options: [
 			{
 				displayName: 'Allow Category Change',
@@ -265,21 +275,25 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether WhatsApp may file the template under another category instead of rejecting it',
 			},
-			{
-				displayName: 'Definition (JSON)',
-				name: 'definitionJson',
-				type: 'json',
-				default: '',
-				// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-url
-				description:
-					'The whole template as one JSON object, for agents and expressions; its keys replace the fields above. Keys: name, language, category, parameterFormat, header ({format: "text", text, example} | {format: "image"|"video"|"document", url | handle} | {format: "location"}), body, bodyExamples ({"1": "Ada"}), footer, buttons ([{type: "quickReply"|"url"|"phoneNumber"|"copyCode", text, url, example, phoneNumber}]).',
-			},
+			DEFINITION_JSON,
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { '/provider': ['twilio'] } },
+		options: [
+			DEFINITION_JSON,
 			{
 				displayName: 'Submit for Approval',
 				name: 'submitForApproval',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to submit the new content to WhatsApp for approval right away (Twilio only; Meta always reviews new templates)',
+				description:
+					'Whether to submit the new content to WhatsApp for approval right away. Twilio always lets WhatsApp file it under another category instead of rejecting it.',
 			},
 		],
 	},
@@ -318,7 +332,7 @@ function headerSample(source: string, value: { url?: unknown; handle?: unknown }
 	return file();
 }
 
-async function readHeader(this: IExecuteFunctions, itemIndex: number): Promise<NewTemplateHeader | undefined> {
+async function readHeader(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<NewTemplateHeader | undefined> {
 	const type = this.getNodeParameter('headerType', itemIndex, 'none') as string;
 	if (type === 'none') return undefined;
 	if (type === 'location') return { format: 'location' };
@@ -327,7 +341,8 @@ async function readHeader(this: IExecuteFunctions, itemIndex: number): Promise<N
 		return { format: 'text', text: text(this.getNodeParameter('headerText', itemIndex, '')), ...(example ? { example } : {}) };
 	}
 	if (!MEDIA_HEADERS.includes(type)) throw new ValidationError('Header Type', `Header Type "${type}" is not one of none, text, image, video, document, location`);
-	const source = this.getNodeParameter('headerSampleSource', itemIndex, 'binary') as string;
+	// Twilio takes only a public URL, so it has no source choice; Meta takes a file or a handle.
+	const source = provider.name === 'twilio' ? 'url' : (this.getNodeParameter('headerSampleSource', itemIndex, 'binary') as string);
 	const sample = await headerSample(
 		source,
 		{ url: this.getNodeParameter('headerSampleUrl', itemIndex, ''), handle: this.getNodeParameter('headerHandle', itemIndex, '') },
@@ -388,7 +403,7 @@ function applyJson(template: NewTemplate, raw: unknown): NewTemplate {
 	};
 }
 
-async function readTemplate(this: IExecuteFunctions, itemIndex: number): Promise<NewTemplate> {
+async function readTemplate(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<NewTemplate> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { allowCategoryChange?: boolean; submitForApproval?: boolean; definitionJson?: unknown };
 	const examples = (this.getNodeParameter('bodyExamples.example', itemIndex, []) as Json[]) ?? [];
 	const bodyExamples: Record<string, string> = {};
@@ -403,7 +418,7 @@ async function readTemplate(this: IExecuteFunctions, itemIndex: number): Promise
 		language: text(this.getNodeParameter('language', itemIndex, 'en_US')).trim(),
 		category: this.getNodeParameter('category', itemIndex, 'UTILITY') as TemplateCategory,
 		parameterFormat: this.getNodeParameter('parameterFormat', itemIndex, 'positional') as NewTemplate['parameterFormat'],
-		header: await readHeader.call(this, itemIndex),
+		header: await readHeader.call(this, itemIndex, provider),
 		body: text(this.getNodeParameter('body', itemIndex, '')),
 		bodyExamples,
 		...(footer ? { footer } : {}),
@@ -417,7 +432,7 @@ async function readTemplate(this: IExecuteFunctions, itemIndex: number): Promise
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
-	const template = await readTemplate.call(this, itemIndex);
+	const template = await readTemplate.call(this, itemIndex, provider);
 	validateNewTemplate(template);
 	return templateInfoJson(provider, await provider.createTemplate(template));
 }

@@ -1,6 +1,5 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ValidationError } from '../../helpers/ValidationError';
 import type { TemplateDeletion, WhatsAppProvider } from '../../providers/types';
 import { readTemplateRef, templateLocator } from './get.operation';
 
@@ -10,9 +9,9 @@ const properties: INodeProperties[] = [
 		displayName: 'Delete All Languages',
 		name: 'deleteAllLanguages',
 		type: 'boolean',
-		default: true,
+		default: false,
 		description:
-			'Whether to delete the template in every language it has. Off: only the language given in the Template field (name|language) or in Language. A numeric template ID always names one language only.',
+			'Whether to delete the template in every language it has, whatever the Template field says. Off: a name|language value (as the list gives) or Language deletes that one language; a bare name with Language empty deletes every language; a numeric template ID always deletes one language.',
 		displayOptions: { show: { '/provider': ['meta'] } },
 	},
 	{
@@ -21,7 +20,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'en_US',
-		description: 'The language to delete, when the Template field gives only a name',
+		description: 'The one language to delete when the Template field gives only a name. Empty: every language of that name.',
 		displayOptions: { show: { '/provider': ['meta'], deleteAllLanguages: [false] } },
 	},
 ];
@@ -31,19 +30,11 @@ export const description = updateDisplayOptions({ show: { resource: ['template']
 function readDeletion(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): TemplateDeletion {
 	const ref = readTemplateRef.call(this, itemIndex);
 	if (provider.name !== 'meta') return { id: ref.id };
-	const allLanguages = this.getNodeParameter('deleteAllLanguages', itemIndex, true) !== false;
+	if (this.getNodeParameter('deleteAllLanguages', itemIndex, false) === true) return { id: ref.id };
 	// A bare number is a template ID, which names one language by itself.
 	if (/^\d+$/.test(ref.id) && !ref.language) return { id: ref.id };
-	if (allLanguages) return { id: ref.id };
 	const language = ref.language ?? (String(this.getNodeParameter('language', itemIndex, '')).trim() || undefined);
-	if (!language) {
-		throw new ValidationError(
-			'Language',
-			'Delete All Languages is off, but no language was given',
-			'Give the template as name|language (e.g. order_update|en_US), or fill in Language, or turn Delete All Languages on.',
-		);
-	}
-	return { id: ref.id, language };
+	return language ? { id: ref.id, language } : { id: ref.id };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {

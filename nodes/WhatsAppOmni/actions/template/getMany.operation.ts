@@ -9,6 +9,41 @@ import { templateInfoJson } from './get.operation';
 const PAGE_SIZE = 100;
 const CATEGORIES: TemplateCategory[] = ['AUTHENTICATION', 'MARKETING', 'UTILITY'];
 
+/** Filters both providers share; each provider adds its own Status (their status words differ). */
+function filterOptions(status: INodeProperties): INodeProperties[] {
+	return [
+		{
+			displayName: 'Category',
+			name: 'category',
+			type: 'options',
+			default: 'UTILITY',
+			description: 'The template category',
+			options: [
+				{ name: 'Authentication', value: 'AUTHENTICATION' },
+				{ name: 'Marketing', value: 'MARKETING' },
+				{ name: 'Utility', value: 'UTILITY' },
+			],
+		},
+		{
+			displayName: 'Language',
+			name: 'language',
+			type: 'string',
+			default: '',
+			placeholder: 'en_US',
+			description: 'The language code, exactly as the template has it (Meta: en_US, es; Twilio: en, es)',
+		},
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			default: '',
+			placeholder: 'order',
+			description: 'Part of the template name (Twilio: of the friendly name or the WhatsApp approval name)',
+		},
+		status,
+	];
+}
+
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
 	{
@@ -18,51 +53,46 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		description: 'Only templates that match every filter given',
-		options: [
-			{
-				displayName: 'Category',
-				name: 'category',
-				type: 'options',
-				default: 'UTILITY',
-				description: 'The template category',
-				options: [
-					{ name: 'Authentication', value: 'AUTHENTICATION' },
-					{ name: 'Marketing', value: 'MARKETING' },
-					{ name: 'Utility', value: 'UTILITY' },
-				],
-			},
-			{
-				displayName: 'Language',
-				name: 'language',
-				type: 'string',
-				default: '',
-				placeholder: 'en_US',
-				description: 'The language code, exactly as the template has it (Meta: en_US, es; Twilio: en, es)',
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				placeholder: 'order',
-				description: 'Part of the template name (Twilio: of the friendly name or the WhatsApp approval name)',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'APPROVED',
-				description: 'The WhatsApp approval status. Twilio content never submitted for approval is Unsubmitted.',
-				options: [
-					{ name: 'Approved', value: 'APPROVED' },
-					{ name: 'Disabled', value: 'DISABLED' },
-					{ name: 'Paused', value: 'PAUSED' },
-					{ name: 'Pending', value: 'PENDING' },
-					{ name: 'Rejected', value: 'REJECTED' },
-					{ name: 'Unsubmitted (Twilio)', value: 'unsubmitted' },
-				],
-			},
-		],
+		displayOptions: { show: { '/provider': ['meta'] } },
+		options: filterOptions({
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'APPROVED',
+			description: 'The review status Meta gives the template',
+			options: [
+				{ name: 'Approved', value: 'APPROVED' },
+				{ name: 'Disabled', value: 'DISABLED' },
+				{ name: 'Paused', value: 'PAUSED' },
+				{ name: 'Pending', value: 'PENDING' },
+				{ name: 'Rejected', value: 'REJECTED' },
+			],
+		}),
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		description: 'Only templates that match every filter given',
+		displayOptions: { show: { '/provider': ['twilio'] } },
+		options: filterOptions({
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'APPROVED',
+			description: 'The WhatsApp approval status Twilio reports. Received: submitted, not yet in review (Pending includes it). Unsubmitted: content never submitted for approval.',
+			options: [
+				{ name: 'Approved', value: 'APPROVED' },
+				{ name: 'Disabled', value: 'DISABLED' },
+				{ name: 'Paused', value: 'PAUSED' },
+				{ name: 'Pending', value: 'PENDING' },
+				{ name: 'Received', value: 'RECEIVED' },
+				{ name: 'Rejected', value: 'REJECTED' },
+				{ name: 'Unsubmitted', value: 'UNSUBMITTED' },
+			],
+		}),
 	},
 ];
 

@@ -149,7 +149,39 @@ interface UploadSession {
  * A media header sample as a handle from the Resumable Upload API: open a session on the app,
  * then send the file in one piece. The file is streamed, never read whole into memory.
  */
-export async function uploadTemplateSample(ctx: MetaContext, file: BinaryFile): Promise<string> {
+/** The sample types Meta's Resumable Upload API takes for each media header, and their size limits. */
+const SAMPLE_TYPES: Record<'image' | 'video' | 'document', { mimeTypes: string[]; maxBytes: number; label: string }> = {
+	image: { mimeTypes: ['image/jpeg', 'image/jpg', 'image/png'], maxBytes: 5 * 1024 * 1024, label: 'a JPEG or PNG image up to 5 MB' },
+	video: { mimeTypes: ['video/mp4'], maxBytes: 16 * 1024 * 1024, label: 'an MP4 video up to 16 MB' },
+	document: { mimeTypes: ['application/pdf'], maxBytes: 100 * 1024 * 1024, label: 'a PDF document up to 100 MB' },
+};
+
+/** The Graph client's 30 s is too short for a large sample: allow 10 s more per MB. */
+export function uploadTimeoutMs(size: number): number {
+	return 30_000 + Math.ceil(size / (1024 * 1024)) * 10_000;
+}
+
+function checkSample(format: 'image' | 'video' | 'document', file: BinaryFile): void {
+	const rule = SAMPLE_TYPES[format];
+	const mimeType = file.mimeType.split(';')[0].trim().toLowerCase();
+	if (!rule.mimeTypes.includes(mimeType)) {
+		throw new ValidationError(
+			'Input Binary Field',
+			`The sample of ${format === 'image' ? 'an' : 'a'} ${format} header must be ${rule.label}; "${file.fileName}" is ${file.mimeType || 'of unknown type'}`,
+			'Give a sample file of the header’s type, or change Header Type.',
+		);
+	}
+	if (file.size < 1 || file.size > rule.maxBytes) {
+		throw new ValidationError(
+			'Input Binary Field',
+			`The sample of ${format === 'image' ? 'an' : 'a'} ${format} header must be ${rule.label}; "${file.fileName}" is ${file.size} bytes`,
+			file.size < 1 ? 'The file is empty: check the binary field.' : 'Give a smaller sample file.',
+		);
+	}
+}
+
+export async function uploadTemplateSample(ctx: MetaContext, file: BinaryFile, format: 'image' | 'video' | 'document'): Promise<string> {
+	checkSample(format, file);
 	const appId = ctx.credentials.appId?.trim();
 	if (!appId) {
 		throw new CredentialError(
@@ -174,6 +206,7 @@ export async function uploadTemplateSample(ctx: MetaContext, file: BinaryFile): 
 			'Content-Length': String(file.size),
 		},
 		maxBodyLength: Infinity,
+		timeout: uploadTimeoutMs(file.size),
 		transformRequest: [(body) => body],
 	});
 	return data.h;
@@ -185,7 +218,7 @@ function sampleFileName(file: BinaryFile): string {
 
 async function headerHandle(ctx: MetaContext, format: 'image' | 'video' | 'document', sample: MediaSource): Promise<string> {
 	if (sample.kind === 'id') return sample.id.trim();
-	if (sample.kind === 'binary') return await uploadTemplateSample(ctx, sample.file);
+	if (sample.kind === 'binary') return await uploadTemplateSample(ctx, sample.file, format);
 	throw new UnsupportedError(
 		'meta',
 		`Meta does not take a URL as the sample of a ${format} header: it needs the file itself (uploaded as a handle)`,
@@ -267,6 +300,15 @@ interface CreatedTemplate {
 }
 
 export async function createMetaTemplate(ctx: MetaContext, template: NewTemplate): Promise<TemplateInfo> {
+	if (template.category === 'AUTHENTICATION') {
+		// Meta takes authentication templates only in its fixed layout (a body it writes itself,
+		// with add_security_recommendation, and a one-time-password button), never custom text.
+		throw new UnsupportedError(
+			'meta',
+			'Meta accepts Authentication templates only in its fixed one-time-password layout, not with custom text and buttons',
+			'Create the authentication template in WhatsApp Manager (Message templates › Create template › Authentication), or choose the Utility or Marketing category.',
+		);
+	}
 	const wabaId = ctx.wabaId();
 	const body = await buildMetaTemplateRequest(ctx, template);
 	const { data } = await ctx.client.post<CreatedTemplate>(`${wabaId}/message_templates`, body);
@@ -285,22 +327,28 @@ export async function createMetaTemplate(ctx: MetaContext, template: NewTemplate
 // ---------------------------------------------------------------------------------------------
 // Delete
 
+/** How Delete names what went: the name with its language, e.g. `order_update (en_US)`. */
+const deletedName = (name: string, language: string | undefined) => (language ? `${name} (${language})` : name);
+
 export async function deleteMetaTemplate(ctx: MetaContext, target: TemplateDeletion): Promise<DeletedTemplate> {
 	const wabaId = ctx.wabaId();
 	const ref: TemplateRef = { id: target.id, ...(target.language ? { language: target.language } : {}) };
 	let name: string;
 	let hsmId: string | undefined;
-	let language: string | undefined;
+	let languages: Array<string | undefined>;
 	if (isTemplateId(ref)) {
 		// An ID names one template in one language: only that one goes.
 		const template = await readById(ctx, ref.id.trim());
-		({ name, language } = template);
+		name = template.name;
+		languages = [template.language];
 		hsmId = template.id ?? ref.id.trim();
 	} else {
-		({ name, language } = splitMetaTemplateRef(ref));
+		const split = splitMetaTemplateRef(ref);
+		name = split.name;
 		if (!name) {
 			throw new ValidationError('Template', 'No template was chosen', 'Pick a template from the list, or give its name (every language) or name|language (one language).');
 		}
+		const { language } = split;
 		if (language) {
 			const [found] = await findMetaTemplatesByName(ctx.client, wabaId, name, language);
 			if (!found) {
@@ -316,15 +364,21 @@ export async function deleteMetaTemplate(ctx: MetaContext, target: TemplateDelet
 				);
 			}
 			hsmId = found.id;
-		} else if ((await findMetaTemplatesByName(ctx.client, wabaId, name)).length === 0) {
-			throw new ValidationError('Template', `There is no template named "${name}" in this WhatsApp Business Account`, 'Check the name (lowercase with underscores) or pick the template from the list.');
+			languages = [language];
+		} else {
+			const all = await findMetaTemplatesByName(ctx.client, wabaId, name);
+			if (all.length === 0) {
+				throw new ValidationError('Template', `There is no template named "${name}" in this WhatsApp Business Account`, 'Check the name (lowercase with underscores) or pick the template from the list.');
+			}
+			// Deleting by name alone removes every language; the output lists each one that went.
+			languages = [...new Set(all.map((t) => t.language))].sort();
 		}
 	}
 	const params: Record<string, string> = { name, ...(hsmId ? { hsm_id: hsmId } : {}) };
 	const { data } = await ctx.client.delete<{ success?: boolean }>(`${wabaId}/message_templates`, { params });
 	return {
 		provider: 'meta',
-		deleted: [hsmId && language ? `${name}|${language}` : name],
+		deleted: languages.map((language) => deletedName(name, language)),
 		success: data.success === true,
 	};
 }
