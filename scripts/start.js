@@ -18,6 +18,8 @@ const path = require('node:path');
 const { startSandbox } = require('../sandbox/index.ts');
 const { N8nApi, OWNER } = require('./n8n/api');
 const { startN8n } = require('./n8n/server');
+const { EXAMPLES_DIR, exampleWorkflow } = require('./n8n/examples');
+const { createSandboxCredentials } = require('./n8n/sandboxCredentials');
 
 const root = path.resolve(__dirname, '..');
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8790);
@@ -28,59 +30,12 @@ const setupFile = path.join(userFolder, 'omni-setup.json');
 /** The examples the chat page talks to: an interactive menu on Meta, an echo bot on Twilio. */
 const ACTIVE_EXAMPLES = ['interactive-menu.meta.json', 'echo-bot.twilio.json'];
 
-function credentialsFor(sandbox) {
-	return {
-		meta: {
-			name: 'WhatsApp Omni Meta (sandbox)',
-			type: 'whatsAppOmniMetaApi',
-			data: {
-				accessToken: sandbox.meta.accessToken,
-				phoneNumberId: sandbox.meta.phoneNumberId,
-				businessAccountId: sandbox.meta.wabaId,
-				appId: sandbox.meta.appId,
-				appSecret: sandbox.meta.appSecret,
-				graphApiVersion: 'v24.0',
-				baseUrl: sandbox.graphBaseUrl,
-			},
-		},
-		twilio: {
-			name: 'WhatsApp Omni Twilio (sandbox)',
-			type: 'whatsAppOmniTwilioApi',
-			data: {
-				authType: 'authToken',
-				accountSid: sandbox.twilio.accountSid,
-				authToken: sandbox.twilio.authToken,
-				whatsAppNumber: sandbox.twilio.whatsAppNumber,
-				messagingServiceSid: sandbox.twilio.messagingServiceSid,
-				baseUrl: sandbox.twilioBaseUrl,
-			},
-		},
-	};
-}
-
-/** An example with its credential placeholders pointing at the sandbox credentials. */
-function exampleWorkflow(file, credentials) {
-	const workflow = JSON.parse(fs.readFileSync(path.join(root, 'examples', file), 'utf8'));
-	for (const node of workflow.nodes) {
-		for (const [type, reference] of Object.entries(node.credentials ?? {})) {
-			const credential = type === 'whatsAppOmniMetaApi' ? credentials.meta : type === 'whatsAppOmniTwilioApi' ? credentials.twilio : undefined;
-			if (credential) node.credentials[type] = { id: credential.id, name: credential.name };
-			else if (reference.id === 'REPLACE') delete node.credentials[type];
-		}
-	}
-	return workflow;
-}
-
 async function setUp(api, sandbox) {
 	await api.signIn();
 	if (fs.existsSync(setupFile)) return JSON.parse(fs.readFileSync(setupFile, 'utf8'));
-	const wanted = credentialsFor(sandbox);
-	const credentials = {};
-	for (const [key, { name, type, data }] of Object.entries(wanted)) {
-		credentials[key] = await api.createCredential(name, type, data);
-	}
+	const credentials = await createSandboxCredentials(api, sandbox);
 	const workflows = {};
-	for (const file of fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json')).sort()) {
+	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
 		const created = await api.createWorkflow(exampleWorkflow(file, credentials));
 		workflows[file] = created.id;
 	}

@@ -2,29 +2,20 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../sandbox';
 
+// Plain JS, shared with `npm start` and the e2e suite.
+const { sandboxCredentialData } = require('../scripts/n8n/sandboxCredentials') as {
+	sandboxCredentialData(sandbox: Sandbox, options?: { messagingService?: boolean }): Record<'whatsAppOmniMetaApi' | 'whatsAppOmniTwilioApi', ICredentialDataDecryptedObject>;
+};
+
 /** Both credentials of this package, pointing at a running sandbox's accounts. */
 export function sandboxCredentials(
 	sandbox: Sandbox,
 	overrides: { meta?: object; twilio?: object } = {},
 ): Record<'whatsAppOmniMetaApi' | 'whatsAppOmniTwilioApi', ICredentialDataDecryptedObject> {
+	// The in-process tests send from the WhatsApp number, so the Messaging Service is left out.
+	const data = sandboxCredentialData(sandbox, { messagingService: false });
 	return {
-		whatsAppOmniMetaApi: {
-			accessToken: sandbox.meta.accessToken,
-			phoneNumberId: sandbox.meta.phoneNumberId,
-			businessAccountId: sandbox.meta.wabaId,
-			appId: sandbox.meta.appId,
-			appSecret: sandbox.meta.appSecret,
-			graphApiVersion: 'v24.0',
-			baseUrl: sandbox.graphBaseUrl,
-			...overrides.meta,
-		},
-		whatsAppOmniTwilioApi: {
-			authType: 'authToken',
-			accountSid: sandbox.twilio.accountSid,
-			authToken: sandbox.twilio.authToken,
-			whatsAppNumber: sandbox.twilio.whatsAppNumber,
-			baseUrl: sandbox.twilioBaseUrl,
-			...overrides.twilio,
-		},
+		whatsAppOmniMetaApi: { ...data.whatsAppOmniMetaApi, ...overrides.meta },
+		whatsAppOmniTwilioApi: { ...data.whatsAppOmniTwilioApi, ...overrides.twilio },
 	};
 }

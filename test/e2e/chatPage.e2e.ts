@@ -1,8 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 import { eventually, startEnvironment, type E2eEnvironment } from './n8n';
+
+// Plain JS, shared with `npm start`.
+const { exampleWorkflow } = require('../../scripts/n8n/examples');
 
 // Debian's Chromium, started as the machine's notes prescribe: no sandbox (root), no background
 // networking (the machine's network is closed).
@@ -19,14 +21,8 @@ const workflowIds: string[] = [];
 
 beforeAll(async () => {
 	env = await startEnvironment();
-	const examples = path.resolve(__dirname, '..', '..', 'examples');
 	for (const file of ['interactive-menu.meta.json', 'echo-bot.twilio.json']) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8'));
-		for (const node of workflow.nodes) {
-			if (node.credentials?.whatsAppOmniMetaApi) node.credentials.whatsAppOmniMetaApi = { id: env.credentials.meta.id, name: env.credentials.meta.name };
-			if (node.credentials?.whatsAppOmniTwilioApi) node.credentials.whatsAppOmniTwilioApi = { id: env.credentials.twilio.id, name: env.credentials.twilio.name };
-		}
-		const created = await env.api.createWorkflow(workflow);
+		const created = await env.api.createWorkflow(exampleWorkflow(file, env.credentials));
 		await env.api.activate(created.id);
 		workflowIds.push(created.id);
 	}

@@ -9,6 +9,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 // Plain JS helpers shared with `npm start`.
 const { startN8n } = require('../../scripts/n8n/server');
 const { N8nApi } = require('../../scripts/n8n/api');
+const { createSandboxCredentials } = require('../../scripts/n8n/sandboxCredentials');
 
 export interface N8nApiClient {
 	baseUrl: string;
@@ -50,23 +51,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 	const n8n = await startN8n({ userFolder, port, brokerPort: await freePort(), logFile: path.join(outputDir, 'n8n.log') });
 	const api: N8nApiClient = new N8nApi(n8n.baseUrl);
 	await (api as unknown as { signIn(): Promise<void> }).signIn();
-	const meta = await api.createCredential('WhatsApp Omni Meta (sandbox)', 'whatsAppOmniMetaApi', {
-		accessToken: sandbox.meta.accessToken,
-		phoneNumberId: sandbox.meta.phoneNumberId,
-		businessAccountId: sandbox.meta.wabaId,
-		appId: sandbox.meta.appId,
-		appSecret: sandbox.meta.appSecret,
-		graphApiVersion: 'v24.0',
-		baseUrl: sandbox.graphBaseUrl,
-	});
-	const twilio = await api.createCredential('WhatsApp Omni Twilio (sandbox)', 'whatsAppOmniTwilioApi', {
-		authType: 'authToken',
-		accountSid: sandbox.twilio.accountSid,
-		authToken: sandbox.twilio.authToken,
-		whatsAppNumber: sandbox.twilio.whatsAppNumber,
-		messagingServiceSid: sandbox.twilio.messagingServiceSid,
-		baseUrl: sandbox.twilioBaseUrl,
-	});
+	const { meta, twilio } = await createSandboxCredentials(api, sandbox);
 	return {
 		sandbox,
 		api,
