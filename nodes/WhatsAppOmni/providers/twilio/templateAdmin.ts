@@ -17,7 +17,19 @@ import type {
 } from '../types';
 import { withRawResponse } from './client';
 import type { TwilioContext } from './context';
-import { contentPageUrl, findContentSidByName, twilioTemplateDefinition, TWILIO_TEMPLATE_PAGE_SIZE } from './templates';
+import {
+	approvalOf,
+	contentLike,
+	contentPageUrl,
+	contentSidOf,
+	fetchContent,
+	isNotFound,
+	noSuchContent,
+	twilioTemplateDefinition,
+	TWILIO_TEMPLATE_PAGE_SIZE,
+	type WireApproval,
+	type WireContent,
+} from './templates';
 
 /**
  * Template management on Twilio: a template is a Content (`POST /v1/Content`) that is optionally
@@ -25,7 +37,6 @@ import { contentPageUrl, findContentSidByName, twilioTemplateDefinition, TWILIO_
  * on the wire bodies (snake_case), which are also what the output's `raw` shows.
  */
 
-const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 /** Twilio's largest ContentAndApprovals page. */
 const MAX_PAGE_SIZE = 1000;
 /** Twilio's quick-reply titles are shorter than WhatsApp's 25 characters. */
@@ -36,34 +47,7 @@ const QUICK_REPLY_TITLE_MAX = 20;
  */
 const COPY_CODE_TITLE = 'Copy code';
 const UNSUBMITTED = 'unsubmitted';
-
-/** A Content as the Content and ContentAndApprovals endpoints send it. */
-interface WireContent {
-	sid: string;
-	friendly_name?: string | null;
-	language?: string | null;
-	variables?: Record<string, unknown> | null;
-	types?: Record<string, unknown> | null;
-	approval_requests?: Record<string, unknown> | null;
-	date_created?: string | null;
-	date_updated?: string | null;
-}
-
-/** The WhatsApp approval, from ApprovalRequests (nested under `whatsapp`) or ContentAndApprovals. */
-interface WireApproval {
-	name?: string;
-	category?: string;
-	status?: string;
-	rejection_reason?: string;
-	content_type?: string;
-}
-
-function approvalOf(source: unknown): WireApproval | undefined {
-	if (!source || typeof source !== 'object') return undefined;
-	const record = source as Record<string, unknown>;
-	const approval = (record.whatsapp && typeof record.whatsapp === 'object' ? record.whatsapp : record) as WireApproval;
-	return typeof approval.status === 'string' && approval.status !== '' ? approval : undefined;
-}
+const NO_TEMPLATE = 'No template was given';
 
 // ------------------------------------------------------------------------------------------
 // Content → TemplateInfo
@@ -151,13 +135,7 @@ function layoutOf(types: Record<string, unknown>): Pick<TemplateInfo, 'header' |
 function templateInfo(content: WireContent, approval: WireApproval | undefined, raw: unknown): TemplateInfo {
 	const types = content.types ?? {};
 	const definition = twilioTemplateDefinition(
-		{
-			sid: content.sid,
-			friendlyName: content.friendly_name ?? '',
-			language: content.language ?? '',
-			variables: content.variables,
-			types,
-		},
+		contentLike(content),
 		approval?.status ? { status: approval.status, category: approval.category, name: approval.name } : undefined,
 	);
 	const { headerFormat: _headerFormat, ...summary } = definition;
@@ -209,46 +187,19 @@ export async function queryTwilioTemplates(ctx: TwilioContext, query: TemplateQu
 	);
 	const wire = raw as { contents?: WireContent[] } | undefined;
 	const contents = wire?.contents ?? [];
-	const templates = contents
-		.filter((content) => matchesQuery(content, approvalOf(content.approval_requests), query))
-		.map((content) => templateInfo(content, approvalOf(content.approval_requests), content));
+	const templates = contents.flatMap((content) => {
+		const approval = approvalOf(content.approval_requests);
+		return matchesQuery(content, approval, query) ? [templateInfo(content, approval, content)] : [];
+	});
 	return { templates, ...(page.nextPageUrl ? { nextCursor: page.nextPageUrl } : {}) };
 }
 
 // ------------------------------------------------------------------------------------------
 // Get
 
-async function contentSidOf(ctx: TwilioContext, given: string, field: string): Promise<string> {
-	const id = given.trim();
-	if (!id) throw new ValidationError(field, 'No template was given', 'Pick a template from the list, or give its Content SID (HX…).');
-	return CONTENT_SID.test(id) ? id : await findContentSidByName(ctx.client, id);
-}
-
-function noSuchContent(sid: string, field: string): ValidationError {
-	return new ValidationError(
-		field,
-		`There is no Content template ${sid} in this Twilio account`,
-		'Check the Content SID (Twilio Console › Messaging › Content Template Builder) and that the credential belongs to the account that owns it.',
-	);
-}
-
-const isNotFound = (error: unknown) => error instanceof ProviderError && error.httpStatus === 404;
-
 export async function getTwilioTemplateInfo(ctx: TwilioContext, ref: TemplateRef): Promise<TemplateInfo> {
-	const sid = await contentSidOf(ctx, ref.id, 'Template');
-	const context = ctx.client.content.v1.contents(sid);
-	const [content, approvals] = await Promise.all([
-		withRawResponse(() => context.fetch()).catch((error: unknown) => {
-			throw isNotFound(error) ? noSuchContent(sid, 'Template') : error;
-		}),
-		// A Content never submitted to WhatsApp may have no approval to read.
-		withRawResponse(() => context.approvalFetch().fetch()).catch((error: unknown) => {
-			if (isNotFound(error)) return undefined;
-			throw error;
-		}),
-	]);
-	const wire = content.raw as WireContent;
-	return templateInfo(wire, approvalOf(approvals?.raw), { content: wire, approvalRequests: approvals?.raw ?? null });
+	const { content, approvals } = await fetchContent(ctx.client, await contentSidOf(ctx.client, ref.id, NO_TEMPLATE));
+	return templateInfo(content, approvalOf(approvals), { content, approvalRequests: approvals ?? null });
 }
 
 // ------------------------------------------------------------------------------------------
@@ -440,11 +391,11 @@ function contentExistsError(sid: string, error: unknown): ProviderError {
 export async function deleteTwilioTemplate(ctx: TwilioContext, target: TemplateDeletion): Promise<DeletedTemplate> {
 	// `target.language` means nothing here: a Content has exactly one language, so deleting it by
 	// its SID is the only granularity Twilio has.
-	const sid = await contentSidOf(ctx, target.id, 'Template');
+	const sid = await contentSidOf(ctx.client, target.id, NO_TEMPLATE);
 	try {
 		await ctx.client.content.v1.contents(sid).remove();
 	} catch (error) {
-		throw isNotFound(error) ? noSuchContent(sid, 'Template') : error;
+		throw isNotFound(error) ? noSuchContent(sid) : error;
 	}
 	return { provider: 'twilio', deleted: [sid], success: true };
 }

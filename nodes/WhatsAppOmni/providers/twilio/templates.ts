@@ -9,7 +9,7 @@ import type {
 	TemplateSummary,
 	TemplateVariable,
 } from '../types';
-import type { TwilioClient } from './client';
+import { withRawResponse, type TwilioClient } from './client';
 import { CONTENT_NAME_PREFIX } from './content';
 
 /**
@@ -36,6 +36,27 @@ interface ContentLike {
 	approvalRequests?: Record<string, unknown> | null;
 }
 
+/** A Content as the Content and ContentAndApprovals endpoints send it. */
+export interface WireContent {
+	sid: string;
+	friendly_name?: string | null;
+	language?: string | null;
+	variables?: Record<string, unknown> | null;
+	types?: Record<string, unknown> | null;
+	approval_requests?: Record<string, unknown> | null;
+	date_created?: string | null;
+	date_updated?: string | null;
+}
+
+/** The WhatsApp approval, from ApprovalRequests (nested under `whatsapp`) or ContentAndApprovals. */
+export interface WireApproval {
+	name?: string;
+	category?: string;
+	status?: string;
+	rejection_reason?: string;
+	content_type?: string;
+}
+
 interface WhatsAppApproval {
 	status?: string;
 	category?: string;
@@ -43,15 +64,20 @@ interface WhatsAppApproval {
 }
 
 /** ContentAndApprovals puts the WhatsApp approval at the top level; ApprovalRequests under `whatsapp`. */
-function whatsAppApproval(approval: Record<string, unknown> | null | undefined): WhatsAppApproval | undefined {
-	if (!approval || typeof approval !== 'object') return undefined;
-	const nested = approval.whatsapp;
-	const source = (nested && typeof nested === 'object' ? nested : approval) as Record<string, unknown>;
-	if (typeof source.status !== 'string' || source.status === '') return undefined;
+export function approvalOf(source: unknown): WireApproval | undefined {
+	if (!source || typeof source !== 'object') return undefined;
+	const record = source as Record<string, unknown>;
+	const approval = (record.whatsapp && typeof record.whatsapp === 'object' ? record.whatsapp : record) as WireApproval;
+	return typeof approval.status === 'string' && approval.status !== '' ? approval : undefined;
+}
+
+function whatsAppApproval(source: unknown): WhatsAppApproval | undefined {
+	const approval = approvalOf(source) as Record<string, unknown> | undefined;
+	if (!approval) return undefined;
 	return {
-		status: source.status,
-		...(typeof source.category === 'string' && source.category ? { category: source.category } : {}),
-		...(typeof source.name === 'string' && source.name ? { name: source.name } : {}),
+		status: approval.status as string,
+		...(typeof approval.category === 'string' && approval.category ? { category: approval.category } : {}),
+		...(typeof approval.name === 'string' && approval.name ? { name: approval.name } : {}),
 	};
 }
 
@@ -190,7 +216,7 @@ export function twilioTemplateDefinition(content: ContentLike, approval: WhatsAp
 }
 
 /** The SID of the one Content with this friendly name; a ValidationError when none or several. */
-export async function findContentSidByName(client: TwilioClient, name: string): Promise<string> {
+async function findContentSidByName(client: TwilioClient, name: string): Promise<string> {
 	const found: ContentLike[] = [];
 	let page: ApprovalsPage | undefined = await client.content.v1.contentAndApprovals.page({ pageSize: TWILIO_TEMPLATE_PAGE_SIZE });
 	for (let read = 1; page; read++) {
@@ -214,34 +240,51 @@ export async function findContentSidByName(client: TwilioClient, name: string): 
 }
 
 export async function getTwilioTemplate(client: TwilioClient, ref: TemplateRef): Promise<TemplateDefinition> {
-	const given = ref.id.trim();
-	if (!given) {
-		throw new ValidationError('Template', 'No template was chosen', 'Pick a template from the list, or give its Content SID (HX…).');
-	}
-	const sid = CONTENT_SID.test(given) ? given : await findContentSidByName(client, given);
+	const { content, approvals } = await fetchContent(client, await contentSidOf(client, ref.id));
+	return twilioTemplateDefinition(contentLike(content), whatsAppApproval(approvals));
+}
+
+/** The Content SID given, or the SID of the one Content with that friendly name. */
+export async function contentSidOf(client: TwilioClient, given: string, whenEmpty = 'No template was chosen'): Promise<string> {
+	const id = given.trim();
+	if (!id) throw new ValidationError('Template', whenEmpty, 'Pick a template from the list, or give its Content SID (HX…).');
+	return CONTENT_SID.test(id) ? id : await findContentSidByName(client, id);
+}
+
+export function noSuchContent(sid: string): ValidationError {
+	return new ValidationError(
+		'Template',
+		`There is no Content template ${sid} in this Twilio account`,
+		'Check the Content SID (Twilio Console › Messaging › Content Template Builder) and that the credential belongs to the account that owns it.',
+	);
+}
+
+export const isNotFound = (error: unknown) => error instanceof ProviderError && error.httpStatus === 404;
+
+/** A Content and its approval requests as the API sends them; no approvals for a 404 there. */
+export async function fetchContent(client: TwilioClient, sid: string): Promise<{ content: WireContent; approvals: unknown }> {
 	const context = client.content.v1.contents(sid);
-	const [content, approval] = await Promise.all([
-		context.fetch().catch((error: unknown) => {
-			if (error instanceof ProviderError && error.httpStatus === 404) {
-				throw new ValidationError(
-					'Template',
-					`There is no Content template ${sid} in this Twilio account`,
-					'Check the Content SID (Twilio Console › Messaging › Content Template Builder) and that the credential belongs to the account that owns it.',
-				);
-			}
-			throw error;
+	const [content, approvals] = await Promise.all([
+		withRawResponse(() => context.fetch()).catch((error: unknown) => {
+			throw isNotFound(error) ? noSuchContent(sid) : error;
 		}),
 		// A Content never submitted to WhatsApp has no approval to read; it can still be sent in a session.
-		context
-			.approvalFetch()
-			.fetch()
-			.then((found) => whatsAppApproval(found.whatsapp as Record<string, unknown>))
-			.catch((error: unknown) => {
-				if (error instanceof ProviderError && error.httpStatus === 404) return undefined;
-				throw error;
-			}),
+		withRawResponse(() => context.approvalFetch().fetch()).catch((error: unknown) => {
+			if (isNotFound(error)) return undefined;
+			throw error;
+		}),
 	]);
-	return twilioTemplateDefinition(content as unknown as ContentLike, approval);
+	return { content: content.raw as WireContent, approvals: approvals?.raw };
+}
+
+export function contentLike(content: WireContent): ContentLike {
+	return {
+		sid: content.sid,
+		friendlyName: content.friendly_name ?? '',
+		language: content.language ?? '',
+		variables: content.variables,
+		types: content.types ?? {},
+	};
 }
 
 /** `ContentSid` and `ContentVariables` of a send; the keys lose their `body.` prefix. */
