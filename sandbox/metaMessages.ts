@@ -13,7 +13,7 @@ import {
 } from './metaErrors';
 import { validateTemplateMessage } from './metaTemplates';
 import type { MetaTemplate } from './metaTemplates';
-import { isPlainObject } from './util';
+import { isHttpUrl, isPlainObject } from './util';
 
 export const MESSAGE_TYPES = [
 	'audio',
@@ -109,15 +109,6 @@ function optionalArray(object: Record<string, unknown>, key: string, param: stri
 	if (value === undefined) return undefined;
 	if (!Array.isArray(value)) throw invalidParameter(`Param ${member(param, key)} must be an array.`);
 	return value;
-}
-
-export function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-	} catch {
-		return false;
-	}
 }
 
 export function isWamid(value: unknown): value is string {

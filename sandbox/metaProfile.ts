@@ -5,7 +5,7 @@ import { invalidParameter, nonexistingField, requiredParameter, unsupportedReque
 import type { MetaRouteContext } from './metaTemplateAdmin';
 import type { SandboxState } from './state';
 import type { SandboxReply } from './types';
-import { firstValue, isPlainObject } from './util';
+import { firstValue, isHttpUrl, isPlainObject } from './util';
 
 interface StoredProfile {
 	about: string;
@@ -57,15 +57,6 @@ function read(profile: StoredProfile, fieldsParam: string | undefined): Record<s
 	}
 	out.messaging_product = 'whatsapp';
 	return out;
-}
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return url.protocol === 'http:' || url.protocol === 'https:';
-	} catch {
-		return false;
-	}
 }
 
 function update(profile: StoredProfile, body: unknown): SandboxReply {

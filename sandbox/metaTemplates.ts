@@ -16,7 +16,8 @@ import {
 	templateParamFormat,
 	templatePaused,
 } from './metaErrors';
-import { allowKeys, isHttpUrl, member, requireObject, requireString, validateLocationObject, validateMediaObject } from './metaMessages';
+import { allowKeys, member, requireObject, requireString, validateLocationObject, validateMediaObject } from './metaMessages';
+import { isHttpUrl } from './util';
 
 export type MetaTemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
 export type MetaTemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';

@@ -8,7 +8,6 @@ import type { SandboxState } from './state';
 import {
 	approvalRequests,
 	contentAndApprovalsResource,
-	contentPage,
 	contentPlaceholders,
 	contentResource,
 	CONTENT_LIMITS,
@@ -17,6 +16,7 @@ import {
 } from './twilioContent';
 import { notFound, twilioError, unauthorized } from './twilioErrors';
 import type { FormBody, ProviderHandler, SandboxReply, SandboxRequest, TwilioAccount } from './types';
+import { twilioListPage } from './twilioPaging';
 import { TwilioSpec } from './twilioSpec';
 import { cdnReply, mediaContent, TWILIO_WEBHOOK_ROUTES } from './twilioWebhooks';
 import { TWILIO_MESSAGE_ROUTES } from './twilioMessages';
@@ -328,14 +328,6 @@ function contentError(error: unknown): SandboxReply {
 	throw error;
 }
 
-function pageQuery(request: SandboxRequest): { PageSize?: string; Page?: string; PageToken?: string } {
-	return {
-		PageSize: firstValue(request.query.PageSize),
-		Page: firstValue(request.query.Page),
-		PageToken: firstValue(request.query.PageToken),
-	};
-}
-
 const createContent: TwilioRoute = ({ request, account, state }) => {
 	try {
 		const content = newContent(request.body as Parameters<typeof newContent>[0], state.twilioContents);
@@ -346,29 +338,18 @@ const createContent: TwilioRoute = ({ request, account, state }) => {
 	}
 };
 
-const listContent: TwilioRoute = ({ request, account, state }) => {
-	try {
-		const url = `${request.baseUrl}/twilio/content/v1/Content`;
-		return {
-			status: 200,
-			body: contentPage(state.twilioContents, pageQuery(request), url, 'contents', (c) => contentResource(c, account, request.baseUrl)),
-		};
-	} catch (error) {
-		return contentError(error);
-	}
-};
+const listContent: TwilioRoute = ({ request, account, state }) =>
+	twilioListPage(state.twilioContents, request, { url: `${request.baseUrl}/twilio/content/v1/Content`, key: 'contents', sidPrefix: 'HX' }, (c) =>
+		contentResource(c, account, request.baseUrl),
+	);
 
-const listContentAndApprovals: TwilioRoute = ({ request, account, state }) => {
-	try {
-		const url = `${request.baseUrl}/twilio/content/v1/ContentAndApprovals`;
-		return {
-			status: 200,
-			body: contentPage(state.twilioContents, pageQuery(request), url, 'contents', (c) => contentAndApprovalsResource(c, account)),
-		};
-	} catch (error) {
-		return contentError(error);
-	}
-};
+const listContentAndApprovals: TwilioRoute = ({ request, account, state }) =>
+	twilioListPage(
+		state.twilioContents,
+		request,
+		{ url: `${request.baseUrl}/twilio/content/v1/ContentAndApprovals`, key: 'contents', sidPrefix: 'HX' },
+		(c) => contentAndApprovalsResource(c, account),
+	);
 
 const fetchContent: TwilioRoute = ({ request, pathParams, account, state }) => {
 	const content = state.twilioContents.find((c) => c.sid === pathParams.Sid);

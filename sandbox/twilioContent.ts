@@ -1,5 +1,5 @@
 // Twilio's Content API (content.twilio.com/v1) for the sandbox: the content store, its seed,
-// the type checks WhatsApp applies, and the list pages.
+// and the type checks WhatsApp applies.
 //
 // Error codes chosen where Twilio documents none for a Content API check:
 //   21658  a text is over its character limit ("Parameter exceeded character limit", which
@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 
+import { TWILIO_PAGE_DEFAULT } from './twilioPaging';
 import type { TwilioAccount } from './types';
 import { isPlainObject, randomHex } from './util';
 
@@ -484,52 +485,5 @@ export function contentAndApprovalsResource(content: TwilioContent, account: Twi
 	};
 }
 
-export const CONTENT_PAGE_DEFAULT = 50;
-
-/**
- * Twilio's v1 JSON paging: `meta.next_page_url` carries `PageToken=PA<last sid>` and
- * `previous_page_url` `PageToken=PB<first sid>`. All URLs are absolute sandbox URLs.
- */
-export function contentPage<T extends { sid: string }>(
-	items: readonly T[],
-	query: { PageSize?: string; Page?: string; PageToken?: string },
-	listUrl: string,
-	key: string,
-	render: (item: T) => Record<string, unknown>,
-): Record<string, unknown> {
-	const size = query.PageSize !== undefined ? Number(query.PageSize) : CONTENT_PAGE_DEFAULT;
-	const pageNumber = query.Page !== undefined ? Number(query.Page) : 0;
-	let start: number;
-	let end: number;
-	const token = query.PageToken;
-	if (token) {
-		const match = /^(PA|PB)(HX[0-9a-f]{32})$/.exec(token);
-		const index = match ? items.findIndex((item) => item.sid === match[2]) : -1;
-		if (!match || index < 0) throw invalid(`Invalid parameter PageToken: '${token}' is not a page token of this list`);
-		if (match[1] === 'PA') {
-			start = index + 1;
-			end = Math.min(items.length, start + size);
-		} else {
-			end = index;
-			start = Math.max(0, end - size);
-		}
-	} else {
-		start = Math.min(items.length, pageNumber * size);
-		end = Math.min(items.length, start + size);
-	}
-	const page = items.slice(start, end);
-	const pageUrl = (number: number, pageToken?: string) =>
-		`${listUrl}?PageSize=${size}&Page=${number}${pageToken ? `&PageToken=${pageToken}` : ''}`;
-	return {
-		[key]: page.map(render),
-		meta: {
-			page: pageNumber,
-			page_size: size,
-			first_page_url: pageUrl(0),
-			previous_page_url: start > 0 && page.length > 0 ? pageUrl(Math.max(0, pageNumber - 1), `PB${page[0].sid}`) : null,
-			url: pageUrl(pageNumber, token),
-			next_page_url: end < items.length && page.length > 0 ? pageUrl(pageNumber + 1, `PA${page[page.length - 1].sid}`) : null,
-			key,
-		},
-	};
-}
+/** Kept for the sandbox's exports; the paging itself is twilioPaging.ts. */
+export const CONTENT_PAGE_DEFAULT = TWILIO_PAGE_DEFAULT;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FormBody } from './types';
-import { isPlainObject, mediaType } from './util';
+import { isHttpUrl, isPlainObject, mediaType } from './util';
 
 export interface SpecSchema {
 	$ref?: string;
@@ -417,14 +417,5 @@ class SchemaValidator {
 			}
 		}
 		return undefined;
-	}
-}
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return url.protocol === 'http:' || url.protocol === 'https:';
-	} catch {
-		return false;
 	}
 }

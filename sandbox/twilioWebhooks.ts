@@ -8,11 +8,10 @@
 
 import type { RouteContext, TwilioRoute } from './twilio';
 import { notFound, twilioError } from './twilioErrors';
+import { twilioListPage } from './twilioPaging';
 import type { SandboxReply, TwilioAccount, TwilioSenderView, TwilioServiceView, TwilioWebhooks } from './types';
-import { firstValue, isPlainObject, rfc2822 } from './util';
+import { firstValue, isHttpUrl, isPlainObject, rfc2822 } from './util';
 import type { TwilioMedia, TwilioSender, TwilioService, WebhookState } from './webhookState';
-
-const SENDERS_PAGE_DEFAULT = 50;
 
 function senderUrl(baseUrl: string, sid: string): string {
 	return `${baseUrl}/twilio/messaging/v2/Channels/Senders/${sid}`;
@@ -36,45 +35,13 @@ function senderResource(sender: TwilioSender, baseUrl: string): Record<string, u
 const listSenders: TwilioRoute = ({ request, state }) => {
 	const channel = firstValue(request.query.Channel) ?? '';
 	const senders = state.webhooks.twilioSenders.filter((s) => s.sender_id.toLowerCase().startsWith(`${channel.toLowerCase()}:`));
-	const size = Number(firstValue(request.query.PageSize) ?? SENDERS_PAGE_DEFAULT);
-	const pageNumber = Number(firstValue(request.query.Page) ?? 0);
-	const token = firstValue(request.query.PageToken);
-	let start: number;
-	let end: number;
-	if (token) {
-		const match = /^(PA|PB)(XE[0-9a-f]{32})$/.exec(token);
-		const index = match ? senders.findIndex((s) => s.sid === match[2]) : -1;
-		if (!match || index < 0) return twilioError(400, 20001, `Invalid parameter PageToken: '${token}' is not a page token of this list`);
-		if (match[1] === 'PA') {
-			start = index + 1;
-			end = Math.min(senders.length, start + size);
-		} else {
-			end = index;
-			start = Math.max(0, end - size);
-		}
-	} else {
-		start = Math.min(senders.length, pageNumber * size);
-		end = Math.min(senders.length, start + size);
-	}
-	const page = senders.slice(start, end);
-	const listUrl = `${request.baseUrl}/twilio/messaging/v2/Channels/Senders`;
-	const pageUrl = (number: number, pageToken?: string) =>
-		`${listUrl}?PageSize=${size}&Page=${number}&Channel=${encodeURIComponent(channel)}${pageToken ? `&PageToken=${pageToken}` : ''}`;
-	return {
-		status: 200,
-		body: {
-			senders: page.map((s) => senderResource(s, request.baseUrl)),
-			meta: {
-				page: pageNumber,
-				page_size: size,
-				first_page_url: pageUrl(0),
-				previous_page_url: start > 0 && page.length > 0 ? pageUrl(Math.max(0, pageNumber - 1), `PB${page[0].sid}`) : null,
-				url: pageUrl(pageNumber, token),
-				next_page_url: end < senders.length && page.length > 0 ? pageUrl(pageNumber + 1, `PA${page[page.length - 1].sid}`) : null,
-				key: 'senders',
-			},
-		},
+	const list = {
+		url: `${request.baseUrl}/twilio/messaging/v2/Channels/Senders`,
+		key: 'senders',
+		sidPrefix: 'XE',
+		extraQuery: `&Channel=${encodeURIComponent(channel)}`,
 	};
+	return twilioListPage(senders, request, list, (s) => senderResource(s, request.baseUrl));
 };
 
 function findSender({ pathParams, state }: RouteContext): TwilioSender | undefined {
@@ -89,15 +56,6 @@ const fetchSender: TwilioRoute = (context) => {
 
 const WEBHOOK_URL_KEYS = ['callback_url', 'fallback_url', 'status_callback_url'] as const;
 const WEBHOOK_METHOD_KEYS = ['callback_method', 'fallback_method', 'status_callback_method'] as const;
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return url.protocol === 'http:' || url.protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
 
 /** Meta's profile limits, which Twilio passes on; lists as the Senders API documents them. */
 const PROFILE_TEXT_LIMITS: Record<string, number> = { about: 139, address: 256, description: 512 };

@@ -71,3 +71,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function firstValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
+
+/** An absolute http(s) URL, as the APIs that take a link or webhook URL require. */
+export function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+	} catch {
+		return false;
+	}
+}
