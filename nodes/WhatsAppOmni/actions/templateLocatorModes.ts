@@ -1,6 +1,6 @@
-import type { INodePropertyMode } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
-/** Modes of the Template locators shared by Send Template and the Template resource. */
+/** The Template locators of Send Template and the Template resource. */
 
 // eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a locator mode, not a parameter
 export const templateListMode: INodePropertyMode = {
@@ -28,3 +28,42 @@ export const contentSidMode: INodePropertyMode = {
 		},
 	],
 };
+
+/**
+ * Meta's typed-in template: a name with an optional |language, as templateRefFromValue splits
+ * it. A numeric template ID passes the same check.
+ */
+export function metaTemplateMode(displayName: string, hint: string, errorMessage: string): INodePropertyMode {
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a locator mode, not a parameter
+	return {
+		displayName,
+		name: 'id',
+		type: 'string',
+		placeholder: 'order_update|en_US',
+		hint,
+		validation: [
+			{
+				type: 'regex',
+				properties: {
+					regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?\\s*)?$',
+					errorMessage,
+				},
+			},
+		],
+	};
+}
+
+/** The Template locator once per provider: a list or Meta's typed-in mode, a list or a Content SID on Twilio. */
+export function templateLocators(meta: { description: string; mode: INodePropertyMode }, twilioDescription: string): INodeProperties[] {
+	const locator = (provider: string, description: string, mode: INodePropertyMode): INodeProperties => ({
+		displayName: 'Template',
+		name: 'template',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description,
+		displayOptions: { show: { '/provider': [provider] } },
+		modes: [templateListMode, mode],
+	});
+	return [locator('meta', meta.description, meta.mode), locator('twilio', twilioDescription, contentSidMode)];
+}

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseJsonParameter } from '../../helpers/json';
 import { ValidationError } from '../../helpers/ValidationError';
-import { templateRefFromValue } from '../../methods/shared';
 import type {
 	MessageContent,
 	TemplateDefinition,
@@ -10,52 +9,22 @@ import type {
 	WhatsAppProvider,
 } from '../../providers/types';
 import { sendDescription, sendOperation, type MessageType } from './send';
-import { contentSidMode, templateListMode } from '../templateLocatorModes';
+import { readTemplateRef } from '../template/get.operation';
+import { metaTemplateMode, templateLocators } from '../templateLocatorModes';
 
 export const fields: INodeProperties[] = [
-	{
-		displayName: 'Template',
-		name: 'template',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		description:
-			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Meta a template is named by its name and language, e.g. order_update|en_US.',
-		displayOptions: { show: { '/provider': ['meta'] } },
-		modes: [
-			templateListMode,
-			{
-				displayName: 'By Name and Language',
-				name: 'id',
-				type: 'string',
-				placeholder: 'order_update|en_US',
-				hint: 'The template name, a |, and its language code, as in WhatsApp Manager, e.g. order_update|en_US',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?\\s*)?$',
-							errorMessage: 'Give the template as name|language, e.g. order_update|en_US',
-						},
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Template',
-		name: 'template',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		description:
-			'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Twilio a template is a Content template, named by its Content SID (HX…); it must be approved for WhatsApp to be sent outside the 24 hours.',
-		displayOptions: { show: { '/provider': ['twilio'] } },
-		modes: [
-			templateListMode,
-			contentSidMode,
-		],
-	},
+	...templateLocators(
+		{
+			description:
+				'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Meta a template is named by its name and language, e.g. order_update|en_US.',
+			mode: metaTemplateMode(
+				'By Name and Language',
+				'The template name, a |, and its language code, as in WhatsApp Manager, e.g. order_update|en_US',
+				'Give the template as name|language, e.g. order_update|en_US',
+			),
+		},
+		'The approved WhatsApp message template to send. Templates are messages WhatsApp reviewed in advance; they are the only messages that reach someone who has not written to you in the last 24 hours. On Twilio a template is a Content template, named by its Content SID (HX…); it must be approved for WhatsApp to be sent outside the 24 hours.',
+	),
 	{
 		displayName: 'Template Variables',
 		name: 'variables',
@@ -163,15 +132,11 @@ function readValues(this: IExecuteFunctions, itemIndex: number, definition: Temp
 }
 
 async function readContent(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<MessageContent> {
-	const value = this.getNodeParameter('template', itemIndex, '', { extractValue: true });
-	const template = templateRefFromValue(value);
-	if (!template.id) {
-		throw new ValidationError(
-			'Template',
-			'No template was chosen',
-			'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), on Twilio the Content SID (HX…).',
-		);
-	}
+	const template = readTemplateRef.call(
+		this,
+		itemIndex,
+		'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), on Twilio the Content SID (HX…).',
+	);
 	const definition = await definitionFor(this, provider, template);
 	return { type: 'template', template, definition, values: readValues.call(this, itemIndex, definition) };
 }

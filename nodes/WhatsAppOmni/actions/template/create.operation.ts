@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { parseJsonParameter } from '../../helpers/json';
 import { validateNewTemplate } from '../../helpers/templateRules';
@@ -15,6 +21,13 @@ import { binaryFile } from '../message/media';
 import { templateInfoJson } from './get.operation';
 
 const MEDIA_HEADERS = ['image', 'video', 'document'];
+
+/** WhatsApp's template categories; Get Many filters by the same ones. */
+export const CATEGORY_OPTIONS: Array<INodePropertyOptions & { value: TemplateCategory }> = [
+	{ name: 'Authentication', value: 'AUTHENTICATION', description: 'One-time passcodes' },
+	{ name: 'Marketing', value: 'MARKETING', description: 'Promotions, offers, announcements' },
+	{ name: 'Utility', value: 'UTILITY', description: 'Updates about an order, account or request the customer made' },
+];
 
 const DEFINITION_JSON: INodeProperties = {
 	displayName: 'Definition (JSON)',
@@ -50,11 +63,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'UTILITY',
 		description: 'What the template is for. WhatsApp prices and reviews by category and may reject a template filed under the wrong one.',
-		options: [
-			{ name: 'Authentication', value: 'AUTHENTICATION', description: 'One-time passcodes' },
-			{ name: 'Marketing', value: 'MARKETING', description: 'Promotions, offers, announcements' },
-			{ name: 'Utility', value: 'UTILITY', description: 'Updates about an order, account or request the customer made' },
-		],
+		options: CATEGORY_OPTIONS,
 	},
 	{
 		displayName: 'Parameter Format',

@@ -3,64 +3,31 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { ValidationError } from '../../helpers/ValidationError';
 import { templateRefFromValue } from '../../methods/shared';
 import type { TemplateInfo, TemplateRef, WhatsAppProvider } from '../../providers/types';
-import { contentSidMode, templateListMode } from '../templateLocatorModes';
+import { metaTemplateMode, templateLocators } from '../templateLocatorModes';
 
 /** The template picker of Get and Delete: every template, approved or not. */
 export function templateLocator(purpose: string): INodeProperties[] {
-	return [
+	return templateLocators(
 		{
-			displayName: 'Template',
-			name: 'template',
-			type: 'resourceLocator',
-			required: true,
-			default: { mode: 'list', value: '' },
 			description: `The template to ${purpose}. On Meta a template is named by its name and language (order_update|en_US), by its name alone, or by its numeric template ID.`,
-			displayOptions: { show: { '/provider': ['meta'] } },
-			modes: [
-				templateListMode,
-				{
-					displayName: 'By Name, Language or ID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'order_update|en_US',
-					hint: 'The template name and its language code (order_update|en_US), the name alone, or the numeric template ID',
-					validation: [
-						{
-							type: 'regex',
-							properties: {
-								regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})?\\s*)?$',
-								errorMessage: 'Give the template as name|language (e.g. order_update|en_US), a name, or a numeric ID',
-							},
-						},
-					],
-				},
-			],
+			mode: metaTemplateMode(
+				'By Name, Language or ID',
+				'The template name and its language code (order_update|en_US), the name alone, or the numeric template ID',
+				'Give the template as name|language (e.g. order_update|en_US), a name, or a numeric ID',
+			),
 		},
-		{
-			displayName: 'Template',
-			name: 'template',
-			type: 'resourceLocator',
-			required: true,
-			default: { mode: 'list', value: '' },
-			description: `The template to ${purpose}: a Twilio Content template, named by its Content SID (HX…)`,
-			displayOptions: { show: { '/provider': ['twilio'] } },
-			modes: [
-				templateListMode,
-				contentSidMode,
-			],
-		},
-	];
+		`The template to ${purpose}: a Twilio Content template, named by its Content SID (HX…)`,
+	);
 }
 
-export function readTemplateRef(this: IExecuteFunctions, itemIndex: number): TemplateRef {
+/** The Template locator's value; `hint` says what the operation's locator takes when it is empty. */
+export function readTemplateRef(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	hint = 'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), a name or a numeric template ID; on Twilio the Content SID (HX…).',
+): TemplateRef {
 	const ref = templateRefFromValue(this.getNodeParameter('template', itemIndex, '', { extractValue: true }));
-	if (!ref.id) {
-		throw new ValidationError(
-			'Template',
-			'No template was chosen',
-			'Pick a template from the list, or give its ID: on Meta name|language (e.g. order_update|en_US), a name or a numeric template ID; on Twilio the Content SID (HX…).',
-		);
-	}
+	if (!ref.id) throw new ValidationError('Template', 'No template was chosen', hint);
 	return ref;
 }
 

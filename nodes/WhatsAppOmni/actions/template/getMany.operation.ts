@@ -2,98 +2,69 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { collectPages, readLimit, returnAllOrLimit } from '../../helpers/paging';
 import { ValidationError } from '../../helpers/ValidationError';
-import type { TemplateCategory, TemplateQuery, WhatsAppProvider } from '../../providers/types';
+import type { ProviderName, TemplateCategory, TemplateQuery, WhatsAppProvider } from '../../providers/types';
+import { CATEGORY_OPTIONS } from './create.operation';
 import { templateInfoJson } from './get.operation';
 
 /** Templates asked for per request; Meta serves up to 100, Twilio's pages are larger. */
 const PAGE_SIZE = 100;
-const CATEGORIES: TemplateCategory[] = ['AUTHENTICATION', 'MARKETING', 'UTILITY'];
+const CATEGORIES = CATEGORY_OPTIONS.map((option) => option.value);
 
-/** Filters both providers share; each provider adds its own Status (their status words differ). */
-function filterOptions(status: INodeProperties): INodeProperties[] {
-	return [
-		{
-			displayName: 'Category',
-			name: 'category',
-			type: 'options',
-			default: 'UTILITY',
-			description: 'The template category',
-			options: [
-				{ name: 'Authentication', value: 'AUTHENTICATION' },
-				{ name: 'Marketing', value: 'MARKETING' },
-				{ name: 'Utility', value: 'UTILITY' },
-			],
-		},
-		{
-			displayName: 'Language',
-			name: 'language',
-			type: 'string',
-			default: '',
-			placeholder: 'en_US',
-			description: 'The language code, exactly as the template has it (Meta: en_US, es; Twilio: en, es)',
-		},
-		{
-			displayName: 'Name',
-			name: 'name',
-			type: 'string',
-			default: '',
-			placeholder: 'order',
-			description: 'Part of the template name (Twilio: of the friendly name or the WhatsApp approval name)',
-		},
-		status,
-	];
+/** Get Many's filters on one provider; only Status differs, as their status words differ. */
+function filters(provider: ProviderName, statusDescription: string, statuses: string[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		description: 'Only templates that match every filter given',
+		displayOptions: { show: { '/provider': [provider] } },
+		options: [
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'options',
+				default: 'UTILITY',
+				description: 'The template category',
+				options: CATEGORY_OPTIONS.map(({ name, value }) => ({ name, value })),
+			},
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: '',
+				placeholder: 'en_US',
+				description: 'The language code, exactly as the template has it (Meta: en_US, es; Twilio: en, es)',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				placeholder: 'order',
+				description: 'Part of the template name (Twilio: of the friendly name or the WhatsApp approval name)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'APPROVED',
+				description: statusDescription,
+				options: statuses.map((value) => ({ name: value.charAt(0) + value.slice(1).toLowerCase(), value })),
+			},
+		],
+	};
 }
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		description: 'Only templates that match every filter given',
-		displayOptions: { show: { '/provider': ['meta'] } },
-		options: filterOptions({
-			displayName: 'Status',
-			name: 'status',
-			type: 'options',
-			default: 'APPROVED',
-			description: 'The review status Meta gives the template',
-			options: [
-				{ name: 'Approved', value: 'APPROVED' },
-				{ name: 'Disabled', value: 'DISABLED' },
-				{ name: 'Paused', value: 'PAUSED' },
-				{ name: 'Pending', value: 'PENDING' },
-				{ name: 'Rejected', value: 'REJECTED' },
-			],
-		}),
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		description: 'Only templates that match every filter given',
-		displayOptions: { show: { '/provider': ['twilio'] } },
-		options: filterOptions({
-			displayName: 'Status',
-			name: 'status',
-			type: 'options',
-			default: 'APPROVED',
-			description: 'The WhatsApp approval status Twilio reports. Received: submitted, not yet in review (Pending includes it). Unsubmitted: content never submitted for approval.',
-			options: [
-				{ name: 'Approved', value: 'APPROVED' },
-				{ name: 'Disabled', value: 'DISABLED' },
-				{ name: 'Paused', value: 'PAUSED' },
-				{ name: 'Pending', value: 'PENDING' },
-				{ name: 'Received', value: 'RECEIVED' },
-				{ name: 'Rejected', value: 'REJECTED' },
-				{ name: 'Unsubmitted', value: 'UNSUBMITTED' },
-			],
-		}),
-	},
+	filters('meta', 'The review status Meta gives the template', ['APPROVED', 'DISABLED', 'PAUSED', 'PENDING', 'REJECTED']),
+	filters(
+		'twilio',
+		'The WhatsApp approval status Twilio reports. Received: submitted, not yet in review (Pending includes it). Unsubmitted: content never submitted for approval.',
+		['APPROVED', 'DISABLED', 'PAUSED', 'PENDING', 'RECEIVED', 'REJECTED', 'UNSUBMITTED'],
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['template'], operation: ['getMany'] } }, properties);
