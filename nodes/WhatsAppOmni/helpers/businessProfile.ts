@@ -1,4 +1,5 @@
 import type { BusinessProfileUpdate } from '../providers/types';
+import { characterCount } from './validation';
 import { ValidationError } from './ValidationError';
 
 /**
@@ -46,8 +47,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkLength(field: string, value: string | undefined, max: number): void {
 	if (value === undefined) return;
-	// Meta counts characters as people see them, so an emoji is one.
-	const length = [...value].length;
+	const length = characterCount(value);
 	if (length > max) {
 		throw new ValidationError(field, `${field} has ${length} characters; WhatsApp allows at most ${max}`, `Shorten ${field} to ${max} characters or fewer.`);
 	}

@@ -48,3 +48,8 @@ export function mimeTypeFromUrl(url: string): string | undefined {
 		return undefined;
 	}
 }
+
+/** `Image/JPEG; charset=…` → `image/jpeg`: the type without parameters, as limits list it. */
+export function baseMimeType(mimeType: string): string {
+	return mimeType.split(';')[0].trim().toLowerCase();
+}

@@ -41,3 +41,12 @@ export function normalizePhoneNumber(input: unknown): E164 {
 	}
 	return `+${digits}`;
 }
+
+/** The E.164 form of a value that may not be a phone number at all (a BSUID, a group ID): undefined then. */
+export function phoneNumberOrUndefined(value: unknown): E164 | undefined {
+	try {
+		return normalizePhoneNumber(value);
+	} catch {
+		return undefined;
+	}
+}

@@ -1,4 +1,5 @@
 import type { NewTemplate, NewTemplateButton, TemplateCategory } from '../providers/types';
+import { characterCount } from './validation';
 import { ValidationError } from './ValidationError';
 
 /**
@@ -33,10 +34,8 @@ const NAMED_NAME = /^[a-z_]+$/;
 const BRACES = /\{\{([^{}]*)\}\}/g;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-const length = (text: string) => [...text].length;
-
 function checkLength(field: string, text: string, max: number, what = field): void {
-	const count = length(text);
+	const count = characterCount(text);
 	if (count > max) {
 		throw new ValidationError(field, `${what} is ${count} characters long; WhatsApp allows at most ${max}`, `Shorten ${what} to ${max} characters or fewer.`);
 	}

@@ -8,6 +8,7 @@ import type {
 	TemplateContent,
 	TextContent,
 } from '../providers/types';
+import { baseMimeType } from './mimeTypes';
 import { ValidationError } from './ValidationError';
 
 /**
@@ -95,7 +96,8 @@ export function validateMedia(content: MediaContent, limits: ProviderLimits, who
 	if (source.kind === 'id') required(`${label} Media ID`, source.id);
 
 	const limit = limits.media[content.mediaType];
-	const mimeType = (source.kind === 'binary' ? source.file.mimeType : content.mimeType)?.split(';')[0].trim().toLowerCase();
+	const declaredType = source.kind === 'binary' ? source.file.mimeType : content.mimeType;
+	const mimeType = declaredType ? baseMimeType(declaredType) : undefined;
 	if (limit && mimeType && !limit.mimeTypes.includes(mimeType)) {
 		const judged = source.kind === 'url' ? ' (judging by the URL’s file extension)' : '';
 		throw new ValidationError(
@@ -284,12 +286,5 @@ export function validateContent(content: MessageContent, limits: ProviderLimits,
 			return validateInteractive(content, limits);
 		case 'template':
 			return validateTemplate(content);
-	}
-}
-
-export function validateMessageId(field: string, value: string, pattern: RegExp, example: string) {
-	required(field, value);
-	if (!pattern.test(value.trim())) {
-		throw new ValidationError(field, `${field} "${value}" is not a message ID of this provider`, `It looks like ${example}; take it from the trigger's output or from a send's messageId.`);
 	}
 }

@@ -8,7 +8,7 @@ import type { MetaCredentials } from '../types';
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
 
-const REQUEST_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 // Shared by every credential: keep-alive pools are per host anyway.
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 });

@@ -1,3 +1,4 @@
+import { baseMimeType } from '../../helpers/mimeTypes';
 import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
 import type {
@@ -14,6 +15,7 @@ import type {
 	TemplateRef,
 } from '../types';
 import { UnsupportedError } from '../UnsupportedError';
+import { REQUEST_TIMEOUT_MS } from './client';
 import type { MetaContext } from './context';
 import {
 	component,
@@ -21,6 +23,7 @@ import {
 	findMetaTemplatesByName,
 	headerFormat,
 	metaTemplateDefinition,
+	nextPage,
 	placeholders,
 	splitMetaTemplateRef,
 	type GraphTemplate,
@@ -116,8 +119,7 @@ export async function queryMetaTemplates(ctx: MetaContext, query: TemplateQuery)
 	if (query.cursor) params.after = query.cursor;
 	const { data } = await ctx.client.get<GraphTemplateList>(`${ctx.wabaId()}/message_templates`, { params });
 	const templates = (data.data ?? []).filter((t) => matches(t, query)).map((t) => metaTemplateInfo(t));
-	const after = data.paging?.cursors?.after;
-	return { templates, ...(data.paging?.next && after ? { nextCursor: after } : {}) };
+	return { templates, ...nextPage(data) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,10 +147,6 @@ interface UploadSession {
 	id: string;
 }
 
-/**
- * A media header sample as a handle from the Resumable Upload API: open a session on the app,
- * then send the file in one piece. The file is streamed, never read whole into memory.
- */
 /** The sample types Meta's Resumable Upload API takes for each media header, and their size limits. */
 const SAMPLE_TYPES: Record<'image' | 'video' | 'document', { mimeTypes: string[]; maxBytes: number; label: string }> = {
 	image: { mimeTypes: ['image/jpeg', 'image/jpg', 'image/png'], maxBytes: 5 * 1024 * 1024, label: 'a JPEG or PNG image up to 5 MB' },
@@ -156,30 +154,34 @@ const SAMPLE_TYPES: Record<'image' | 'video' | 'document', { mimeTypes: string[]
 	document: { mimeTypes: ['application/pdf'], maxBytes: 100 * 1024 * 1024, label: 'a PDF document up to 100 MB' },
 };
 
-/** The Graph client's 30 s is too short for a large sample: allow 10 s more per MB. */
+/** The Graph client's timeout is too short for a large sample: allow 10 s more per MB. */
 export function uploadTimeoutMs(size: number): number {
-	return 30_000 + Math.ceil(size / (1024 * 1024)) * 10_000;
+	return REQUEST_TIMEOUT_MS + Math.ceil(size / (1024 * 1024)) * 10_000;
 }
 
 function checkSample(format: 'image' | 'video' | 'document', file: BinaryFile): void {
 	const rule = SAMPLE_TYPES[format];
-	const mimeType = file.mimeType.split(';')[0].trim().toLowerCase();
-	if (!rule.mimeTypes.includes(mimeType)) {
+	const mustBe = `The sample of ${format === 'image' ? 'an' : 'a'} ${format} header must be ${rule.label}; "${file.fileName}" is`;
+	if (!rule.mimeTypes.includes(baseMimeType(file.mimeType))) {
 		throw new ValidationError(
 			'Input Binary Field',
-			`The sample of ${format === 'image' ? 'an' : 'a'} ${format} header must be ${rule.label}; "${file.fileName}" is ${file.mimeType || 'of unknown type'}`,
+			`${mustBe} ${file.mimeType || 'of unknown type'}`,
 			'Give a sample file of the header’s type, or change Header Type.',
 		);
 	}
 	if (file.size < 1 || file.size > rule.maxBytes) {
 		throw new ValidationError(
 			'Input Binary Field',
-			`The sample of ${format === 'image' ? 'an' : 'a'} ${format} header must be ${rule.label}; "${file.fileName}" is ${file.size} bytes`,
+			`${mustBe} ${file.size} bytes`,
 			file.size < 1 ? 'The file is empty: check the binary field.' : 'Give a smaller sample file.',
 		);
 	}
 }
 
+/**
+ * A media header sample as a handle from the Resumable Upload API: open a session on the app,
+ * then send the file in one piece. The file is streamed, never read whole into memory.
+ */
 export async function uploadTemplateSample(ctx: MetaContext, file: BinaryFile, format: 'image' | 'video' | 'document'): Promise<string> {
 	checkSample(format, file);
 	const appId = ctx.credentials.appId?.trim();

@@ -66,6 +66,12 @@ export interface GraphTemplateList {
 	paging?: { cursors?: { before?: string; after?: string }; next?: string };
 }
 
+/** The cursor of the next page, if any: Meta names an `after` cursor on the last page too, without `next`. */
+export function nextPage(list: GraphTemplateList): { nextCursor?: string } {
+	const after = list.paging?.cursors?.after;
+	return list.paging?.next && after ? { nextCursor: after } : {};
+}
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
 /** Placeholder names in order of first appearance, each once. */
@@ -125,8 +131,7 @@ export async function listMetaTemplates(
 		// Meta's name filter already narrows the list; this keeps the result the same whatever it matches.
 		.filter((template) => !needle || template.name.toLowerCase().includes(needle))
 		.map(summary);
-	const after = data.paging?.cursors?.after;
-	return { templates, ...(data.paging?.next && after ? { nextCursor: after } : {}) };
+	return { templates, ...nextPage(data) };
 }
 
 /** Every language of the template with exactly this name (or only the given language). */
@@ -146,8 +151,8 @@ export async function findMetaTemplatesByName(
 		const { data } = await client.get<GraphTemplateList>(`${wabaId}/message_templates`, { params });
 		// Meta's name filter also matches longer names; only the exact one counts.
 		found.push(...(data.data ?? []).filter((t) => t.name === name && (!language || t.language === language)));
-		after = data.paging?.cursors?.after;
-		if (!data.paging?.next || !after) break;
+		after = nextPage(data).nextCursor;
+		if (!after) break;
 		if (language && found.length > 0) break;
 	}
 	return found;

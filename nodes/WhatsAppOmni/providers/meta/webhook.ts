@@ -7,7 +7,7 @@
  * throws: a field or a message type this code does not know becomes an `unsupported` event or an
  * `unsupported` message that carries the original in `raw`.
  */
-import { normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
 
@@ -77,29 +77,17 @@ function parseChange(entry: Json, change: Json & { field: string }, now: Date): 
 	const time = asString(entry.time);
 	const timestamp = isoFromUnix(entry.time, now);
 
-	if (TEMPLATE_FIELDS.has(field)) {
+	// Template updates are named by the template; account updates by what happened to the account.
+	const kind = TEMPLATE_FIELDS.has(field) ? 'template' : ACCOUNT_FIELDS.has(field) ? 'account' : undefined;
+	if (kind) {
 		return [
 			{
-				event: 'template',
+				event: kind,
 				provider: 'meta',
 				id:
-					asString(value.message_template_id) ??
-					asString(value.message_template_name) ??
-					joinId(field, wabaId, time),
-				timestamp,
-				business,
-				contact: {},
-				update: { ...(camelKeys(value) as Json), field },
-				raw: change,
-			},
-		];
-	}
-	if (ACCOUNT_FIELDS.has(field)) {
-		return [
-			{
-				event: 'account',
-				provider: 'meta',
-				id: joinId(field, wabaId, asString(value.event), time),
+					kind === 'template'
+						? (asString(value.message_template_id) ?? asString(value.message_template_name) ?? joinId(field, wabaId, time))
+						: joinId(field, wabaId, asString(value.event), time),
 				timestamp,
 				business,
 				contact: {},
@@ -123,23 +111,14 @@ function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json
 
 	for (const message of asArray(value.messages)) {
 		if (!isObject(message)) continue;
-		const from = asString(message.from);
-		const fromUserId = asString(message.from_user_id);
-		const match = findContact(contacts, from, fromUserId);
-		const waId = asString(match?.wa_id) ?? from;
+		const { match, contact } = userContact(contacts, asString(message.from), asString(message.from_user_id));
 		events.push({
 			event: 'message',
 			provider: 'meta',
 			id: asString(message.id) ?? '',
 			timestamp: isoFromUnix(message.timestamp, now),
 			business: { ...business },
-			contact: compact({
-				waId,
-				phoneNumber: toE164(waId),
-				name: asString(asObject(match?.profile)?.name),
-				username: asString(asObject(match?.profile)?.username),
-				userId: asString(match?.user_id) ?? fromUserId,
-			}),
+			contact,
 			message: toInboundMessage(message),
 			raw: compact({ metadata, contact: match, message }),
 		});
@@ -184,15 +163,7 @@ function statusEvent(status: Json, contacts: Json[], business: UnifiedEvent['bus
 		const participant = asString(status.recipient_participant_id);
 		contact = compact({ waId: participant, phoneNumber: toE164(participant) });
 	} else {
-		match = findContact(contacts, recipientId, recipientUserId);
-		const waId = asString(match?.wa_id) ?? recipientId;
-		contact = compact({
-			waId,
-			phoneNumber: toE164(waId),
-			name: asString(asObject(match?.profile)?.name),
-			username: asString(asObject(match?.profile)?.username),
-			userId: asString(match?.user_id) ?? recipientUserId,
-		});
+		({ match, contact } = userContact(contacts, recipientId, recipientUserId));
 	}
 	const pricing = asObject(status.pricing);
 	const conversation = asObject(status.conversation);
@@ -230,6 +201,27 @@ function unsupportedUpdate(
 		contact: {},
 		update: { field },
 		raw: change,
+	};
+}
+
+/** The unified contact of a user a message is from or a status is about, with its `contacts[]` entry. */
+function userContact(
+	contacts: Json[],
+	waId: string | undefined,
+	userId: string | undefined,
+): { match: Json | undefined; contact: UnifiedEvent['contact'] } {
+	const match = findContact(contacts, waId, userId);
+	const profile = asObject(match?.profile);
+	const matchedWaId = asString(match?.wa_id) ?? waId;
+	return {
+		match,
+		contact: compact({
+			waId: matchedWaId,
+			phoneNumber: toE164(matchedWaId),
+			name: asString(profile?.name),
+			username: asString(profile?.username),
+			userId: asString(match?.user_id) ?? userId,
+		}),
 	};
 }
 
@@ -447,16 +439,6 @@ function asNumber(value: unknown): number | undefined {
 
 function jsonOrUndefined(value: unknown): string | undefined {
 	return value === undefined ? undefined : JSON.stringify(value);
-}
-
-/** `+` and digits for a phone number in any of Meta's spellings; undefined for anything else (BSUIDs, group IDs). */
-function toE164(value: unknown): string | undefined {
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	try {
-		return normalizePhoneNumber(value);
-	} catch {
-		return undefined;
-	}
 }
 
 /** Unix seconds (Meta sends them as a string) as ISO 8601; `now` when missing or unreadable. */
