@@ -45,9 +45,9 @@ import type {
 	WhatsAppProvider,
 } from '../types';
 import { UnsupportedError } from '../UnsupportedError';
-import { getTwilioClient, rewriteTwilioUrl, withRawResponse, type TwilioClient } from './client';
+import { getTwilioClient, rewriteTwilioUrl, twilioAuth, withRawResponse, type TwilioClient } from './client';
 import { findOrCreateInteractiveContent } from './content';
-import { buildTwilioMessage, toWhatsAppAddress, type TwilioSender } from './messages';
+import { buildTwilioMessage, MESSAGE_SID, toWhatsAppAddress, type TwilioSender } from './messages';
 import { downloadTwilioMedia } from './media';
 import { verifyTwilioSignature } from './signature';
 import { getTwilioTemplate, listTwilioTemplates } from './templates';
@@ -84,8 +84,6 @@ export const TWILIO_LIMITS: ProviderLimits = {
 	},
 	animatedStickerMaxBytes: 500 * KB,
 };
-
-const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
 const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
 
@@ -255,12 +253,9 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	async downloadMedia(media: InboundMedia): Promise<DownloadedMedia> {
 		if (!media.url) throw new ValidationError('Media', 'The media has no URL to download');
-		const apiKey = this.credentials.authType === 'apiKey';
-		const auth = {
-			username: (apiKey ? this.credentials.apiKeySid : this.credentials.accountSid)!.trim(),
-			password: (apiKey ? this.credentials.apiKeySecret : this.credentials.authToken)!.trim(),
-		};
-		return await downloadTwilioMedia(media.url, auth, media.mimeType);
+		// checkAuth made sure the pair is there.
+		const { username, password } = twilioAuth(this.credentials);
+		return await downloadTwilioMedia(media.url, { username: username!, password: password! }, media.mimeType);
 	}
 
 	async uploadMedia(_file: BinaryFile): Promise<UploadedMedia> {

@@ -71,14 +71,21 @@ class OmniRequestClient extends twilio.RequestClient {
 	}
 }
 
+/** The basic-auth pair: the API key when the credential uses one, else the Account SID and Auth Token. */
+export function twilioAuth(credentials: TwilioCredentials): { username?: string; password?: string } {
+	const useApiKey = credentials.authType === 'apiKey';
+	return {
+		username: (useApiKey ? credentials.apiKeySid : credentials.accountSid)?.trim(),
+		password: (useApiKey ? credentials.apiKeySecret : credentials.authToken)?.trim(),
+	};
+}
+
 const cache = new ClientCache<TwilioClient>();
 
 export function getTwilioClient(credentials: TwilioCredentials): TwilioClient {
 	return cache.get(credentials, () => {
-		const useApiKey = credentials.authType === 'apiKey';
-		const username = useApiKey ? credentials.apiKeySid : credentials.accountSid;
-		const password = useApiKey ? credentials.apiKeySecret : credentials.authToken;
-		return twilio(username?.trim(), password?.trim(), {
+		const { username, password } = twilioAuth(credentials);
+		return twilio(username, password, {
 			accountSid: credentials.accountSid.trim(),
 			region: credentials.region?.trim() || undefined,
 			edge: credentials.edge?.trim() || undefined,

@@ -4,8 +4,7 @@ import { ValidationError } from '../../helpers/ValidationError';
 import type { ChatHistoryQuery, DeliveryStatus, StoredMessage } from '../types';
 import { withRawResponse } from './client';
 import type { TwilioContext } from './context';
-
-const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+import { MESSAGE_SID, toWhatsAppAddress } from './messages';
 
 /** Twilio's page size cap for the Messages list. */
 const MAX_PAGE_SIZE = 1000;
@@ -95,15 +94,6 @@ export function toStoredMessage(json: TwilioMessageJson): StoredMessage {
 	};
 }
 
-function parseJson(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	try {
-		return JSON.parse(body) as unknown;
-	} catch {
-		return undefined;
-	}
-}
-
 /** The SDK model's camelCase fields back in the API's names, when no wire body was captured. */
 function modelJson(message: MessageInstance): TwilioMessageJson {
 	return {
@@ -143,7 +133,8 @@ export async function getTwilioMessage(ctx: TwilioContext, messageId: string): P
 	const { result, raw } = await withRawResponse<MessageInstance>(() =>
 		ctx.client.api.v2010.accounts(ctx.accountSid).messages(sid).fetch(),
 	);
-	const json = parseJson(raw) as TwilioMessageJson | undefined;
+	// The SDK's HTTP client hands bodies over parsed; a body that is not JSON fails in the SDK first.
+	const json = raw as TwilioMessageJson | undefined;
 	return toStoredMessage(json?.sid ? json : modelJson(result));
 }
 
@@ -235,7 +226,7 @@ class MessageStream {
 				);
 		this.page = result;
 		this.morePages = !!result?.nextPageUrl;
-		const body = parseJson(raw) as { messages?: TwilioMessageJson[] } | undefined;
+		const body = raw as { messages?: TwilioMessageJson[] } | undefined;
 		this.buffer.push(...(Array.isArray(body?.messages) ? body.messages : (result?.instances ?? []).map(modelJson)));
 	}
 }
@@ -254,7 +245,7 @@ export async function getTwilioChatHistory(ctx: TwilioContext, query: ChatHistor
 		throw new ValidationError('After', `After (${query.after}) is later than Before (${query.before})`, 'Swap the two dates, or leave one of them empty.');
 	}
 	const limit = query.limit;
-	const contact = `whatsapp:${query.contact}`;
+	const contact = toWhatsAppAddress(query.contact);
 	const business = ctx.sender.from;
 	const days = {
 		...(after !== undefined ? { after: utcDay(after) } : {}),

@@ -3,6 +3,9 @@ import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010
 import type { LocationContent, MessageContent, OutboundMessage } from '../types';
 import { buildTwilioTemplate } from './templates';
 
+/** A Message resource's SID: SM…, or MM… for one with media. */
+export const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+
 /** Twilio addresses WhatsApp users as `whatsapp:+E164`. */
 export function toWhatsAppAddress(e164: string): string {
 	return `whatsapp:${e164}`;
