@@ -71,7 +71,8 @@ export interface WebhookCall {
 	rawBody: Buffer;
 }
 
-export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
+/** An express-like response object that records what the trigger answers. */
+export function capturingResponse() {
 	const response: CapturedResponse = {};
 	const res = {
 		status(code: number) {
@@ -86,7 +87,15 @@ export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
 			response.body = body;
 			return res;
 		},
+		end() {
+			return res;
+		},
 	};
+	return { response, res };
+}
+
+export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
+	const { response, res } = capturingResponse();
 	const getParameter = parameterReader(setup);
 	const context = {
 		getNode: () => node,

@@ -19,10 +19,11 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
+import { capturingResponse, trigger } from './context';
+
+export { trigger };
 
 const TYPE = 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger';
-export const trigger = new WhatsAppOmniTrigger();
 
 class TriggerTypes implements INodeTypes {
 	getByName(): INodeType {
@@ -45,12 +46,6 @@ export interface EngineRequest {
 	query: IDataObject;
 	body: unknown;
 	rawBody: Buffer;
-}
-
-export interface EngineResponse {
-	status?: number;
-	contentType?: string;
-	body?: unknown;
 }
 
 export function createTriggerWorkflow(options: {
@@ -119,24 +114,7 @@ export function createTriggerWorkflow(options: {
 		},
 		/** One request through webhook(), in a WebhookContext as n8n's webhook server makes it. */
 		async request(request: EngineRequest) {
-			const response: EngineResponse = {};
-			const res = {
-				status(code: number) {
-					response.status = code;
-					return res;
-				},
-				type(type: string) {
-					response.contentType = type;
-					return res;
-				},
-				send(body: unknown) {
-					response.body = body;
-					return res;
-				},
-				end() {
-					return res;
-				},
-			};
+			const { response, res } = capturingResponse();
 			const req = { ...request, params: {} };
 			const data = additionalData({ httpRequest: req, httpResponse: res });
 			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData(request.method, data), [], null);
