@@ -19,7 +19,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { capturingResponse, trigger } from './context';
+import { capturingResponse, trigger, type WebhookCall } from './context';
 
 export { trigger };
 
@@ -39,14 +39,8 @@ class TriggerTypes implements INodeTypes {
 	}
 }
 
-export interface EngineRequest {
-	method: 'GET' | 'POST';
-	url: string;
-	headers: Record<string, string | string[] | undefined>;
-	query: IDataObject;
-	body: unknown;
-	rawBody: Buffer;
-}
+/** A request as n8n's webhook server hands it over: the method where the stand-in has the webhook name. */
+export type EngineRequest = Omit<WebhookCall, 'webhookName'> & { method: 'GET' | 'POST' };
 
 export function createTriggerWorkflow(options: {
 	parameters: IDataObject;
