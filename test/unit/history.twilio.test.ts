@@ -7,15 +7,12 @@ import { toStoredMessage, type TwilioMessageJson } from '../../nodes/WhatsAppOmn
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
 import type { TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
 import { rejectionOf, useNock } from './nockHelpers';
+import { ACCOUNT, twilioCredentials as credentials, twilioHost } from './twilioFixtures';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'unit-secret-auth-token-0123456789';
-const credentials: TwilioCredentials = { authType: 'authToken', accountSid: ACCOUNT, authToken: TOKEN, whatsAppNumber: '+14155238886' };
 const BUSINESS = 'whatsapp:+14155238886';
 const CONTACT = 'whatsapp:+15551234567';
 const LIST_PATH = `/2010-04-01/Accounts/${ACCOUNT}/Messages.json`;
-const basic = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
-const api = () => nock('https://api.twilio.com', { reqheaders: { authorization: basic } });
+const api = () => twilioHost('api');
 const provider = (overrides: Partial<TwilioCredentials> = {}) => new TwilioProvider({ ...credentials, ...overrides });
 
 const sid = (n: number, prefix = 'SM') => `${prefix}${String(n).padStart(32, '0')}`;

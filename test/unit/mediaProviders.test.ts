@@ -7,17 +7,15 @@ import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvid
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
-import type { BinaryFile, MetaCredentials, TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
+import type { BinaryFile, MetaCredentials } from '../../nodes/WhatsAppOmni/providers/types';
 import { UnsupportedError } from '../../nodes/WhatsAppOmni/providers/UnsupportedError';
 import { rejectionOf, useNock } from './nockHelpers';
+import { ACCOUNT, twilioCredentials as twilio, twilioHost } from './twilioFixtures';
 
 const GRAPH = 'https://graph.facebook.com';
 const meta: MetaCredentials = { accessToken: 'EAAG-unit', phoneNumberId: '106540352242922', graphApiVersion: 'v24.0' };
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const MESSAGE = 'MM0123456789abcdef0123456789abcdef';
 const MEDIA = 'ME0123456789abcdef0123456789abcdef';
-const twilio: TwilioCredentials = { authType: 'authToken', accountSid: ACCOUNT, authToken: 'unit-secret-auth-token-0123456789', whatsAppNumber: '+14155238886' };
-const basic = `Basic ${Buffer.from(`${ACCOUNT}:unit-secret-auth-token-0123456789`).toString('base64')}`;
 const mediaUri = `/2010-04-01/Accounts/${ACCOUNT}/Messages/${MESSAGE}/Media/${MEDIA}.json`;
 const mediaResource = { sid: MEDIA, account_sid: ACCOUNT, parent_sid: MESSAGE, content_type: 'image/jpeg', uri: mediaUri, date_created: null, date_updated: null };
 
@@ -98,7 +96,7 @@ describe('Twilio media requests', () => {
 	});
 
 	it('Get URL by message SID: GET …/Messages/{SID}/Media.json; URL = api.twilio.com + uri without .json', async () => {
-		const scope = nock('https://api.twilio.com', { reqheaders: { authorization: basic } })
+		const scope = twilioHost('api')
 			.get(`/2010-04-01/Accounts/${ACCOUNT}/Messages/${MESSAGE}/Media.json`)
 			.query(true)
 			.reply(200, { media_list: [mediaResource], page: 0, page_size: 50, next_page_uri: null, uri: '/x' });
@@ -122,7 +120,7 @@ describe('Twilio media requests', () => {
 	});
 
 	it('Download by message SID: lists the media, GETs the first with Basic auth, follows the redirect without it', async () => {
-		const api = nock('https://api.twilio.com', { reqheaders: { authorization: basic } })
+		const api = twilioHost('api')
 			.get(`/2010-04-01/Accounts/${ACCOUNT}/Messages/${MESSAGE}/Media.json`)
 			.query(true)
 			.reply(200, { media_list: [mediaResource], page: 0, page_size: 50, next_page_uri: null, uri: '/x' })
@@ -136,7 +134,7 @@ describe('Twilio media requests', () => {
 	});
 
 	it('Delete: DELETE …/Messages/{SID}/Media/{ME}.json', async () => {
-		const scope = nock('https://api.twilio.com', { reqheaders: { authorization: basic } }).delete(mediaUri).reply(204);
+		const scope = twilioHost('api').delete(mediaUri).reply(204);
 		expect(await new TwilioProvider(twilio).deleteMedia({ id: MEDIA, messageId: MESSAGE })).toEqual({ provider: 'twilio', mediaIds: [MEDIA], success: true });
 		expect(scope.isDone()).toBe(true);
 	});

@@ -9,13 +9,10 @@ import { getTwilioBusinessProfile, getTwilioContactProfile } from '../../nodes/W
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
 import type { TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
 import { rejectionOf, useNock } from './nockHelpers';
+import { AUTH_TOKEN, twilioCredentials as credentials, twilioHost } from './twilioFixtures';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const SECRET = 'unit-secret-auth-token-0123456789';
-const credentials: TwilioCredentials = { authType: 'authToken', accountSid: ACCOUNT, authToken: SECRET, whatsAppNumber: '+14155238886' };
-const basic = `Basic ${Buffer.from(`${ACCOUNT}:${SECRET}`).toString('base64')}`;
-const messaging = () => nock('https://messaging.twilio.com', { reqheaders: { authorization: basic } });
-const lookups = () => nock('https://lookups.twilio.com', { reqheaders: { authorization: basic } });
+const messaging = () => twilioHost('messaging');
+const lookups = () => twilioHost('lookups');
 const provider = () => new TwilioProvider(credentials);
 
 const OURS = `XE${'a'.repeat(32)}`;
@@ -218,7 +215,7 @@ describe('Twilio business profile', () => {
 		const error = await rejectionOf(provider().updateBusinessProfile({ about: 'Hi' }));
 		expect(error).toBeInstanceOf(ProviderError);
 		expect((error as ProviderError).code).toBe(20001);
-		expect(JSON.stringify(error)).not.toContain(SECRET);
+		expect(JSON.stringify(error)).not.toContain(AUTH_TOKEN);
 	});
 });
 

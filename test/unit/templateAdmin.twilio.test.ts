@@ -1,22 +1,13 @@
-import nock from 'nock';
-
 import { ValidationError } from '../../nodes/WhatsAppOmni/helpers/ValidationError';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
-import type { NewTemplate, TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
+import type { NewTemplate } from '../../nodes/WhatsAppOmni/providers/types';
 import { UnsupportedError } from '../../nodes/WhatsAppOmni/providers/UnsupportedError';
 import { rejectionOf, useNock } from './nockHelpers';
+import { ACCOUNT, twilioCredentials as credentials, twilioHost } from './twilioFixtures';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const credentials: TwilioCredentials = {
-	authType: 'authToken',
-	accountSid: ACCOUNT,
-	authToken: 'unit-secret-auth-token-0123456789',
-	whatsAppNumber: '+14155238886',
-};
-const basic = `Basic ${Buffer.from(`${ACCOUNT}:unit-secret-auth-token-0123456789`).toString('base64')}`;
-const content = () => nock('https://content.twilio.com', { reqheaders: { authorization: basic } });
+const content = () => twilioHost('content');
 const provider = () => new TwilioProvider(credentials);
 
 const sid = (n: number) => `HX${String(n).padStart(32, '0')}`;

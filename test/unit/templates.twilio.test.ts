@@ -5,18 +5,11 @@ import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError'
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { buildTwilioTemplate, contentPageUrl } from '../../nodes/WhatsAppOmni/providers/twilio/templates';
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
-import type { TemplateContent, TemplateDefinition, TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
+import type { TemplateContent, TemplateDefinition } from '../../nodes/WhatsAppOmni/providers/types';
 import { captureForm, rejectionOf, useNock } from './nockHelpers';
+import { ACCOUNT, twilioCredentials as credentials, twilioHost } from './twilioFixtures';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const credentials: TwilioCredentials = {
-	authType: 'authToken',
-	accountSid: ACCOUNT,
-	authToken: 'unit-secret-auth-token-0123456789',
-	whatsAppNumber: '+14155238886',
-};
-const basic = `Basic ${Buffer.from(`${ACCOUNT}:unit-secret-auth-token-0123456789`).toString('base64')}`;
-const content = () => nock('https://content.twilio.com', { reqheaders: { authorization: basic } });
+const content = () => twilioHost('content');
 const provider = () => new TwilioProvider(credentials);
 
 const sid = (n: number) => `HX${String(n).padStart(32, '0')}`;

@@ -4,18 +4,9 @@ import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialEr
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import { clearTwilioClients, rewriteTwilioUrl } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import { TwilioProvider } from '../../nodes/WhatsAppOmni/providers/twilio/TwilioProvider';
-import type { TwilioCredentials } from '../../nodes/WhatsAppOmni/providers/types';
 import { captureForm, rejectionOf, useNock } from './nockHelpers';
+import { ACCOUNT, basicAuth, twilioCredentials as credentials } from './twilioFixtures';
 
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const credentials: TwilioCredentials = {
-	authType: 'authToken',
-	accountSid: ACCOUNT,
-	authToken: 'unit-secret-auth-token-0123456789',
-	whatsAppNumber: '+14155238886',
-};
-const basic = (user: string, password: string) =>
-	`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const messageBody = (overrides: object = {}) => ({
 	sid: 'SM0123456789abcdef0123456789abcdef',
 	account_sid: ACCOUNT,
@@ -38,7 +29,7 @@ describe('TwilioProvider.sendMessage', () => {
 		const { captured, matcher } = captureForm();
 		const scope = nock('https://api.twilio.com', {
 			reqheaders: {
-				authorization: basic(ACCOUNT, 'unit-secret-auth-token-0123456789'),
+				authorization: basicAuth(ACCOUNT, 'unit-secret-auth-token-0123456789'),
 				'content-type': 'application/x-www-form-urlencoded',
 			},
 		})
@@ -61,7 +52,7 @@ describe('TwilioProvider.sendMessage', () => {
 	it('signs in with an API key and still addresses the account, and adds the Messaging Service', async () => {
 		const { captured, matcher } = captureForm();
 		const scope = nock('https://api.twilio.com', {
-			reqheaders: { authorization: basic('SK0123456789abcdef0123456789abcdef', 'key-secret') },
+			reqheaders: { authorization: basicAuth('SK0123456789abcdef0123456789abcdef', 'key-secret') },
 		})
 			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, matcher)
 			.reply(201, messageBody());
