@@ -45,7 +45,7 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
 };
 
 /** Twilio's words → the unified status. A word Twilio adds later is kept in providerStatus. */
-export function unifiedTwilioStatus(status: string, inbound: boolean): DeliveryStatus {
+function unifiedTwilioStatus(status: string, inbound: boolean): DeliveryStatus {
 	return STATUS_MAP[status] ?? (inbound ? 'received' : 'queued');
 }
 

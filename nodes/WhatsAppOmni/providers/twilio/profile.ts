@@ -49,7 +49,7 @@ interface WireSender {
 }
 
 /** The categories the Senders API takes (its `profile.vertical` enum): WhatsApp's shown words, not Meta's codes. */
-export const TWILIO_VERTICALS: readonly string[] = Object.freeze([
+const TWILIO_VERTICALS: readonly string[] = Object.freeze([
 	'Alcohol',
 	'Automotive',
 	'Beauty, Spa and Salon',
