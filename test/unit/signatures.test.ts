@@ -44,11 +44,11 @@ describe('Meta verify tokens', () => {
 describe('Twilio X-Twilio-Signature (signed by the twilio package’s own helper)', () => {
 	const token = '12345678901234567890123456789012';
 	const params = { MessageSid: 'SM1', Body: 'Olá, café 😀', From: 'whatsapp:+15551234567', NumMedia: '0' };
-	const request = (url: string, signature?: string, body = Buffer.from('')) => ({
+	const request = (url: string, signature?: string, rawBody = Buffer.from('')) => ({
 		url,
 		headers: signature ? { 'x-twilio-signature': signature } : {},
-		rawBody: body,
-		params,
+		rawBody,
+		body: params,
 	});
 
 	it('accepts a form post signed for the public URL', () => {
@@ -66,7 +66,7 @@ describe('Twilio X-Twilio-Signature (signed by the twilio package’s own helper
 		const url = 'https://n8n.example.com/webhook/abc/webhook';
 		const signature = twilio.getExpectedTwilioSignature(token, url, params);
 		expect(verifyTwilioSignature(request(url, signature), 'x'.repeat(32))).toBe(false);
-		expect(verifyTwilioSignature({ ...request(url, signature), params: { ...params, Body: 'changed' } }, token)).toBe(false);
+		expect(verifyTwilioSignature({ ...request(url, signature), body: { ...params, Body: 'changed' } }, token)).toBe(false);
 		expect(verifyTwilioSignature(request('https://evil.example.com/webhook/abc/webhook', signature), token)).toBe(false);
 		expect(verifyTwilioSignature(request(url), token)).toBe(false);
 	});

@@ -285,8 +285,8 @@ export interface WebhookRequest {
 	url: string;
 	headers: Record<string, string | string[] | undefined>;
 	rawBody: Buffer;
-	/** Parsed form parameters (Twilio form posts). */
-	params?: Record<string, unknown>;
+	/** The body as n8n parsed it: JSON, or the parameters of a form post (Twilio). */
+	body?: unknown;
 }
 
 export interface DownloadedMedia {
@@ -563,7 +563,8 @@ export interface WhatsAppProvider {
 	unregisterWebhook(record: WebhookRecord): Promise<void>;
 	/** Whether the request carries this provider's valid signature for the credential. */
 	verifySignature(request: WebhookRequest): boolean;
-	parseWebhook(request: { body: unknown; params?: Record<string, string | string[]> }): UnifiedEvent[];
+	/** `body` as n8n parsed it; each provider knows whether it posts JSON or a form. */
+	parseWebhook(request: { body: unknown }): UnifiedEvent[];
 	downloadMedia(media: InboundMedia): Promise<DownloadedMedia>;
 	/** Stores a file with the provider for sending by ID; UnsupportedError where there is no such API. */
 	uploadMedia(file: BinaryFile): Promise<UploadedMedia>;

@@ -74,15 +74,14 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(this.getBodyData()));
 	const body = this.getBodyData();
-	const params = provider.name === 'twilio' ? (body as Record<string, string | string[]>) : undefined;
 	if (this.getNodeParameter('verifySignature', true) as boolean) {
-		const signed = provider.verifySignature({ url: publicUrl.call(this), headers: request.headers, rawBody, params });
+		const signed = provider.verifySignature({ url: publicUrl.call(this), headers: request.headers, rawBody, body });
 		if (!signed) return refuse.call(this, 401, 'Unauthorized');
 	}
 
 	let events: UnifiedEvent[];
 	try {
-		events = provider.parseWebhook({ body, params });
+		events = provider.parseWebhook({ body });
 	} catch (error) {
 		if (error instanceof WebhookFormatError) return refuse.call(this, 400, `Bad Request: ${error.reason}`);
 		throw error;

@@ -247,8 +247,9 @@ export class TwilioProvider implements WhatsAppProvider {
 		return !!token && verifyTwilioSignature(request, token);
 	}
 
-	parseWebhook(request: { params?: Record<string, string | string[]> }): UnifiedEvent[] {
-		return parseTwilioWebhook(request.params ?? {});
+	/** Twilio posts forms: n8n hands over their parameters as the parsed body. */
+	parseWebhook(request: { body: unknown }): UnifiedEvent[] {
+		return parseTwilioWebhook(formParams(request.body));
 	}
 
 	async downloadMedia(media: InboundMedia): Promise<DownloadedMedia> {
@@ -408,4 +409,8 @@ function resolveSender(credentials: TwilioCredentials): TwilioSender {
 		}
 	}
 	return { from, messagingServiceSid };
+}
+
+function formParams(body: unknown): Record<string, string | string[]> {
+	return body && typeof body === 'object' ? (body as Record<string, string | string[]>) : {};
 }

@@ -15,5 +15,6 @@ export function verifyTwilioSignature(request: WebhookRequest, authToken: string
 	if (new URL(request.url).searchParams.has('bodySHA256')) {
 		return twilio.validateRequestWithBody(authToken, signature, request.url, request.rawBody.toString('utf8'));
 	}
-	return twilio.validateRequest(authToken, signature, request.url, request.params ?? {});
+	const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+	return twilio.validateRequest(authToken, signature, request.url, params);
 }
