@@ -34,3 +34,11 @@ export function pick(entry: Record<string, unknown>, ...keys: string[]): string 
 	}
 	return undefined;
 }
+
+/** Drops properties that are undefined, so an output holds only what its source said. */
+export function compact<T extends object>(value: T): T {
+	for (const key of Object.keys(value) as Array<keyof T>) {
+		if (value[key] === undefined) delete value[key];
+	}
+	return value;
+}

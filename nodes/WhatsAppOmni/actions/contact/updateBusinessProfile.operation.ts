@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { checkBusinessProfileUpdate, WHATSAPP_VERTICALS } from '../../helpers/businessProfile';
+import { WHATSAPP_VERTICALS } from '../../helpers/businessProfile';
 import type { BusinessProfileUpdate, WhatsAppProvider } from '../../providers/types';
 import { businessProfileJson, readSenderChoice, senderSidOption } from './getProfileInfo.operation';
 
@@ -108,6 +108,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	if (fields.email !== undefined) update.email = String(fields.email).trim();
 	if (fields.vertical !== undefined) update.vertical = String(fields.vertical);
 	if (fields.websites !== undefined) update.websites = readWebsites(fields.websites);
-	checkBusinessProfileUpdate(update);
+	// Each provider checks WhatsApp's profile rules itself, before its first request.
 	return businessProfileJson(await provider.updateBusinessProfile(update, readSenderChoice.call(this, itemIndex, provider)));
 }

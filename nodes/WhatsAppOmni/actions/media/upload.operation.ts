@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { baseMimeType } from '../../helpers/mimeTypes';
 import { validateMedia } from '../../helpers/validation';
 import { ValidationError } from '../../helpers/ValidationError';
 import { PROVIDER_LABELS, type MediaKind, type WhatsAppProvider } from '../../providers/types';
@@ -29,7 +30,7 @@ export const description = updateDisplayOptions({ show: { resource: ['media'], o
 
 /** The kind whose accepted types include the MIME type; documents are the catch-all. */
 function kindOf(mimeType: string, provider: WhatsAppProvider): MediaKind {
-	const type = mimeType.split(';')[0].trim().toLowerCase();
+	const type = baseMimeType(mimeType);
 	const order: MediaKind[] = ['image', 'video', 'audio', 'sticker', 'document'];
 	const kind = order.find((k) => provider.limits.media[k]?.mimeTypes.includes(type));
 	if (kind) return kind;

@@ -7,6 +7,7 @@
  * throws: a field or a message type this code does not know becomes an `unsupported` event or an
  * `unsupported` message that carries the original in `raw`.
  */
+import { compact } from '../../helpers/json';
 import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
@@ -459,13 +460,6 @@ function camelKeys(value: unknown): unknown {
 	);
 }
 
-/** Drops properties that are undefined, so outputs only hold what the webhook said. */
-function compact<T extends object>(value: T): T {
-	for (const key of Object.keys(value) as Array<keyof T>) {
-		if (value[key] === undefined) delete value[key];
-	}
-	return value;
-}
 
 function describe(value: unknown): string {
 	return value === undefined ? 'missing' : JSON.stringify(value);

@@ -7,7 +7,9 @@
  * far as it goes, and a MessageType this code does not know gives a message of type `unsupported`.
  * Twilio adds parameters without notice, so nothing here rejects unknown ones.
  */
-import { normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { compact } from '../../helpers/json';
+// E.164 with `+` for Twilio's `whatsapp:+…` addresses; undefined when it is not a phone number.
+import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundMessageType, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
 import { TWILIO_ERRORS } from './errors';
@@ -254,20 +256,3 @@ function stripChannel(value: string | undefined): string | undefined {
 	return value === undefined ? undefined : value.replace(/^whatsapp:/i, '').trim() || undefined;
 }
 
-/** E.164 with `+` for Twilio's `whatsapp:+…` addresses; undefined when it is not a phone number. */
-function toE164(value: string | undefined): string | undefined {
-	if (value === undefined) return undefined;
-	try {
-		return normalizePhoneNumber(value);
-	} catch {
-		return undefined;
-	}
-}
-
-/** Drops properties that are undefined, so outputs only hold what the webhook said. */
-function compact<T extends object>(value: T): T {
-	for (const key of Object.keys(value) as Array<keyof T>) {
-		if (value[key] === undefined) delete value[key];
-	}
-	return value;
-}
