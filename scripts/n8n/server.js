@@ -6,7 +6,7 @@ const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ensureN8n } = require('./install');
+const { describe, ensureN8n } = require('./install');
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -52,10 +52,11 @@ async function waitFor(url, timeoutMs, isAlive) {
 }
 
 /**
- * @param {{ userFolder: string, port: number, brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean }} options
+ * @param {{ userFolder: string, port: number, runtime?: 'current' | 'legacy', brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean }} options
  */
 async function startN8n(options) {
-	const install = ensureN8n();
+	const install = ensureN8n(options.runtime ?? 'current');
+	log(describe(install));
 	fs.mkdirSync(options.userFolder, { recursive: true });
 	installPackage(options.userFolder, { build: options.build !== false });
 	const baseUrl = `http://127.0.0.1:${options.port}`;

@@ -1,5 +1,18 @@
 import type { Sandbox } from '../../sandbox';
-import { eventually, startEnvironment, uuid, type E2eEnvironment } from './n8n';
+import {
+	eventually,
+	finished,
+	loadedPackage,
+	runOperation as runOperation_,
+	sentBody as sentBody_,
+	startEnvironment,
+	triggerItems as triggerItems_,
+	triggerWorkflow as triggerWorkflow_,
+	uuid,
+	type E2eEnvironment,
+	type Provider,
+	type RunOptions,
+} from './n8n';
 
 let env: E2eEnvironment;
 let sandbox: Sandbox;
@@ -11,56 +24,10 @@ beforeAll(async () => {
 }, 20 * 60_000);
 afterAll(async () => env?.stop(), 60_000);
 
-type Provider = 'meta' | 'twilio';
-const credentialFor = (provider: Provider) =>
-	provider === 'meta'
-		? { whatsAppOmniMetaApi: { id: env.credentials.meta.id, name: env.credentials.meta.name } }
-		: { whatsAppOmniTwilioApi: { id: env.credentials.twilio.id, name: env.credentials.twilio.name } };
-
-interface RunOptions {
-	/** The request that starts the run: JSON by default; any other type arrives as binary `data`. */
-	body?: Buffer | string;
-	contentType?: string;
-	/** What the Webhook answers with: every item's JSON, or the first item's binary file. */
-	responseData?: 'allEntries' | 'firstEntryBinary';
-}
-
-/** Webhook → WhatsApp Omni, answering with the node's output: an operation run by n8n itself. */
-async function runOperation(provider: Provider, parameters: Record<string, unknown>, options: RunOptions = {}) {
-	const { body = '{}', contentType = 'application/json', responseData = 'allEntries' } = options;
-	const path = `omni-${uuid()}`;
-	const workflow = await env.api.createWorkflow({
-		name: `e2e ${provider} ${String(parameters.operation)}`,
-		nodes: [
-			{
-				id: uuid(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData, options: {} },
-			},
-			{
-				id: uuid(),
-				name: 'WhatsApp Omni',
-				type: 'n8n-nodes-whatsapp-omni.whatsAppOmni',
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: { provider, resource: 'message', ...parameters },
-				credentials: credentialFor(provider),
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'WhatsApp Omni', type: 'main', index: 0 }]] } },
-	});
-	await env.api.activate(workflow.id);
-	sandbox.clearRequests();
-	const response = await fetch(`${env.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
-	const bytes = Buffer.from(await response.arrayBuffer());
-	await env.api.deactivate(workflow.id);
-	const output = responseData === 'allEntries' ? (JSON.parse(bytes.toString('utf8')) as Array<Record<string, unknown>>) : [];
-	return { status: response.status, output, bytes, contentType: response.headers.get('content-type'), workflowId: workflow.id as string };
-}
+const runOperation = (provider: Provider, parameters: Record<string, unknown>, options: RunOptions = {}) => runOperation_(env, provider, parameters, options);
+const triggerWorkflow = (provider: Provider, parameters: Record<string, unknown>) => triggerWorkflow_(env, provider, parameters);
+const triggerItems = (workflowId: string, count: number) => triggerItems_(env, workflowId, count);
+const sentBody = (provider: Provider) => sentBody_(env, provider);
 
 /** The message of the error the workflow's (only) execution stopped with. */
 const executionError = async (workflowId: string): Promise<string> =>
@@ -69,21 +36,19 @@ const executionError = async (workflowId: string): Promise<string> =>
 		return execution?.data?.resultData?.error?.message as string | undefined;
 	});
 
-const sentBody = (provider: Provider) => {
-	const request = sandbox.requests.find((r) => r.provider === provider && r.method === 'POST' && /\/messages$|Messages\.json$/.test(r.path));
-	return request?.body as Record<string, unknown> | undefined;
-};
-
 describe('n8n knows the package', () => {
-	it('lists the node, the trigger and the AI tool variant', async () => {
-		const types = (await env.api.nodeTypes()).map((t: { name: string }) => t.name);
-		expect(types).toEqual(
-			expect.arrayContaining([
-				'n8n-nodes-whatsapp-omni.whatsAppOmni',
-				'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
-				'n8n-nodes-whatsapp-omni.whatsAppOmniTool',
-			]),
+	it('lists the node, the trigger and the AI tool variant, both credentials, and serves every icon', async () => {
+		const loaded = await loadedPackage(env);
+		expect(loaded.nodeTypes).toEqual(
+			expect.arrayContaining(['n8n-nodes-whatsapp-omni.whatsAppOmni', 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger', 'n8n-nodes-whatsapp-omni.whatsAppOmniTool']),
 		);
+		expect(loaded.credentialTypes.sort()).toEqual(['whatsAppOmniMetaApi', 'whatsAppOmniTwilioApi']);
+		for (const name of ['n8n-nodes-whatsapp-omni.whatsAppOmni', 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger', 'whatsAppOmniMetaApi', 'whatsAppOmniTwilioApi']) {
+			expect(loaded.icons[name]).toEqual([
+				expect.objectContaining({ status: 200, type: expect.stringMatching(/svg/) }),
+				expect.objectContaining({ status: 200, type: expect.stringMatching(/svg/) }),
+			]);
+		}
 	});
 });
 
@@ -334,39 +299,6 @@ describe('Contact › Get Profile Info and Update Business Profile, run by n8n',
 		expect(await executionError(run.workflowId)).toMatch(/^Meta \(WhatsApp Cloud API\) cannot do this/);
 	});
 });
-
-/** A workflow with only the trigger; its executions are what the trigger emitted. */
-async function triggerWorkflow(provider: Provider, parameters: Record<string, unknown>) {
-	const webhookId = uuid();
-	const workflow = await env.api.createWorkflow({
-		name: `e2e trigger ${provider} ${JSON.stringify(parameters)}`,
-		nodes: [
-			{
-				id: uuid(),
-				name: 'WhatsApp Omni Trigger',
-				type: 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { provider, events: ['messages', 'statuses'], ...parameters },
-				credentials: credentialFor(provider),
-			},
-		],
-		connections: {},
-	});
-	return { id: workflow.id, url: `${env.baseUrl}/webhook/${webhookId}/webhook` };
-}
-
-/** An execution n8n has finished and stored with its data (the list shows running ones too). */
-const finished = (execution: { finished?: boolean; status?: string; data?: { resultData?: { runData?: object } } }) =>
-	execution.finished === true || (execution.status !== 'running' && execution.status !== 'new' && !!execution.data?.resultData?.runData);
-
-const triggerItems = async (workflowId: string, count: number) =>
-	await eventually(async () => {
-		const executions = await env.api.executions(workflowId);
-		if (executions.length < count || !executions.every(finished)) return undefined;
-		return executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((i: any) => i.json));
-	});
 
 describe('the trigger in n8n, every registration mode', () => {
 	const modes: Array<[Provider, string, () => string | undefined]> = [
