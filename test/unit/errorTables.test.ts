@@ -59,9 +59,31 @@ describe('toNodeError', () => {
 		expect(error.description).toBe('It may have been sent. (ETIMEDOUT)');
 	});
 
-	it('says how many items were already sent', () => {
-		const error = toNodeError(node, new Error('boom'), { itemIndex: 3, alreadySent: 3 });
-		expect(error.description).toMatch(/3 earlier items were already sent; running the node again sends them again/);
+	it('says how many items were already sent, and to run again only from the failed item on', () => {
+		const error = toNodeError(node, new Error('boom'), { itemIndex: 3, sendsMessages: true, alreadySent: 3 });
+		expect(error.description).toBe(
+			'3 earlier items were already sent; running the node again sends them again, so run it only for the items from this one on (item 4 onward), or turn on "Continue On Fail" to get one result per item.',
+		);
+	});
+
+	it('names the provider’s Retry-After for any provider error', () => {
+		const error = toNodeError(
+			node,
+			new ProviderError({ provider: 'meta', code: 131016, httpStatus: 503, message: 'Unavailable', hint: 'Try again in a few minutes.', retryAfterSeconds: 60 }),
+			{ itemIndex: 0 },
+		);
+		expect(error.description).toBe('Try again in a few minutes. Meta asked to wait 60 s before retrying.');
+	});
+
+	it('a rate limit outside a send (a list, a look-up) says nothing about sending', () => {
+		const limited = new ProviderError({ provider: 'twilio', code: 20429, httpStatus: 429, message: 'Too many requests to Twilio', hint: 'Twilio is rate-limiting this account: send fewer items at once.', retryAfterSeconds: 3, rateLimited: true });
+		expect(toNodeError(node, limited, { itemIndex: 0 }).description).toBe(
+			'Twilio is rate-limiting this account: send fewer items at once. Twilio asked to wait 3 s before retrying: run it again after that.',
+		);
+		const noWait = new ProviderError({ provider: 'twilio', code: 20429, httpStatus: 429, message: 'Too many requests to Twilio', hint: 'Twilio is rate-limiting this account: send fewer items at once.', rateLimited: true });
+		expect(toNodeError(node, noWait, { itemIndex: 0 }).description).toBe(
+			'Twilio is rate-limiting this account: send fewer items at once. Run it again once the limit has passed.',
+		);
 	});
 });
 

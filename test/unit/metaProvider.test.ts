@@ -136,8 +136,24 @@ describe('Meta error mapping', () => {
 	it('maps HTTP 429 with Retry-After', async () => {
 		reply(429, { message: '(#130429) Rate limit hit', code: 130429 }, { 'Retry-After': '7' });
 		const error = await caught(send());
-		expect(error).toMatchObject({ code: 130429, httpStatus: 429, retryAfterSeconds: 7, mayHaveBeenSent: false });
-		expect(error.hint).toMatch(/Nothing was sent/);
+		expect(error).toMatchObject({ code: 130429, httpStatus: 429, retryAfterSeconds: 7, mayHaveBeenSent: false, rateLimited: true });
+		expect(error.hint).toMatch(/send fewer items at once/);
+	});
+
+	it('reads Retry-After given as an HTTP date', async () => {
+		const now = Date.parse('2026-05-04T10:00:00Z');
+		jest.spyOn(Date, 'now').mockReturnValue(now);
+		reply(429, { message: '(#130429) Rate limit hit', code: 130429 }, { 'Retry-After': new Date(now + 30_000).toUTCString() });
+		const error = await caught(send());
+		jest.restoreAllMocks();
+		expect(error).toMatchObject({ code: 130429, retryAfterSeconds: 30, rateLimited: true });
+	});
+
+	it('marks the pair rate limit 131056 as a rate limit, and other codes not', async () => {
+		reply(400, { message: '(#131056) Pair rate limit hit', code: 131056 });
+		expect(await caught(send())).toMatchObject({ code: 131056, rateLimited: true });
+		reply(400, { message: '(#131026) Message undeliverable', code: 131026 });
+		expect(await caught(send())).toMatchObject({ code: 131026, rateLimited: false });
 	});
 
 	it('maps an unknown 5xx body by its HTTP status', async () => {

@@ -512,9 +512,9 @@ describe('getTwilioTemplateInfo and deleteTwilioTemplate', () => {
 			.reply(404, { code: 20404, message: 'Not found', status: 404 })
 			.get(`/v1/Content/${NEW}/ApprovalRequests`)
 			.reply(404, { code: 20404, message: 'Not found', status: 404 });
-		const error = (await rejectionOf(provider().getTemplateInfo({ id: NEW }))) as ValidationError;
-		expect(error).toBeInstanceOf(ValidationError);
-		expect(error.message).toContain(NEW);
+		const error = (await rejectionOf(provider().getTemplateInfo({ id: NEW }))) as ProviderError;
+		expect(error).toBeInstanceOf(ProviderError);
+		expect(error).toMatchObject({ provider: 'twilio', code: 20404, httpStatus: 404, message: `There is no Content template ${NEW} in this Twilio account` });
 	});
 
 	it('Delete removes the Content by SID and ignores a language', async () => {
@@ -523,11 +523,17 @@ describe('getTwilioTemplateInfo and deleteTwilioTemplate', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
-	it('Delete of a missing Content names the SID', async () => {
+	it('Delete of a missing Content names the SID and keeps Twilio’s 20404', async () => {
 		content().delete(`/v1/Content/${NEW}`).reply(404, { code: 20404, message: 'Not found', status: 404 });
-		const error = (await rejectionOf(provider().deleteTemplate({ id: NEW }))) as ValidationError;
-		expect(error).toBeInstanceOf(ValidationError);
-		expect(error.message).toBe(`There is no Content template ${NEW} in this Twilio account`);
+		const error = (await rejectionOf(provider().deleteTemplate({ id: NEW }))) as ProviderError;
+		expect(error).toBeInstanceOf(ProviderError);
+		expect(error).toMatchObject({
+			provider: 'twilio',
+			code: 20404,
+			httpStatus: 404,
+			message: `There is no Content template ${NEW} in this Twilio account`,
+			details: 'Not found',
+		});
 	});
 
 	it('Delete finds a Content by its friendly name', async () => {

@@ -232,17 +232,24 @@ describe('getTwilioTemplate', () => {
 		]);
 	});
 
-	it('refuses an unknown Content SID with a clear message', async () => {
+	it('refuses an unknown Content SID with a clear message and keeps Twilio’s 20404', async () => {
 		content()
 			.get(`/v1/Content/${sid(99)}`)
-			.reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 })
+			.reply(404, { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 })
 			.get(`/v1/Content/${sid(99)}/ApprovalRequests`)
 			.reply(404, { code: 20404, message: 'not found', status: 404 });
 
-		const error = (await rejectionOf(provider().getTemplate({ id: sid(99) }))) as ValidationError;
+		const error = (await rejectionOf(provider().getTemplate({ id: sid(99) }))) as ProviderError;
 
-		expect(error).toBeInstanceOf(ValidationError);
-		expect(error.message).toBe(`There is no Content template ${sid(99)} in this Twilio account`);
+		expect(error).toBeInstanceOf(ProviderError);
+		expect(error).toMatchObject({
+			provider: 'twilio',
+			code: 20404,
+			httpStatus: 404,
+			message: `There is no Content template ${sid(99)} in this Twilio account`,
+			details: 'The requested resource was not found \u2014 https://www.twilio.com/docs/errors/20404',
+		});
+		expect(error.hint).toMatch(/Check the Content SID/);
 	});
 
 	it('finds a Content by its friendly name when no SID is given', async () => {

@@ -154,7 +154,21 @@ describe('Twilio error mapping', () => {
 	it('maps a 429 and keeps Retry-After', async () => {
 		reply(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'Retry-After': '3' });
 		const error = (await caught(send())) as ProviderError;
-		expect(error).toMatchObject({ code: 20429, httpStatus: 429, retryAfterSeconds: 3 });
+		expect(error).toMatchObject({ code: 20429, httpStatus: 429, retryAfterSeconds: 3, rateLimited: true });
+	});
+
+	it('reads Retry-After given as an HTTP date', async () => {
+		const now = Date.parse('2026-05-04T10:00:00Z');
+		jest.spyOn(Date, 'now').mockReturnValue(now);
+		reply(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'Retry-After': new Date(now + 45_000).toUTCString() });
+		const error = (await caught(send())) as ProviderError;
+		jest.restoreAllMocks();
+		expect(error).toMatchObject({ code: 20429, retryAfterSeconds: 45, rateLimited: true });
+	});
+
+	it('marks 63018 as a rate limit', async () => {
+		reply(429, { code: 63018, message: 'Rate limit exceeded', status: 429 });
+		expect(await caught(send())).toMatchObject({ code: 63018, rateLimited: true });
 	});
 
 	it('maps a 500', async () => {

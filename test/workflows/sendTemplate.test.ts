@@ -251,10 +251,29 @@ describe('Send Template through Twilio in the n8n engine', () => {
 		expect(sandbox.requests).toHaveLength(0);
 	});
 
-	it('fails clearly for an unknown Content SID', async () => {
+	it('fails clearly for an unknown Content SID, keeping Twilio’s 20404, provider and HTTP code', async () => {
 		const sid = `HX${'0'.repeat(32)}`;
 		const result = await run(sendTemplate('twilio', sid, {}));
-		expect(result.error?.message).toBe(`Item 1: There is no Content template ${sid} in this Twilio account`);
+		expect(result.error?.message).toBe(`Twilio error 20404: There is no Content template ${sid} in this Twilio account`);
+		expect(result.error?.description).toMatch(/^Check the Content SID .* Provider said: /);
+		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+		expect(result.error?.context).toMatchObject({ provider: 'twilio', providerCode: 20404 });
+		expect(sends()).toHaveLength(0);
+	});
+
+	it('with Continue On Fail, an unknown Content SID gives an error item with Twilio’s code, like every provider error', async () => {
+		const sid = `HX${'0'.repeat(32)}`;
+		const result = await runWorkflow(sendWorkflow(sendTemplate('twilio', sid, {}), { continueOnFail: true }), { credentials: credentials(), input: people(['+15551234567', 'Ana']) });
+		expect(result.error).toBeUndefined();
+		expect(result.output('WhatsApp Omni').map((item) => item.json)).toEqual([
+			{
+				error: `Twilio error 20404: There is no Content template ${sid} in this Twilio account`,
+				hint: expect.stringMatching(/^Check the Content SID/),
+				provider: 'twilio',
+				code: 20404,
+				httpCode: '404',
+			},
+		]);
 		expect(sends()).toHaveLength(0);
 	});
 

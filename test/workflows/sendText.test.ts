@@ -115,7 +115,7 @@ describe('Send Text through Meta in the n8n engine', () => {
 		const limited = await runWorkflow(sendWorkflow(sendText('meta')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(limited.error?.message).toBe('Meta (WhatsApp Cloud API) error 130429: Throughput limit reached');
 		expect((limited.error as { httpCode?: string }).httpCode).toBe('429');
-		expect(limited.error?.description).toMatch(/Nothing was sent/);
+		expect(limited.error?.description).toMatch(/Nothing was sent\. Meta asked to wait 9 s before retrying: run it again after that\./);
 
 		sandbox.setFaults({ rate: 1, kinds: ['500'] });
 		const broken = await runWorkflow(sendWorkflow(sendText('meta')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
@@ -192,6 +192,7 @@ describe('Send Text through Twilio in the n8n engine', () => {
 		const limited = await runWorkflow(sendWorkflow(sendText('twilio')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(limited.error?.message).toBe('Twilio error 20429: Too many requests to Twilio');
 		expect((limited.error as { httpCode?: string }).httpCode).toBe('429');
+		expect(limited.error?.description).toMatch(/Nothing was sent\. Twilio asked to wait 4 s before retrying: run it again after that\./);
 
 		sandbox.setFaults({ rate: 1, kinds: ['500'] });
 		const broken = await runWorkflow(sendWorkflow(sendText('twilio')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });

@@ -189,9 +189,22 @@ describe('Template on Twilio in the n8n engine against the sandbox', () => {
 		expect(created[1].approval).toBeUndefined();
 	});
 
-	it('Delete of a Content that does not exist fails with its SID', async () => {
+	it.each(['get', 'delete'])('%s of a Content that does not exist fails with its SID and Twilio’s 20404', async (operation) => {
 		const missing = `HX${'e'.repeat(32)}`;
-		const result = await run('delete', { template: byId(missing) });
-		expect(result.error?.message).toContain(missing);
+		const result = await run(operation, { template: byId(missing) });
+		expect(result.error?.message).toBe(`Twilio error 20404: There is no Content template ${missing} in this Twilio account`);
+		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+		expect(result.error?.context).toMatchObject({ provider: 'twilio', providerCode: 20404 });
+
+		const item = await ok(await run(operation, { template: byId(missing) }, { continueOnFail: true }));
+		expect(item.map((one) => one.json)).toEqual([
+			{
+				error: `Twilio error 20404: There is no Content template ${missing} in this Twilio account`,
+				hint: expect.stringMatching(/^Check the Content SID/),
+				provider: 'twilio',
+				code: 20404,
+				httpCode: '404',
+			},
+		]);
 	});
 });

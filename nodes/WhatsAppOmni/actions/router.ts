@@ -73,7 +73,8 @@ export async function router(
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, {
 				itemIndex,
-				alreadySent: operation.sendsMessages && !continueOnFail ? succeeded : 0,
+				sendsMessages: operation.sendsMessages === true,
+				alreadySent: operation.sendsMessages && !continueOnFail ? succeeded : undefined,
 			});
 			if (continueOnFail) {
 				return [{ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } }];

@@ -8,13 +8,19 @@ import {
 
 import { CredentialError } from '../providers/CredentialError';
 import { ProviderError } from '../providers/ProviderError';
-import { PROVIDER_LABELS } from '../providers/types';
+import { PROVIDER_LABELS, PROVIDER_NAMES } from '../providers/types';
 import { UnsupportedError } from '../providers/UnsupportedError';
 import { ValidationError } from './ValidationError';
 
-/** Items the node had already sent when it failed, so a rerun's duplicates are never a surprise. */
+/** Where a failure happened, so its description can say what it means for this item and the run. */
 export interface FailureContext {
 	itemIndex: number;
+	/** The operation sends messages: a refused request means this item's message did not go out. */
+	sendsMessages?: boolean;
+	/**
+	 * Items already sent when the node stops on this failure, so a rerun's duplicates are never a
+	 * surprise. Undefined when the node does not stop (Continue On Fail) or sends nothing.
+	 */
 	alreadySent?: number;
 }
 
@@ -22,7 +28,29 @@ function alreadySentNote(context: FailureContext): string {
 	const sent = context.alreadySent ?? 0;
 	if (sent === 0) return '';
 	const items = sent === 1 ? '1 earlier item was' : `${sent} earlier items were`;
-	return ` ${items} already sent; running the node again sends ${sent === 1 ? 'it' : 'them'} again (turn on "Continue On Fail" to get one result per item instead).`;
+	return ` ${items} already sent; running the node again sends ${sent === 1 ? 'it' : 'them'} again, so run it only for the items from this one on (item ${context.itemIndex + 1} onward), or turn on "Continue On Fail" to get one result per item.`;
+}
+
+/** "Meta asked to wait 30 s before retrying", from the provider's `Retry-After`. */
+function retryAfterText(error: ProviderError): string | undefined {
+	const seconds = error.retryAfterSeconds;
+	if (seconds === undefined || seconds <= 0) return undefined;
+	return `${PROVIDER_NAMES[error.provider]} asked to wait ${seconds} s before retrying`;
+}
+
+/**
+ * For a rate limit: what became of this item, how long to wait, and what to run again. Only the
+ * run knows the last part: when earlier items went out, running the whole node again would send
+ * them twice, so the advice is then the earlier-items note instead of a plain "run it again".
+ */
+function rateLimitAdvice(error: ProviderError, context: FailureContext): string {
+	const wait = retryAfterText(error);
+	const stops = context.alreadySent !== undefined;
+	const sent = context.alreadySent ?? 0;
+	const outcome = !context.sendsMessages ? '' : stops && sent === 0 ? ' Nothing was sent.' : ' This item was not sent.';
+	if (sent > 0) return `${outcome}${wait ? ` ${wait}.` : ''}`;
+	const again = context.sendsMessages && !stops ? 'send this item again' : 'run it again';
+	return `${outcome}${wait ? ` ${wait}: ${again} after that.` : ` ${again[0].toUpperCase()}${again.slice(1)} once the limit has passed.`}`;
 }
 
 /**
@@ -50,10 +78,15 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 			...(error.traceId ? { traceId: error.traceId } : {}),
 			mayHaveBeenSent: error.mayHaveBeenSent,
 		};
-		const details = error.details ? ` Provider said: ${error.details}` : '';
+		const note = alreadySentNote(context);
+		// A sentence follows the provider's words only when the node stopped after sending others.
+		const said = error.details && note && !/[.!?]$/.test(error.details) ? `${error.details}.` : error.details;
+		const details = said ? ` Provider said: ${said}` : '';
+		const wait = retryAfterText(error);
+		const advice = error.rateLimited ? rateLimitAdvice(error, context) : wait ? ` ${wait}.` : '';
 		const apiError = new NodeApiError(node, response, {
 			message: answered ? `${label} error${code}: ${error.message}` : `${label} request failed: ${error.message}`,
-			description: `${error.hint}${details}${networkCode}${alreadySentNote(context)}`,
+			description: `${error.hint}${advice}${details}${networkCode}${note}`,
 			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});

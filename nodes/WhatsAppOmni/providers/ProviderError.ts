@@ -14,6 +14,12 @@ export interface ProviderErrorInit {
 	/** Seconds the provider asked us to wait (`Retry-After`). */
 	retryAfterSeconds?: number;
 	/**
+	 * The provider refused the request for its rate (HTTP 429, Meta 130429/131056, Twilio
+	 * 20429/63018): nothing was done, and the same request can go again later. The hint then says
+	 * only why and what to change; whether to run again is said with the run's context.
+	 */
+	rateLimited?: boolean;
+	/**
 	 * The request may have reached the provider even though no answer came back (a connection
 	 * reset, a timeout). Retrying such a send could deliver the message twice.
 	 */
@@ -39,6 +45,8 @@ export class ProviderError extends Error {
 
 	readonly retryAfterSeconds?: number;
 
+	readonly rateLimited: boolean;
+
 	readonly mayHaveBeenSent: boolean;
 
 	readonly traceId?: string;
@@ -52,6 +60,7 @@ export class ProviderError extends Error {
 		this.hint = init.hint;
 		this.details = init.details;
 		this.retryAfterSeconds = init.retryAfterSeconds;
+		this.rateLimited = init.rateLimited ?? false;
 		this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
 		this.traceId = init.traceId;
 	}
@@ -60,6 +69,8 @@ export class ProviderError extends Error {
 export interface KnownError {
 	message: string;
 	hint: string;
+	/** A rate limit: see ProviderErrorInit.rateLimited. */
+	rateLimit?: boolean;
 }
 
 /** Parses `Retry-After` given in seconds or as an HTTP date. */
@@ -102,13 +113,16 @@ export function networkError(
 	});
 }
 
-/** Shared wording for HTTP statuses that mean the same on both providers. */
-export function httpStatusError(status: number, retryAfterSeconds?: number): KnownError | undefined {
+/**
+ * Shared wording for HTTP statuses that mean the same on both providers. How long the provider
+ * asked to wait (`Retry-After`) is said by the node error, for every code alike.
+ */
+export function httpStatusError(status: number): KnownError | undefined {
 	if (status === 429) {
-		const wait = retryAfterSeconds !== undefined ? ` (it asked to wait ${retryAfterSeconds} s)` : '';
 		return {
-			message: `Too many requests${wait}`,
-			hint: 'The provider is rate-limiting this account. Nothing was sent: slow down (fewer items at once, or a Wait node) and run it again.',
+			message: 'Too many requests',
+			hint: 'The provider is rate-limiting this account: slow down (fewer items at once, or a Wait node).',
+			rateLimit: true,
 		};
 	}
 	if (status >= 500) {

@@ -13,6 +13,12 @@ export const PROVIDER_LABELS: Record<ProviderName, string> = {
 	twilio: 'Twilio',
 };
 
+/** The provider's name in a sentence, e.g. "Meta asked to wait 30 s". */
+export const PROVIDER_NAMES: Record<ProviderName, string> = {
+	meta: 'Meta',
+	twilio: 'Twilio',
+};
+
 /** An E.164 number with its leading `+`, e.g. `+15551234567`. */
 export type E164 = string;
 

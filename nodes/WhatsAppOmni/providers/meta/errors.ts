@@ -47,7 +47,8 @@ export const META_ERRORS: Record<number, KnownError> = {
 	},
 	130429: {
 		message: 'Throughput limit reached',
-		hint: 'The number sends more messages per second than Meta allows (80/s by default). Nothing was sent: send fewer items at once and run it again.',
+		hint: 'The number sends more messages per second than Meta allows (80/s by default): send fewer items at once.',
+		rateLimit: true,
 	},
 	130472: {
 		message: 'The recipient\u2019s number is part of a Meta experiment',
@@ -124,7 +125,8 @@ export const META_ERRORS: Record<number, KnownError> = {
 	},
 	131056: {
 		message: 'Too many messages to the same person',
-		hint: 'Meta allows about one message every 6 seconds to one user. Wait a little before sending to this person again.',
+		hint: 'Meta allows about one message every 6 seconds to one user: leave more time between messages to this person.',
+		rateLimit: true,
 	},
 	131057: {
 		message: 'The account is in maintenance mode',
@@ -216,7 +218,7 @@ export function toMetaError(error: unknown, host: string): Error {
 	// Meta's reference lists, so a known one is reported as the code. Other subcodes (33: no such
 	// object) only refine the code and are named in the details.
 	const knownSubcode = lookup(subcode) ? subcode : undefined;
-	const known = lookup(knownSubcode) ?? lookup(graph?.code) ?? httpStatusError(status, retryAfterSeconds);
+	const known = lookup(knownSubcode) ?? lookup(graph?.code) ?? httpStatusError(status);
 	const detail = graph?.error_data?.details;
 	// Meta's words for people (error_user_title/msg) say more than a generic "Invalid parameter".
 	const message = graph?.error_user_title ?? known?.message ?? graph?.message ?? `Meta answered HTTP ${status}`;
@@ -233,6 +235,7 @@ export function toMetaError(error: unknown, host: string): Error {
 				.filter(Boolean)
 				.join(' \u2014 ') || undefined,
 		retryAfterSeconds,
+		rateLimited: known?.rateLimit === true,
 		traceId: graph?.fbtrace_id,
 	});
 }

@@ -25,7 +25,8 @@ export const TWILIO_ERRORS: Record<number, KnownError> = {
 	},
 	20429: {
 		message: 'Too many requests to Twilio',
-		hint: 'Twilio is rate-limiting this account. Nothing was sent: send fewer items at once and run it again.',
+		hint: 'Twilio is rate-limiting this account: send fewer items at once.',
+		rateLimit: true,
 	},
 	20500: {
 		message: 'Twilio had an internal error',
@@ -90,7 +91,8 @@ export const TWILIO_ERRORS: Record<number, KnownError> = {
 	},
 	63018: {
 		message: 'WhatsApp rate or messaging limit reached',
-		hint: 'The sender exceeded WhatsApp\u2019s throughput or its daily messaging limit. Slow down and try again later.',
+		hint: 'The sender exceeded WhatsApp\u2019s throughput or its daily messaging limit: slow down, or wait until the daily limit resets.',
+		rateLimit: true,
 	},
 	63019: {
 		message: 'WhatsApp could not process the media',
@@ -145,7 +147,7 @@ export function toTwilioError(
 	const retryAfterSeconds = parseRetryAfter(headers?.['retry-after']);
 	const known =
 		(parsed.code !== undefined ? TWILIO_ERRORS[parsed.code] : undefined) ??
-		httpStatusError(status, retryAfterSeconds) ??
+		httpStatusError(status) ??
 		(status === 401 ? TWILIO_ERRORS[20003] : undefined);
 	return new ProviderError({
 		provider: 'twilio',
@@ -157,6 +159,7 @@ export function toTwilioError(
 			'Twilio rejected the request; its message says why. Check the node\u2019s fields and the credential.',
 		details: [parsed.message, parsed.more_info].filter(Boolean).join(' \u2014 ') || undefined,
 		retryAfterSeconds,
+		rateLimited: known?.rateLimit === true,
 	});
 }
 

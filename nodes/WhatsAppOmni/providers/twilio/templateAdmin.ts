@@ -395,7 +395,7 @@ export async function deleteTwilioTemplate(ctx: TwilioContext, target: TemplateD
 	try {
 		await ctx.client.content.v1.contents(sid).remove();
 	} catch (error) {
-		throw isNotFound(error) ? noSuchContent(sid) : error;
+		throw isNotFound(error) ? noSuchContent(sid, error) : error;
 	}
 	return { provider: 'twilio', deleted: [sid], success: true };
 }

@@ -251,22 +251,29 @@ export async function contentSidOf(client: TwilioClient, given: string, whenEmpt
 	return CONTENT_SID.test(id) ? id : await findContentSidByName(client, id);
 }
 
-export function noSuchContent(sid: string): ValidationError {
-	return new ValidationError(
-		'Template',
-		`There is no Content template ${sid} in this Twilio account`,
-		'Check the Content SID (Twilio Console › Messaging › Content Template Builder) and that the credential belongs to the account that owns it.',
-	);
+/**
+ * Twilio's 404 for a Content, in words that name the SID. It stays Twilio's answer: its code
+ * (20404), HTTP status and details are kept, as for every other provider error.
+ */
+export function noSuchContent(sid: string, answer: ProviderError): ProviderError {
+	return new ProviderError({
+		provider: 'twilio',
+		code: answer.code,
+		httpStatus: answer.httpStatus,
+		message: `There is no Content template ${sid} in this Twilio account`,
+		hint: 'Check the Content SID (Twilio Console › Messaging › Content Template Builder) and that the credential belongs to the account that owns it.',
+		details: answer.details,
+	});
 }
 
-export const isNotFound = (error: unknown) => error instanceof ProviderError && error.httpStatus === 404;
+export const isNotFound = (error: unknown): error is ProviderError => error instanceof ProviderError && error.httpStatus === 404;
 
 /** A Content and its approval requests as the API sends them; no approvals for a 404 there. */
 export async function fetchContent(client: TwilioClient, sid: string): Promise<{ content: WireContent; approvals: unknown }> {
 	const context = client.content.v1.contents(sid);
 	const [content, approvals] = await Promise.all([
 		withRawResponse(() => context.fetch()).catch((error: unknown) => {
-			throw isNotFound(error) ? noSuchContent(sid) : error;
+			throw isNotFound(error) ? noSuchContent(sid, error) : error;
 		}),
 		// A Content never submitted to WhatsApp has no approval to read; it can still be sent in a session.
 		withRawResponse(() => context.approvalFetch().fetch()).catch((error: unknown) => {
