@@ -32,10 +32,19 @@ const SANDBOX_CREDENTIAL_NAMES = {
 	whatsAppOmniTwilioApi: 'WhatsApp Omni Twilio (sandbox)',
 };
 
+/**
+ * n8n 1.x's public API schema demands allowedDomains unless the HTTP Request domain restriction
+ * is stated, so it is stated as n8n's own default ('all') wherever n8n has the setting.
+ */
+async function domainDefault(api, type) {
+	const schema = await api.request('GET', `/api/v1/credentials/schema/${type}`, { expect: [200, 404] });
+	return schema.data?.properties?.allowedHttpRequestDomains ? { allowedHttpRequestDomains: 'all' } : {};
+}
+
 /** Creates both credentials in n8n through its API: `{ meta, twilio }`, each `{ id, name }`. */
 async function createSandboxCredentials(api, sandbox) {
 	const data = sandboxCredentialData(sandbox);
-	const create = (type) => api.createCredential(SANDBOX_CREDENTIAL_NAMES[type], type, data[type]);
+	const create = async (type) => api.createCredential(SANDBOX_CREDENTIAL_NAMES[type], type, { ...data[type], ...(await domainDefault(api, type)) });
 	return { meta: await create('whatsAppOmniMetaApi'), twilio: await create('whatsAppOmniTwilioApi') };
 }
 

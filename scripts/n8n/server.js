@@ -90,6 +90,8 @@ async function startN8n(options) {
 	child.on('exit', () => (alive = false));
 	try {
 		await waitFor(`${baseUrl}/healthz/readiness`, 180_000, () => alive);
+		// n8n 1.x is "ready" before its REST API is mounted; the editor's first call is the sign.
+		await waitFor(`${baseUrl}/rest/settings`, 60_000, () => alive);
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw new Error(`${error.message}\n--- last lines of ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`);

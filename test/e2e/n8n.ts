@@ -50,24 +50,25 @@ export async function startEnvironment({ runtime = 'current' }: { runtime?: 'cur
 	fs.mkdirSync(outputDir, { recursive: true });
 	const sandbox = await startSandbox({ statusDelayMs: 50 } as never);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omni-n8n-'));
-	const port = await freePort();
-	const n8n = await startN8n({ userFolder, port, runtime, brokerPort: await freePort(), logFile: path.join(outputDir, runtime === 'current' ? 'n8n.log' : `n8n-${runtime}.log`) });
-	const api: N8nApiClient = new N8nApi(n8n.baseUrl);
-	await (api as unknown as { signIn(): Promise<void> }).signIn();
-	const { meta, twilio } = await createSandboxCredentials(api, sandbox);
-	return {
-		sandbox,
-		api,
-		baseUrl: n8n.baseUrl,
-		credentials: { meta, twilio },
-		outputDir,
-		version: n8n.version,
-		async stop() {
-			await n8n.stop();
-			await sandbox.stop();
-			fs.rmSync(userFolder, { recursive: true, force: true });
-		},
+	let n8n: { baseUrl: string; version: string; stop(): Promise<void> } | undefined;
+	const stop = async () => {
+		await n8n?.stop();
+		await sandbox.stop();
+		fs.rmSync(userFolder, { recursive: true, force: true });
 	};
+	try {
+		const port = await freePort();
+		const server = await startN8n({ userFolder, port, runtime, brokerPort: await freePort(), logFile: path.join(outputDir, runtime === 'current' ? 'n8n.log' : `n8n-${runtime}.log`) });
+		n8n = server;
+		const api: N8nApiClient = new N8nApi(server.baseUrl);
+		await (api as unknown as { signIn(): Promise<void> }).signIn();
+		const { meta, twilio } = await createSandboxCredentials(api, sandbox);
+		return { sandbox, api, baseUrl: server.baseUrl, credentials: { meta, twilio }, outputDir, version: server.version, stop };
+	} catch (error) {
+		// Nothing may outlive a failed start: a running n8n would keep the test runner from exiting.
+		await stop();
+		throw error;
+	}
 }
 
 export const uuid = () => crypto.randomUUID();

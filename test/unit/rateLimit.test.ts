@@ -3,6 +3,8 @@ import nock from 'nock';
 import type { IExecuteFunctions, INode, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
 import { router } from '../../nodes/WhatsAppOmni/actions/router';
+import { toNodeError } from '../../nodes/WhatsAppOmni/helpers/errors';
+import { networkError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import type { MetaCredentials, ProviderName } from '../../nodes/WhatsAppOmni/providers/types';
@@ -203,5 +205,16 @@ describe('a rate-limited item with Continue On Fail', () => {
 			code: 20429,
 			httpCode: '429',
 		});
+	});
+});
+
+describe('a connection refused after earlier items were sent', () => {
+	it('says this request never reached the provider, not that nothing was sent', () => {
+		// nock's simulated errors do not reach keep-alive agents: the provider's own mapping instead.
+		const error = toNodeError(node, networkError('meta', 'ECONNREFUSED', 'graph.facebook.com'), { itemIndex: 2, sendsMessages: true, alreadySent: 2 }) as NodeApiError;
+
+		expect(error.description).toMatch(/^The request never reached the provider, so nothing happened for this item\./);
+		expect(error.description).toMatch(/2 earlier items were already sent; running the node again sends them again, so run it only for the items from this one on \(item 3 onward\)/);
+		expect(error.description).not.toMatch(/Nothing was sent/);
 	});
 });

@@ -108,7 +108,7 @@ export function networkError(
 		message: `${known?.message ?? 'The request failed without an answer'} (${host})`,
 		hint: sent
 			? 'The request may have reached the provider: check whether the message arrived before you run this again, or it may be sent twice.'
-			: `Nothing was sent. Check that ${host} is reachable from the n8n server (proxy, firewall, DNS, the credential's base URL) and try again.`,
+			: `The request never reached the provider, so nothing happened for this item. Check that ${host} is reachable from the n8n server (proxy, firewall, DNS, the credential's base URL) and try again.`,
 		mayHaveBeenSent: sent,
 	});
 }
