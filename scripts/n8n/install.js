@@ -183,9 +183,6 @@ function ensureN8n(runtimeName = 'current', steps = DEFAULT_STEPS) {
 }
 
 function prepare(layout, marker, steps) {
-	const installed = () => {
-		fs.writeFileSync(marker, new Date().toISOString());
-	};
 	if (fs.existsSync(marker) && fs.existsSync(layout.n8nBin)) {
 		const failure = steps.check(layout);
 		if (!failure) return { state: 'ready' };
@@ -194,18 +191,17 @@ function prepare(layout, marker, steps) {
 		const after = steps.check(layout);
 		if (!after) return { state: 'repaired', detail: `rebuilt ${layout.nativeModules.join(', ')}` };
 		log(`the rebuild did not help (${after.module}: ${after.error}); installing n8n ${layout.version} again`);
-		fs.rmSync(marker, { force: true });
-		reinstall(layout, steps);
-		installed();
+		reinstall(layout, marker, steps);
 		return { state: 'repaired', detail: 'reinstalled' };
 	}
 	log(`installing n8n ${layout.version} into ${layout.dir}: about 2.8 GB, a few minutes the first time`);
-	reinstall(layout, steps);
-	installed();
+	reinstall(layout, marker, steps);
 	return { state: 'installed' };
 }
 
-function reinstall(layout, steps) {
+/** The marker says an install finished and passed its check; it is written only then. */
+function reinstall(layout, marker, steps) {
+	fs.rmSync(marker, { force: true });
 	const started = Date.now();
 	steps.install(layout);
 	log(`npm install took ${seconds(started)} s; building ${layout.nativeModules.join(' and ')} for Node ${layout.nodeVersion}`);
@@ -214,6 +210,7 @@ function reinstall(layout, steps) {
 	log(`the native build took ${seconds(building)} s`);
 	const failure = steps.check(layout);
 	if (failure) throw notLoadingError(layout, failure);
+	fs.writeFileSync(marker, new Date().toISOString());
 }
 
 /** One line for people: what was found and what it took. */
