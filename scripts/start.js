@@ -61,6 +61,10 @@ async function main() {
 	const setup = await setUp(api, sandbox);
 	for (const file of ACTIVE_EXAMPLES) {
 		try {
+			// The sandbox starts empty every time, while n8n keeps these workflows active across
+			// restarts and trusts the webhook registrations it made before: deactivating first makes
+			// the activation register them with this sandbox.
+			await api.deactivate(setup.workflows[file]);
 			await api.activate(setup.workflows[file]);
 		} catch (error) {
 			process.stderr.write(`Could not activate ${file}: ${error.message}\n`);
