@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import * as phoneNumber from '../../nodes/WhatsAppOmni/helpers/phoneNumber';
 import type { UnifiedEvent } from '../../nodes/WhatsAppOmni/providers/events';
 import { parseMetaWebhook } from '../../nodes/WhatsAppOmni/providers/meta/webhook';
+import { DEPTH_MARKER, MAX_EVENT_DEPTH } from '../../nodes/WhatsAppOmni/providers/webhookEvents';
 import { WebhookFormatError } from '../../nodes/WhatsAppOmni/providers/WebhookFormatError';
+import { copyAsN8nDoes, depthOf, nested, nestedJson } from '../deepNesting';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'webhooks', 'meta');
 const NOW = new Date('2025-06-09T08:00:00.000Z');
@@ -642,13 +645,13 @@ describe('parseMetaWebhook: never throws inside a well-formed envelope', () => {
 		expect(() => parseMetaWebhook(envelope(value), NOW)).not.toThrow();
 	});
 
-	it('reads what it can of odd items and uses `now` for unreadable timestamps', () => {
+	it('reads what it can of odd items and uses `now`, marked with timestampInvalid, for unreadable timestamps', () => {
 		const events = parseMetaWebhook(
 			envelope({ messages: [{ id: 'wamid.A', timestamp: 'soon', type: 'interactive', interactive: { type: 'carousel_reply' } }], statuses: [{}] }),
 			NOW,
 		);
 		expect(withoutRaw(events)).toStrictEqual([
-			{ event: 'message', provider: 'meta', id: 'wamid.A', timestamp: NOW.toISOString(), business: { wabaId: '102290129340398' }, contact: {}, message: { type: 'unsupported' } },
+			{ event: 'message', provider: 'meta', id: 'wamid.A', timestamp: NOW.toISOString(), timestampInvalid: 'soon', business: { wabaId: '102290129340398' }, contact: {}, message: { type: 'unsupported' } },
 			{ event: 'status', provider: 'meta', id: '', timestamp: NOW.toISOString(), business: { wabaId: '102290129340398' }, contact: {}, status: { status: '', recipient: '' } },
 		]);
 	});
@@ -696,5 +699,180 @@ describe('parseMetaWebhook: never throws inside a well-formed envelope', () => {
 		);
 		expect(event.contact).toStrictEqual({ userId: 'US.8203746156299184' });
 		expect(event.status).toStrictEqual({ status: 'delivered', recipient: 'US.8203746156299184' });
+	});
+});
+
+describe('parseMetaWebhook: an item it cannot read does not fail the batch', () => {
+	const METADATA = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
+	const batch = (value: object, field = 'messages', time?: unknown): any => ({
+		object: 'whatsapp_business_account',
+		entry: [{ id: '102290129340398', ...(time === undefined ? {} : { time }), changes: [{ field, value }] }],
+	});
+	const text = (id: string, timestamp: unknown, extra: object = {}) => ({ from: '16505551234', id, timestamp, type: 'text', text: { body: id }, ...extra });
+
+	it.each([
+		['a string beyond the date range', '9999999999999', '9999999999999'],
+		['a number beyond the date range', 1e300, '1e+300'],
+		['text', 'abc', 'abc'],
+		['a negative number', -5, '-5'],
+		['an object', { seconds: 1 }, '{"seconds":1}'],
+	])('a message timestamp that is %s: the message is kept at the time of receipt, with timestampInvalid', (_label, timestamp, invalid) => {
+		const body = batch({ metadata: METADATA, messages: [text('wamid.GOOD1', '1749416383'), text('wamid.BAD', timestamp), text('wamid.GOOD2', '1749416384')] });
+		const events = parseMetaWebhook(body, NOW);
+		expect(events.map((e) => [e.event, e.id, e.timestamp, e.timestampInvalid, e.message?.text])).toStrictEqual([
+			['message', 'wamid.GOOD1', '2025-06-08T20:59:43.000Z', undefined, 'wamid.GOOD1'],
+			['message', 'wamid.BAD', NOW.toISOString(), invalid, 'wamid.BAD'],
+			['message', 'wamid.GOOD2', '2025-06-08T20:59:44.000Z', undefined, 'wamid.GOOD2'],
+		]);
+		expect(events[0]).not.toHaveProperty('timestampInvalid');
+		expect((events[1].raw as any).message.timestamp).toBe(timestamp);
+	});
+
+	it('a far but valid timestamp is read, not marked', () => {
+		const [event] = parseMetaWebhook(batch({ metadata: METADATA, messages: [text('wamid.FAR', '9999999999')] }), NOW);
+		expect(event.timestamp).toBe('2286-11-20T17:46:39.000Z');
+		expect(event).not.toHaveProperty('timestampInvalid');
+	});
+
+	it('a status timestamp beyond the date range: the status is kept, marked', () => {
+		const statuses = [
+			{ id: 'wamid.S1', status: 'delivered', timestamp: 1e300, recipient_id: '16505551234' },
+			{ id: 'wamid.S2', status: 'read', timestamp: '1749416383', recipient_id: '16505551234' },
+		];
+		const events = parseMetaWebhook(batch({ metadata: METADATA, statuses }), NOW);
+		expect(events.map((e) => [e.event, e.status?.status, e.timestamp, e.timestampInvalid])).toStrictEqual([
+			['status', 'delivered', NOW.toISOString(), '1e+300'],
+			['status', 'read', '2025-06-08T20:59:43.000Z', undefined],
+		]);
+	});
+
+	it.each([
+		['a template update', 'message_template_status_update', { event: 'APPROVED', message_template_id: 1, message_template_name: 't' }, 'template'],
+		['an account update', 'account_update', { event: 'VERIFIED_ACCOUNT' }, 'account'],
+		['an unknown field', 'brand_new_field', { x: 1 }, 'unsupported'],
+		['a value-level error', 'messages', { metadata: METADATA, errors: [{ code: 130429, title: 'Rate limit hit' }] }, 'error'],
+	])('an entry.time beyond the date range on %s: the event is kept, marked', (_label, field, value, kind) => {
+		const events = parseMetaWebhook(batch(value, field, '9999999999999'), NOW);
+		expect(events.map((e) => [e.event, e.timestamp, e.timestampInvalid])).toStrictEqual([[kind, NOW.toISOString(), '9999999999999']]);
+	});
+
+	it.each([2000, 20000])('an account update nested %i levels deep: camelCase near the top, the deep part cut instead of overflowing', (depth) => {
+		const value = { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM', next_level: nested(depth, 'bottom', 'next_level') } };
+		const body = batch(value, 'account_update', 1749417300);
+		const [event] = parseMetaWebhook(body, NOW);
+		expect(event).toMatchObject({ event: 'account', timestamp: '2025-06-08T21:15:00.000Z', update: { field: 'account_update', event: 'ACCOUNT_VIOLATION', violationInfo: { violationType: 'SCAM', nextLevel: { nextLevel: {} } } } });
+		// event › update › violationInfo › nextLevel (depth 3) … the object at depth 65 is cut.
+		expect(event.truncated).toStrictEqual([`update.violationInfo${'.nextLevel'.repeat(63)}`, `raw.value.violation_info${'.next_level'.repeat(62)}`]);
+		let cut: any = event.update!.violationInfo;
+		for (let i = 0; i < 63; i++) cut = cut.nextLevel;
+		expect(cut).toBe(DEPTH_MARKER);
+		expect(depthOf(event)).toBeLessThanOrEqual(MAX_EVENT_DEPTH + 1);
+		expect(() => copyAsN8nDoes(event)).not.toThrow();
+		// The request's own body is not changed.
+		expect(depthOf(body.entry[0].changes[0].value)).toBeGreaterThan(depth);
+	});
+
+	it('a message carrying a payload nested 6,000 levels deep: emitted with the deep part cut and named, and n8n can copy it', () => {
+		const deep = JSON.parse(nestedJson(6000));
+		const body = batch({ metadata: METADATA, messages: [text('wamid.DEEP', '1749416383', { extra: deep }), text('wamid.PLAIN', '1749416384')] });
+		const events = parseMetaWebhook(body, NOW);
+		expect(events.map((e) => [e.event, e.id, e.message?.type])).toStrictEqual([
+			['message', 'wamid.DEEP', 'text'],
+			['message', 'wamid.PLAIN', 'text'],
+		]);
+		// event › raw › message › extra (depth 3) › a … the object at depth 65 is cut.
+		expect(events[0].truncated).toStrictEqual([`raw.message.extra${'.a'.repeat(62)}`]);
+		let cut: any = (events[0].raw as any).message.extra;
+		for (let i = 0; i < 62; i++) cut = cut.a;
+		expect(cut).toBe(DEPTH_MARKER);
+		expect(events[1]).not.toHaveProperty('truncated');
+		for (const event of events) expect(() => copyAsN8nDoes(event)).not.toThrow();
+		// Only the path to the cut is copied: the metadata is still the request's own object.
+		expect((events[0].raw as any).metadata).toBe(body.entry[0].changes[0].value.metadata);
+		expect(depthOf(body.entry[0].changes[0].value.messages[0])).toBeGreaterThan(6000);
+	});
+
+	it('a deep referral or Flow answer is cut too', () => {
+		const message = {
+			from: '16505551234',
+			id: 'wamid.FLOW',
+			timestamp: '1749416383',
+			type: 'interactive',
+			interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: nested(6000) } },
+			referral: { source_url: 'https://example.com', deep_field: nested(6000) },
+		};
+		const [event] = parseMetaWebhook(batch({ metadata: METADATA, messages: [message] }), NOW);
+		expect(event.message).toMatchObject({ type: 'interactive', reply: { kind: 'flow', payload: expect.stringContaining(DEPTH_MARKER) }, referral: { sourceUrl: 'https://example.com' } });
+		expect(event.truncated).toEqual(expect.arrayContaining([expect.stringMatching(/^message\.referral\.deepField(\.a)+$/), expect.stringMatching(/^raw\.message\.referral\.deep_field(\.a)+$/)]));
+		expect(() => copyAsN8nDoes(event)).not.toThrow();
+	});
+
+	it('an envelope whose "object" is nested 10,000 levels deep is still a 400 (WebhookFormatError), not a crash', () => {
+		const run = () => parseMetaWebhook({ object: JSON.parse(nestedJson(10000)), entry: [] }, NOW);
+		expect(run).toThrow(WebhookFormatError);
+		expect(run).toThrow(`"object" is {"a":{"a":{"a":{"a":{"a":"${DEPTH_MARKER}"}}}}}, not "whatsapp_business_account"`);
+	});
+
+	describe('an item whose parsing throws', () => {
+		const BROKEN = '19990000000';
+		let spy: jest.SpyInstance;
+		beforeEach(() => {
+			const original = phoneNumber.phoneNumberOrUndefined;
+			spy = jest.spyOn(phoneNumber, 'phoneNumberOrUndefined').mockImplementation((value) => {
+				if (value === BROKEN) throw new TypeError('cannot read this number');
+				return original(value);
+			});
+		});
+		afterEach(() => spy.mockRestore());
+
+		it('becomes an unsupported event with the reason and its raw; the rest of the batch goes on', () => {
+			const broken = { from: BROKEN, id: 'wamid.BROKEN', timestamp: '1749416383', type: 'text', text: { body: 'x' } };
+			const statuses = [
+				{ id: 'wamid.S1', status: 'read', timestamp: '1749416383', recipient_id: BROKEN },
+				{ id: 'wamid.S2', status: 'read', timestamp: '1749416383', recipient_id: '16505551234' },
+			];
+			const body = batch({ metadata: METADATA, messages: [text('wamid.GOOD1', '1749416383'), broken, text('wamid.GOOD2', '1749416383')], statuses });
+			const events = parseMetaWebhook(body, NOW);
+			expect(events.map((e) => [e.event, e.id])).toStrictEqual([
+				['message', 'wamid.GOOD1'],
+				['unsupported', 'wamid.BROKEN'],
+				['message', 'wamid.GOOD2'],
+				['unsupported', 'wamid.S1'],
+				['status', 'wamid.S2'],
+			]);
+			expect(events[1]).toStrictEqual({
+				event: 'unsupported',
+				provider: 'meta',
+				id: 'wamid.BROKEN',
+				timestamp: NOW.toISOString(),
+				business: BUSINESS,
+				contact: {},
+				update: { field: 'messages', item: 'message', parseError: 'TypeError: cannot read this number' },
+				raw: { metadata: METADATA, message: broken },
+			});
+			expect(events[3].update).toStrictEqual({ field: 'messages', item: 'status', parseError: 'TypeError: cannot read this number' });
+			expect((events[3].raw as any).status).toBe(statuses[0]);
+		});
+
+		it('a change that fails before its events becomes one unsupported event for the change', () => {
+			const body = {
+				object: 'whatsapp_business_account',
+				entry: [
+					{ id: '102290129340398', time: 1749417300, changes: [{ field: 'account_update', value: { phone_number: BROKEN, event: 'X' } }, { field: 'messages', value: { metadata: METADATA, messages: [text('wamid.OK', '1749416383')] } }] },
+				],
+			};
+			const events = parseMetaWebhook(body, NOW);
+			expect(withoutRaw(events)[0]).toStrictEqual({
+				event: 'unsupported',
+				provider: 'meta',
+				id: 'account_update:102290129340398:1749417300',
+				timestamp: NOW.toISOString(),
+				business: { wabaId: '102290129340398' },
+				contact: {},
+				update: { field: 'account_update', item: 'update', parseError: 'TypeError: cannot read this number' },
+			});
+			expect(events[0].raw).toBe(body.entry[0].changes[0]);
+			expect(events[1]).toMatchObject({ event: 'message', id: 'wamid.OK' });
+		});
 	});
 });

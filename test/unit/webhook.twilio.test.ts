@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import * as phoneNumber from '../../nodes/WhatsAppOmni/helpers/phoneNumber';
 import type { UnifiedEvent } from '../../nodes/WhatsAppOmni/providers/events';
 import { TWILIO_ERRORS } from '../../nodes/WhatsAppOmni/providers/twilio/errors';
 import { parseTwilioWebhook } from '../../nodes/WhatsAppOmni/providers/twilio/webhook';
+import { DEPTH_MARKER, MAX_EVENT_DEPTH } from '../../nodes/WhatsAppOmni/providers/webhookEvents';
 import { WebhookFormatError } from '../../nodes/WhatsAppOmni/providers/WebhookFormatError';
+import { copyAsN8nDoes, depthOf, nestedJson } from '../deepNesting';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'webhooks', 'twilio');
 const NOW = new Date('2025-06-09T08:00:00.000Z');
@@ -310,5 +313,70 @@ describe('parseTwilioWebhook: malformed requests', () => {
 		expect(withoutRaw(parseTwilioWebhook({ MessageSid: 'SM1' }, NOW))).toStrictEqual([
 			{ event: 'message', provider: 'twilio', id: 'SM1', timestamp: TIMESTAMP, business: {}, contact: {}, message: { type: 'unsupported' } },
 		]);
+	});
+});
+
+describe('parseTwilioWebhook: a request it cannot read in full is still an event', () => {
+	it('a JSON body with a parameter nested 10,000 levels deep: emitted with the deep part cut and named, and n8n can copy it', () => {
+		const params = { ...load('text'), Extra: JSON.parse(nestedJson(10000)) } as unknown as Params;
+		const [event] = parseTwilioWebhook(params, NOW);
+		expect(withoutRaw([event])).toStrictEqual([
+			{
+				event: 'message',
+				provider: 'twilio',
+				id: 'SM8f2a6c1e9b3d47a0c5e1f9b2d4a6c8e0',
+				timestamp: TIMESTAMP,
+				business: BUSINESS,
+				contact: { ...LUCAS, userId: 'BR.59371034928175' },
+				message: { type: 'text', text: 'Olá! Is the Saturday workshop still on?' },
+				// event › raw › Extra (depth 2) › a … the object at depth 65 is cut.
+				truncated: [`raw.Extra${'.a'.repeat(63)}`],
+			},
+		]);
+		let cut: any = (event.raw as any).Extra;
+		for (let i = 0; i < 63; i++) cut = cut.a;
+		expect(cut).toBe(DEPTH_MARKER);
+		expect((event.raw as Params).Body).toBe(params.Body);
+		expect(depthOf(event)).toBeLessThanOrEqual(MAX_EVENT_DEPTH + 1);
+		expect(() => copyAsN8nDoes(event)).not.toThrow();
+		// The request's own parameters are not changed.
+		expect(depthOf(params)).toBeGreaterThan(10000);
+	});
+
+	it('never has timestampInvalid: Twilio sends no timestamp, the time of receipt is the timestamp', () => {
+		const [event] = parseTwilioWebhook({ ...load('status-delivered'), Timestamp: '9999999999999' }, NOW);
+		expect(event.timestamp).toBe(TIMESTAMP);
+		expect(event).not.toHaveProperty('timestampInvalid');
+	});
+
+	describe('when parsing throws past the MessageSid check', () => {
+		let spy: jest.SpyInstance;
+		beforeEach(() => {
+			spy = jest.spyOn(phoneNumber, 'phoneNumberOrUndefined').mockImplementation(() => {
+				throw new TypeError('cannot read this number');
+			});
+		});
+		afterEach(() => spy.mockRestore());
+
+		it.each([
+			['an inbound message', 'text', 'message'],
+			['a status callback', 'status-failed', 'status'],
+		])('%s becomes an unsupported event with the reason and the parameters', (_label, fixture, item) => {
+			const params = load(fixture);
+			const events = parseTwilioWebhook(params, NOW);
+			expect(events).toStrictEqual([
+				{
+					event: 'unsupported',
+					provider: 'twilio',
+					id: params.MessageSid,
+					timestamp: TIMESTAMP,
+					business: {},
+					contact: {},
+					update: { field: 'messages', item, parseError: 'TypeError: cannot read this number' },
+					raw: params,
+				},
+			]);
+			expect(events[0].raw).toBe(params);
+		});
 	});
 });

@@ -100,13 +100,27 @@ export interface UnifiedEvent {
 	provider: ProviderName;
 	/** Message ID (wamid.… / SM…), status's message ID, or an ID of the update. */
 	id: string;
-	/** ISO 8601. */
+	/** ISO 8601. The time of receipt when the provider sends none, or one that cannot be read. */
 	timestamp: string;
+	/**
+	 * Only when the provider's timestamp could not be read (not a number, or beyond what a date can
+	 * hold): that value as sent; `timestamp` is then the time of receipt.
+	 */
+	timestampInvalid?: string;
 	business: { phoneNumber?: string; phoneNumberId?: string; wabaId?: string };
 	contact: { waId?: string; phoneNumber?: string; name?: string; username?: string; userId?: string };
 	message?: InboundMessage;
 	status?: StatusUpdate;
-	/** Errors (`event: 'error'`), template and account updates: what the provider said. */
+	/**
+	 * Errors (`event: 'error'`), template and account updates: what the provider said. An item the
+	 * parser could not read is an `unsupported` event with `update: { field, item, parseError }`.
+	 */
 	update?: { field: string; [key: string]: unknown };
+	/**
+	 * Only when something was cut: the paths (e.g. `raw.message.interactive.a.a`) of objects or
+	 * arrays nested more than 64 levels below the item, each replaced by the text
+	 * `[truncated: nested too deep]` (the first ten paths, then `…and N more`).
+	 */
+	truncated?: string[];
 	raw: unknown;
 }

@@ -5,12 +5,16 @@
  *
  * Only the envelope is checked strictly (WebhookFormatError, answered with 400). Inside it nothing
  * throws: a field or a message type this code does not know becomes an `unsupported` event or an
- * `unsupported` message that carries the original in `raw`.
+ * `unsupported` message that carries the original in `raw`. Each message, status, error and update
+ * is parsed on its own (webhookEvents.ts): an unreadable timestamp is marked, not fatal; values
+ * nested too deep are cut; an item whose parsing throws becomes an `unsupported` event with
+ * `update.parseError`, and the rest of the batch goes on.
  */
-import { compact } from '../../helpers/json';
+import { compact, limitDepth } from '../../helpers/json';
 import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
+import { guardEvent, MAX_EVENT_DEPTH, unixTimestamp, unparsedEvent } from '../webhookEvents';
 
 type Json = Record<string, unknown>;
 
@@ -57,7 +61,15 @@ export function parseMetaWebhook(body: unknown, now: Date = new Date()): Unified
 			if (!isObject(change) || typeof change.field !== 'string') {
 				throw new WebhookFormatError('meta', `entry[${i}].changes[${j}] has no "field"`);
 			}
-			events.push(...parseChange(entry, change as Json & { field: string }, now));
+			try {
+				events.push(...parseChange(entry, change as Json & { field: string }, now));
+			} catch (error) {
+				// parseChange guards each of its events; this is for what comes before them.
+				const wabaId = asString(entry.id);
+				const id = joinId(change.field, wabaId, asString(entry.time));
+				const item = { provider: 'meta' as const, field: change.field, item: 'update' as const, id, business: compact({ wabaId }), raw: change };
+				events.push(unparsedEvent(item, error, now));
+			}
 		});
 	});
 	return events;
@@ -76,28 +88,27 @@ function parseChange(entry: Json, change: Json & { field: string }, now: Date): 
 		wabaId,
 	});
 	const time = asString(entry.time);
-	const timestamp = isoFromUnix(entry.time, now);
+	const unparsed = { provider: 'meta' as const, field, item: 'update' as const, id: joinId(field, wabaId, time), business, raw: change };
 
 	// Template updates are named by the template; account updates by what happened to the account.
 	const kind = TEMPLATE_FIELDS.has(field) ? 'template' : ACCOUNT_FIELDS.has(field) ? 'account' : undefined;
 	if (kind) {
-		return [
-			{
-				event: kind,
-				provider: 'meta',
-				id:
-					kind === 'template'
-						? (asString(value.message_template_id) ?? asString(value.message_template_name) ?? joinId(field, wabaId, time))
-						: joinId(field, wabaId, asString(value.event), time),
-				timestamp,
-				business,
-				contact: {},
-				update: { ...(camelKeys(value) as Json), field },
-				raw: change,
-			},
-		];
+		const build = (): UnifiedEvent => ({
+			event: kind,
+			provider: 'meta',
+			id:
+				kind === 'template'
+					? (asString(value.message_template_id) ?? asString(value.message_template_name) ?? joinId(field, wabaId, time))
+					: joinId(field, wabaId, asString(value.event), time),
+			...unixTimestamp(entry.time, now),
+			business,
+			contact: {},
+			update: { ...(camelKeys(value) as Json), field },
+			raw: change,
+		});
+		return [guardEvent(build, unparsed, now)];
 	}
-	return [unsupportedUpdate(field, business, joinId(field, wabaId, time), timestamp, change)];
+	return [guardEvent(() => unsupportedUpdate(field, business, joinId(field, wabaId, time), entry.time, now, change), unparsed, now)];
 }
 
 function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json, change: Json, now: Date): UnifiedEvent[] {
@@ -110,45 +121,58 @@ function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json
 	const contacts = asArray(value.contacts).filter(isObject);
 	const events: UnifiedEvent[] = [];
 
+	const unparsed = (item: 'message' | 'status' | 'error', id: string | undefined, raw: unknown) =>
+		({ provider: 'meta', field: 'messages', item, id, business, raw }) as const;
+
 	for (const message of asArray(value.messages)) {
 		if (!isObject(message)) continue;
-		const { match, contact } = userContact(contacts, asString(message.from), asString(message.from_user_id));
-		events.push({
-			event: 'message',
-			provider: 'meta',
-			id: asString(message.id) ?? '',
-			timestamp: isoFromUnix(message.timestamp, now),
-			business: { ...business },
-			contact,
-			message: toInboundMessage(message),
-			raw: compact({ metadata, contact: match, message }),
-		});
+		const build = (): UnifiedEvent => {
+			const { match, contact } = userContact(contacts, asString(message.from), asString(message.from_user_id));
+			return {
+				event: 'message',
+				provider: 'meta',
+				id: asString(message.id) ?? '',
+				...unixTimestamp(message.timestamp, now),
+				business: { ...business },
+				contact,
+				message: toInboundMessage(message),
+				raw: compact({ metadata, contact: match, message }),
+			};
+		};
+		events.push(guardEvent(build, unparsed('message', asString(message.id), compact({ metadata, message })), now));
 	}
 
 	for (const status of asArray(value.statuses)) {
 		if (!isObject(status)) continue;
-		events.push(statusEvent(status, contacts, business, metadata, now));
+		const build = () => statusEvent(status, contacts, business, metadata, now);
+		events.push(guardEvent(build, unparsed('status', asString(status.id), compact({ metadata, status })), now));
 	}
 
 	const time = asString(entry.time);
 	for (const error of asArray(value.errors)) {
 		if (!isObject(error)) continue;
-		const [mapped] = toEventErrors([error]) ?? [];
-		events.push({
-			event: 'error',
-			provider: 'meta',
-			id: joinId('error', business.phoneNumberId ?? wabaId, asString(error.code), time),
-			timestamp: isoFromUnix(entry.time, now),
-			business: { ...business },
-			contact: {},
-			update: compact({ field: 'messages', ...mapped, href: asString(error.href) }),
-			raw: compact({ metadata, error }),
-		});
+		const id = joinId('error', business.phoneNumberId ?? wabaId, asString(error.code), time);
+		const build = (): UnifiedEvent => {
+			const [mapped] = toEventErrors([error]) ?? [];
+			return {
+				event: 'error',
+				provider: 'meta',
+				id,
+				...unixTimestamp(entry.time, now),
+				business: { ...business },
+				contact: {},
+				update: compact({ field: 'messages', ...mapped, href: asString(error.href) }),
+				raw: compact({ metadata, error }),
+			};
+		};
+		events.push(guardEvent(build, unparsed('error', id, compact({ metadata, error })), now));
 	}
 
 	if (!['messages', 'statuses', 'errors'].some((key) => Array.isArray(value[key]))) {
 		// A `messages` change with none of the three arrays: something new; keep it visible.
-		events.push(unsupportedUpdate('messages', business, joinId('messages', wabaId, time), isoFromUnix(entry.time, now), change));
+		const id = joinId('messages', wabaId, time);
+		const build = () => unsupportedUpdate('messages', business, id, entry.time, now, change);
+		events.push(guardEvent(build, { provider: 'meta', field: 'messages', item: 'update', id, business, raw: change }, now));
 	}
 	return events;
 }
@@ -172,7 +196,7 @@ function statusEvent(status: Json, contacts: Json[], business: UnifiedEvent['bus
 		event: 'status',
 		provider: 'meta',
 		id: asString(status.id) ?? '',
-		timestamp: isoFromUnix(status.timestamp, now),
+		...unixTimestamp(status.timestamp, now),
 		business: { ...business },
 		contact,
 		status: compact({
@@ -190,14 +214,15 @@ function unsupportedUpdate(
 	field: string,
 	business: UnifiedEvent['business'],
 	id: string,
-	timestamp: string,
+	time: unknown,
+	now: Date,
 	change: Json,
 ): UnifiedEvent {
 	return {
 		event: 'unsupported',
 		provider: 'meta',
 		id,
-		timestamp,
+		...unixTimestamp(time, now),
 		business: { ...business },
 		contact: {},
 		update: { field },
@@ -438,29 +463,30 @@ function asNumber(value: unknown): number | undefined {
 	return undefined;
 }
 
+/** JSON text of a value, with what nests too deep cut first (JSON.stringify recurses). */
 function jsonOrUndefined(value: unknown): string | undefined {
-	return value === undefined ? undefined : JSON.stringify(value);
-}
-
-/** Unix seconds (Meta sends them as a string) as ISO 8601; `now` when missing or unreadable. */
-function isoFromUnix(value: unknown, now: Date): string {
-	const seconds = asNumber(value);
-	return seconds !== undefined && seconds > 0 ? new Date(seconds * 1000).toISOString() : now.toISOString();
+	return value === undefined ? undefined : JSON.stringify(limitDepth(value, MAX_EVENT_DEPTH).value);
 }
 
 function joinId(...parts: Array<string | undefined>): string {
 	return parts.filter((part) => part !== undefined && part !== '').join(':');
 }
 
-function camelKeys(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(camelKeys);
+/**
+ * snake_case keys as camelCase, down to MAX_EVENT_DEPTH levels; what lies deeper stays as sent
+ * (and is then cut from the event by boundEvent), so a deep value cannot overflow the stack.
+ */
+function camelKeys(value: unknown, depth = 0): unknown {
+	if (depth > MAX_EVENT_DEPTH) return value;
+	if (Array.isArray(value)) return value.map((inner) => camelKeys(inner, depth + 1));
 	if (!isObject(value)) return value;
 	return Object.fromEntries(
-		Object.entries(value).map(([key, inner]) => [key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camelKeys(inner)]),
+		Object.entries(value).map(([key, inner]) => [key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camelKeys(inner, depth + 1)]),
 	);
 }
 
-
 function describe(value: unknown): string {
-	return value === undefined ? 'missing' : JSON.stringify(value);
+	if (value === undefined) return 'missing';
+	const text = JSON.stringify(limitDepth(value, 4).value);
+	return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

@@ -6,12 +6,18 @@
  * parameters must be an object with a MessageSid. Anything else Twilio adds or changes is read as
  * far as it goes, and a MessageType this code does not know gives a message of type `unsupported`.
  * Twilio adds parameters without notice, so nothing here rejects unknown ones.
+ *
+ * Twilio's messaging webhooks carry no timestamp: `timestamp` is the time of receipt. The event
+ * goes through the guards every parser shares (webhookEvents.ts): parameters nested too deep (a
+ * JSON body) are cut from `raw`, and a request whose parsing throws past the MessageSid check
+ * becomes an `unsupported` event with `update.parseError`, never a failed delivery.
  */
 import { compact } from '../../helpers/json';
 // E.164 with `+` for Twilio's `whatsapp:+…` addresses; undefined when it is not a phone number.
 import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundMessageType, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
+import { guardEvent } from '../webhookEvents';
 import { TWILIO_ERRORS } from './errors';
 
 type Params = Record<string, string | string[]>;
@@ -68,11 +74,11 @@ export function parseTwilioWebhook(params: Params, now: Date = new Date()): Unif
 	if (!sid) throw new WebhookFormatError('twilio', 'there is no MessageSid parameter');
 
 	const status = (get('MessageStatus') ?? get('SmsStatus'))?.trim().toLowerCase();
+	const isStatus = status !== undefined && status !== '' && status !== 'received';
 	const timestamp = now.toISOString();
-	if (status && status !== 'received') {
-		return [statusEvent(get, sid, status, timestamp, params)];
-	}
-	return [messageEvent(get, sid, timestamp, params)];
+	const build = () => (isStatus ? statusEvent(get, sid, status, timestamp, params) : messageEvent(get, sid, timestamp, params));
+	const item = { provider: 'twilio', field: 'messages', item: isStatus ? 'status' : 'message', id: sid, raw: params } as const;
+	return [guardEvent(build, item, now)];
 }
 
 type Getter = (name: string) => string | undefined;
