@@ -345,6 +345,29 @@ describe('the trigger in n8n, every registration mode', () => {
 	});
 });
 
+describe('the trigger in n8n: verify tokens bound to the activation', () => {
+	it('Meta: each activation’s handshake passes (static data not saved yet); afterwards only the latest token is taken', async () => {
+		sandbox.resetWebhooks();
+		const { id, url } = await triggerWorkflow('meta', { metaRegistration: 'phoneNumber' });
+		const answer = async (token: string) => (await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=77`)).status;
+
+		await env.api.activate(id);
+		const first = sandbox.handshakes.at(-1);
+		expect(first).toMatchObject({ ok: true });
+		await env.api.deactivate(id);
+		await eventually(() => (sandbox.metaWebhooks.phoneNumber === undefined ? true : undefined));
+		await env.api.activate(id);
+		const second = sandbox.handshakes.at(-1);
+		expect(second).toMatchObject({ ok: true });
+		expect(second?.verifyToken).not.toBe(first?.verifyToken);
+
+		expect(await answer(second!.verifyToken)).toBe(200);
+		expect(await answer(first!.verifyToken)).toBe(403);
+		await env.api.deactivate(id);
+		await eventually(() => (sandbox.metaWebhooks.phoneNumber === undefined ? true : undefined));
+	});
+});
+
 describe('the trigger in n8n: manual registration and every inbound kind', () => {
 	it.each(['meta', 'twilio'] as const)('%s manual: nothing is registered, signed deliveries to the URL start executions', async (provider) => {
 		sandbox.resetWebhooks();
@@ -356,7 +379,14 @@ describe('the trigger in n8n: manual registration and every inbound kind', () =>
 			// The handshake Meta's dashboard makes, with the token the person typed into both.
 			const ok = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=paste-me&hub.challenge=8421`);
 			expect(await ok.text()).toBe('8421');
+			// The headers the trigger sets reach the client through n8n's webhook server.
+			expect(ok.headers.get('content-type')).toMatch(/^text\/plain\b/);
+			expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
 			expect((await fetch(`${url}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(403);
+			// A challenge that is not a plain token is never echoed, even with the right token.
+			const script = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=paste-me&hub.challenge=${encodeURIComponent('<script>alert(1)</script>')}`);
+			expect(script.status).toBe(403);
+			expect(await script.text()).toBe('Forbidden');
 			await sandbox.deliverMeta(sandbox.metaPayload.message({ type: 'text', text: { body: 'manual' } }), { url });
 		} else {
 			await sandbox.deliverTwilio(sandbox.twilioParams.message({ body: 'manual' }), { url });

@@ -7,6 +7,7 @@ import type { IBinaryData, IDataObject, IHookFunctions, INode, IWebhookFunctions
 import type { Readable } from 'node:stream';
 
 import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
+import { verifyTokenBinding } from '../../nodes/WhatsAppOmni/trigger/handshake';
 
 export const node: INode = {
 	id: 'trigger-node',
@@ -16,6 +17,11 @@ export const node: INode = {
 	position: [0, 0],
 	parameters: {},
 };
+
+/** What the trigger's verify tokens are bound to in these contexts (workflow `wf-1` unless the setup says otherwise). */
+export function triggerBinding(workflowId = 'wf-1'): string {
+	return verifyTokenBinding.call({ getNode: () => node, getWorkflow: () => ({ id: workflowId }) } as unknown as IHookFunctions);
+}
 
 export interface TriggerSetup {
 	parameters: IDataObject;
@@ -57,6 +63,7 @@ export function hookContext(setup: TriggerSetup): IHookFunctions {
 			return setup.credentials[type];
 		},
 		getNodeWebhookUrl: () => setup.webhookUrl,
+		getWorkflow: () => ({ id: setup.workflowId ?? 'wf-1', name: 'Test', active: true }),
 		getWorkflowStaticData: () => staticData,
 		logger: { warn: () => {}, info: () => {}, debug: () => {}, error: () => {} },
 	} as unknown as IHookFunctions;
@@ -71,10 +78,15 @@ export interface WebhookCall {
 	rawBody: Buffer;
 }
 
-/** An express-like response object that records what the trigger answers. */
+/** An express-like response object that records what the trigger answers (headers set one by one apart). */
 export function capturingResponse() {
 	const response: CapturedResponse = {};
+	const headers: Record<string, string> = {};
 	const res = {
+		setHeader(name: string, value: string) {
+			headers[name.toLowerCase()] = value;
+			return res;
+		},
 		status(code: number) {
 			response.status = code;
 			return res;
@@ -91,11 +103,11 @@ export function capturingResponse() {
 			return res;
 		},
 	};
-	return { response, res };
+	return { response, res, headers };
 }
 
 export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
-	const { response, res } = capturingResponse();
+	const { response, res, headers } = capturingResponse();
 	const getParameter = parameterReader(setup);
 	const context = {
 		getNode: () => node,
@@ -109,6 +121,7 @@ export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
 		getQueryData: () => call.query,
 		getBodyData: () => call.body,
 		getHeaderData: () => call.headers,
+		getWorkflowStaticData: () => (setup.staticData ??= {}),
 		helpers: {
 			prepareBinaryData: async (data: Readable | Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {
 				const buffer = Buffer.isBuffer(data) ? data : await streamToBuffer(data);
@@ -116,15 +129,15 @@ export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
 			},
 		},
 	} as unknown as IWebhookFunctions;
-	return { context, response };
+	return { context, response, headers };
 }
 
 export const trigger = new WhatsAppOmniTrigger();
 
 /** Runs one request through the trigger's webhook() and returns what n8n would do with it. */
 export async function callWebhook(setup: TriggerSetup, call: WebhookCall) {
-	const { context, response } = webhookContext(setup, call);
+	const { context, response, headers } = webhookContext(setup, call);
 	const result = await trigger.webhook.call(context);
 	const items = result.workflowData?.[0] ?? [];
-	return { result, response, items, executed: result.workflowData !== undefined };
+	return { result, response, headers, items, executed: result.workflowData !== undefined };
 }

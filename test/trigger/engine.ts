@@ -108,12 +108,12 @@ export function createTriggerWorkflow(options: {
 		},
 		/** One request through webhook(), in a WebhookContext as n8n's webhook server makes it. */
 		async request(request: EngineRequest) {
-			const { response, res } = capturingResponse();
+			const { response, res, headers } = capturingResponse();
 			const req = { ...request, params: {} };
 			const data = additionalData({ httpRequest: req, httpResponse: res });
 			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData(request.method, data), [], null);
 			const result = await trigger.webhook.call(context);
-			return { response, result };
+			return { response, result, headers };
 		},
 	};
 }

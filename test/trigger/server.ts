@@ -60,7 +60,7 @@ export async function startTriggerServer(
 			body = {};
 		}
 		try {
-			const { response, result } = await engine.request({
+			const { response, result, headers } = await engine.request({
 				method: req.method === 'GET' ? 'GET' : 'POST',
 				url: req.url ?? '/',
 				headers: req.headers,
@@ -69,7 +69,7 @@ export async function startTriggerServer(
 				rawBody,
 			});
 			if (result.workflowData) executions.push(result.workflowData[0]);
-			res.writeHead(response.status ?? 200, { 'content-type': response.contentType ?? 'text/plain' });
+			res.writeHead(response.status ?? 200, { ...headers, 'content-type': response.contentType ?? 'text/plain' });
 			res.end(response.body === undefined ? '' : String(response.body));
 		} catch (error) {
 			res.writeHead(500).end((error as Error).message);

@@ -5,7 +5,7 @@ import twilio from 'twilio';
 
 import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
-import { callWebhook, type TriggerSetup, type WebhookCall } from './context';
+import { callWebhook, triggerBinding, type TriggerSetup, type WebhookCall } from './context';
 
 const fixture = (provider: string, name: string) =>
 	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
@@ -63,7 +63,7 @@ const handshake = (query: Record<string, string>): WebhookCall => ({ webhookName
 beforeEach(() => forgetSeenEvents());
 
 describe('Meta handshake', () => {
-	const token = new MetaProvider(metaCredentials).createVerifyToken();
+	const token = new MetaProvider(metaCredentials).createVerifyToken(triggerBinding());
 
 	it('answers the challenge as text for our verify token', async () => {
 		const { response, executed } = await callWebhook(setup('meta'), handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' }));
@@ -73,7 +73,7 @@ describe('Meta handshake', () => {
 
 	it.each([
 		['a wrong token', { 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }],
-		['a token made with another secret', { 'hub.mode': 'subscribe', 'hub.verify_token': new MetaProvider({ ...metaCredentials, appSecret: 'x' }).createVerifyToken(), 'hub.challenge': '1' }],
+		['a token made with another secret', { 'hub.mode': 'subscribe', 'hub.verify_token': new MetaProvider({ ...metaCredentials, appSecret: 'x' }).createVerifyToken(triggerBinding()), 'hub.challenge': '1' }],
 		['another mode', { 'hub.mode': 'unsubscribe', 'hub.verify_token': token, 'hub.challenge': '1' }],
 		['no challenge', { 'hub.mode': 'subscribe', 'hub.verify_token': token }],
 	])('refuses %s with 403', async (_name, query) => {

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import twilio from 'twilio';
 
-import { createVerifyToken, isValidVerifyToken, verifyMetaSignature } from '../../nodes/WhatsAppOmni/providers/meta/signature';
+import { FRESH_VERIFY_TOKEN_MS, createVerifyToken, isValidVerifyToken, verifyMetaSignature } from '../../nodes/WhatsAppOmni/providers/meta/signature';
 import { verifyTwilioSignature } from '../../nodes/WhatsAppOmni/providers/twilio/signature';
 
 describe('Meta X-Hub-Signature-256', () => {
@@ -26,18 +26,86 @@ describe('Meta X-Hub-Signature-256', () => {
 	])('refuses %s', (_name, header) => {
 		expect(verifyMetaSignature(raw, header(), secret)).toBe(false);
 	});
+
+	it('accepts upper-case hex digits, and a header handed over as a list of one value', () => {
+		expect(verifyMetaSignature(raw, `sha256=${sign(raw).slice(7).toUpperCase()}`, secret)).toBe(true);
+		expect(verifyMetaSignature(raw, [sign(raw)], secret)).toBe(true);
+	});
+
+	// Hex decoding stops at the first character that is not hex: each of these carries the valid
+	// MAC first and was accepted before the whole value was checked.
+	it.each([
+		['the valid MAC followed by junk', () => `${sign(raw)}zzzz`],
+		['a 65th hex digit', () => `${sign(raw)}0`],
+		['66 hex digits', () => `${sign(raw)}00`],
+		['a second signature appended after a comma', () => `${sign(raw)},sha256=${'0'.repeat(64)}`],
+		['two header values joined by Node (", ")', () => `${sign(raw)}, ${sign(raw, 'other')}`],
+		['the same valid value twice, joined', () => `${sign(raw)}, ${sign(raw)}`],
+		['two header values as a list, the valid one first', () => [sign(raw), 'sha256=junk']],
+		['two header values as a list, both valid', () => [sign(raw), sign(raw)]],
+		['trailing whitespace', () => `${sign(raw)} `],
+		['a newline after the MAC', () => `${sign(raw)}\n`],
+		['an upper-case prefix', () => `SHA256=${sign(raw).slice(7)}`],
+		['63 hex digits', () => sign(raw).slice(0, -1)],
+		['an empty list', () => []],
+		['a number', () => 42],
+	])('refuses %s', (_name, header) => {
+		expect(verifyMetaSignature(raw, header(), secret)).toBe(false);
+	});
 });
 
 describe('Meta verify tokens', () => {
-	it('are random per call and checkable with the secret alone', () => {
-		const a = createVerifyToken('s');
-		const b = createVerifyToken('s');
+	const binding = 'whatsapp-omni-trigger\nwf-1\nnode-1\nhook-1';
+	const now = Date.UTC(2025, 0, 15, 12);
+	const minutes = (n: number) => n * 60_000;
+
+	it('are random per call, checkable with the secret, and only for the binding they were made for', () => {
+		const a = createVerifyToken('s', binding, now);
+		const b = createVerifyToken('s', binding, now);
 		expect(a).not.toBe(b);
-		expect(isValidVerifyToken('s', a)).toBe(true);
-		expect(isValidVerifyToken('other', a)).toBe(false);
-		expect(isValidVerifyToken('s', `${a.split('.')[0]}.${'0'.repeat(32)}`)).toBe(false);
-		expect(isValidVerifyToken('s', 'abc')).toBe(false);
-		expect(isValidVerifyToken('s', undefined)).toBe(false);
+		expect(a).toMatch(/^[0-9a-z]+-[0-9a-f]{24}\.[0-9a-f]{32}$/);
+		expect(isValidVerifyToken('s', a, { binding, now })).toBe(true);
+		expect(isValidVerifyToken('other', a, { binding, now })).toBe(false);
+		expect(isValidVerifyToken('s', a, { binding: binding.replace('wf-1', 'wf-2'), now })).toBe(false);
+		expect(isValidVerifyToken('s', a, { binding: binding.replace('hook-1', 'hook-2'), now })).toBe(false);
+		expect(isValidVerifyToken('s', `${a.split('.')[0]}.${'0'.repeat(32)}`, { binding, now })).toBe(false);
+	});
+
+	it.each([
+		['garbage', 'abc'],
+		['nothing', undefined],
+		['a token of the earlier format (<nonce>.<mac>, valid for ever)', 'a1b2c3d4e5f6a1b2c3d4e5f6.0123456789abcdef0123456789abcdef'],
+		['a token with junk after the mac', () => `${createVerifyToken('s', binding, now)}x`],
+		['a token with upper-case hex', () => createVerifyToken('s', binding, now).toUpperCase()],
+	])('refuse %s', (_name, token) => {
+		const value = typeof token === 'function' ? token() : token;
+		expect(isValidVerifyToken('s', value, { binding, now })).toBe(false);
+	});
+
+	it('while none is saved (an activation in progress), take only a fresh token', () => {
+		expect(isValidVerifyToken('s', createVerifyToken('s', binding, now - minutes(1)), { binding, now })).toBe(true);
+		expect(isValidVerifyToken('s', createVerifyToken('s', binding, now - FRESH_VERIFY_TOKEN_MS - 1), { binding, now })).toBe(false);
+		// Made "in the future" beyond any clock difference between two n8n processes.
+		expect(isValidVerifyToken('s', createVerifyToken('s', binding, now + minutes(30)), { binding, now })).toBe(false);
+	});
+
+	it('take the saved token of the current activation for as long as it is saved', () => {
+		const current = createVerifyToken('s', binding, now - minutes(60 * 24 * 30));
+		expect(isValidVerifyToken('s', current, { binding, current, now })).toBe(true);
+		// Once delete has dropped it, it is stale like any other.
+		expect(isValidVerifyToken('s', current, { binding, now })).toBe(false);
+	});
+
+	it('refuse a token of an earlier activation once a later one is saved, even a fresh one', () => {
+		const earlier = createVerifyToken('s', binding, now - minutes(2));
+		const current = createVerifyToken('s', binding, now - minutes(1));
+		expect(isValidVerifyToken('s', earlier, { binding, current, now })).toBe(false);
+		expect(isValidVerifyToken('s', createVerifyToken('s', binding, now - minutes(90)), { binding, current, now })).toBe(false);
+	});
+
+	it('take a fresh token newer than the saved one: the handshake of a re-activation whose token is not saved yet', () => {
+		const saved = createVerifyToken('s', binding, now - minutes(60 * 24));
+		expect(isValidVerifyToken('s', createVerifyToken('s', binding, now), { binding, current: saved, now })).toBe(true);
 	});
 });
 
@@ -69,6 +137,19 @@ describe('Twilio X-Twilio-Signature (signed by the twilio package’s own helper
 		expect(verifyTwilioSignature({ ...request(url, signature), body: { ...params, Body: 'changed' } }, token)).toBe(false);
 		expect(verifyTwilioSignature(request('https://evil.example.com/webhook/abc/webhook', signature), token)).toBe(false);
 		expect(verifyTwilioSignature(request(url), token)).toBe(false);
+	});
+
+	it('refuses two header values even when one of them is the right signature', () => {
+		const url = 'https://n8n.example.com/webhook/abc/webhook';
+		const signature = twilio.getExpectedTwilioSignature(token, url, params);
+		const withHeader = (header: string | string[]) => ({ ...request(url), headers: { 'x-twilio-signature': header } });
+		expect(verifyTwilioSignature(withHeader([signature]), token)).toBe(true);
+		expect(verifyTwilioSignature(withHeader([signature, 'junk']), token)).toBe(false);
+		expect(verifyTwilioSignature(withHeader([signature, signature]), token)).toBe(false);
+		expect(verifyTwilioSignature(withHeader(['junk', signature]), token)).toBe(false);
+		expect(verifyTwilioSignature(withHeader([]), token)).toBe(false);
+		expect(verifyTwilioSignature(withHeader(`${signature}, ${signature}`), token)).toBe(false);
+		expect(verifyTwilioSignature(withHeader(`${signature}zz`), token)).toBe(false);
 	});
 
 	it('checks JSON bodies through bodySHA256', () => {

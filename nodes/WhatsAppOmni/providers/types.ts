@@ -268,6 +268,14 @@ export interface WebhookTarget {
 	events?: string[];
 }
 
+/** Which verify token the handshake of an automatic registration must carry. */
+export interface AutomaticHandshake {
+	/** What the token was made for (createVerifyToken's `binding`). */
+	binding: string;
+	/** The token of the current activation, when the trigger's saved data holds one. */
+	current?: string;
+}
+
 /** What registration changed, kept in the workflow's static data so deactivation can undo it. */
 export interface WebhookRecord {
 	mode: WebhookMode;
@@ -555,13 +563,18 @@ export interface WhatsAppProvider {
 	 * (Twilio), instead of refusing to (Meta, where the URL may belong to another workflow).
 	 */
 	readonly restoresPreviousWebhook: boolean;
-	/** A fresh handshake token for providers that verify the URL with one (Meta). */
-	createVerifyToken?(): string;
+	/**
+	 * A fresh handshake token for providers that verify the URL with one (Meta), good only for
+	 * `binding` (what the trigger ties it to: its workflow, node and webhook).
+	 */
+	createVerifyToken?(binding: string): string;
 	/**
 	 * The provider's URL-verification request (Meta's GET handshake): the text to answer with
-	 * when it is genuine, undefined when it is not. `manualToken` is a token the person chose.
+	 * when it is genuine, undefined when it is not. `manualToken` is a token the person chose
+	 * (Manual registration); otherwise `automatic` says which token registration made, and
+	 * without it no token is taken.
 	 */
-	answerHandshake?(query: Record<string, unknown>, manualToken?: string): string | undefined;
+	answerHandshake?(query: Record<string, unknown>, manualToken?: string, automatic?: AutomaticHandshake): string | undefined;
 	/** How the provider wants a webhook acknowledged (Twilio: empty TwiML). */
 	readonly webhookAcknowledgement: { contentType: string; body: string };
 	checkWebhook(target: WebhookTarget): Promise<WebhookState>;

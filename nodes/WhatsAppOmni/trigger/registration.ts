@@ -2,6 +2,7 @@ import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../helpers/errors';
 import { PROVIDER_LABELS, type WebhookRecord, type WebhookTarget } from '../providers/types';
+import { verifyTokenBinding } from './handshake';
 import { registrationMode, triggerProvider } from './provider';
 
 interface RegistrationData {
@@ -58,7 +59,9 @@ export const registrationMethods = {
 			return true;
 		}
 		const provider = await triggerProvider.call(this);
-		const verifyToken = provider.createVerifyToken?.();
+		// A new token per activation, bound to this workflow, node and webhook; kept with the
+		// registration (saved once create returns) and dropped by delete. See trigger/handshake.ts.
+		const verifyToken = provider.createVerifyToken?.(verifyTokenBinding.call(this));
 		try {
 			data.registration = await provider.registerWebhook({ ...wanted, ...(verifyToken ? { verifyToken } : {}) });
 		} catch (error) {

@@ -5,7 +5,8 @@ import type { WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
 import { firstDelivery } from './dedupe';
 import { wanted, type EventFilter } from './filters';
-import { registrationMode, triggerProvider } from './provider';
+import { handleHandshake } from './handshake';
+import { triggerProvider } from './provider';
 
 interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -21,16 +22,6 @@ function acknowledge(this: IWebhookFunctions, provider: WhatsAppProvider) {
 
 function refuse(this: IWebhookFunctions, status: number, text: string): IWebhookResponseData {
 	this.getResponseObject().status(status).type('text/plain').send(text);
-	return { noWebhookResponse: true };
-}
-
-/** The provider's URL verification (Meta's GET handshake): its answer, or 403. */
-function handshake(this: IWebhookFunctions, provider: WhatsAppProvider): IWebhookResponseData {
-	const manual = registrationMode.call(this) === 'manual';
-	const manualToken = manual ? (this.getNodeParameter('verifyToken', '') as string) : undefined;
-	const answer = provider.answerHandshake?.(this.getQueryData() as IDataObject, manualToken);
-	if (answer === undefined) return refuse.call(this, 403, 'Forbidden');
-	this.getResponseObject().status(200).type('text/plain').send(answer);
 	return { noWebhookResponse: true };
 }
 
@@ -65,12 +56,10 @@ async function withMedia(
 }
 
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	// Meta's GET verification handshake.
+	if (this.getWebhookName() === 'setup') return await handleHandshake.call(this);
 	const provider = await triggerProvider.call(this);
 	const request = this.getRequestObject();
-	if (this.getWebhookName() === 'setup') {
-		if (!provider.answerHandshake) return refuse.call(this, 405, 'Method Not Allowed');
-		return handshake.call(this, provider);
-	}
 
 	const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(this.getBodyData()));
 	const body = this.getBodyData();

@@ -5,6 +5,7 @@ import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
 import type {
+	AutomaticHandshake,
 	BinaryFile,
 	BusinessProfileInfo,
 	BusinessProfileUpdate,
@@ -211,18 +212,21 @@ export class MetaProvider implements WhatsAppProvider {
 		return this.credentials.appSecret?.trim() || this.credentials.accessToken.trim();
 	}
 
-	createVerifyToken(): string {
-		return createVerifyToken(this.tokenSecret);
+	createVerifyToken(binding: string): string {
+		return createVerifyToken(this.tokenSecret, binding);
 	}
 
 	readonly webhookAcknowledgement = { contentType: 'text/plain', body: 'OK' };
 
 	/** `hub.mode=subscribe` with our verify token: the challenge goes back as the answer. */
-	answerHandshake(query: Record<string, unknown>, manualToken?: string): string | undefined {
+	answerHandshake(query: Record<string, unknown>, manualToken?: string, automatic?: AutomaticHandshake): string | undefined {
 		const token = query['hub.verify_token'];
 		const challenge = query['hub.challenge'];
 		if (query['hub.mode'] !== 'subscribe' || typeof challenge !== 'string') return undefined;
-		const valid = manualToken !== undefined ? !!manualToken && token === manualToken : isValidVerifyToken(this.tokenSecret, token);
+		const valid =
+			manualToken !== undefined
+				? !!manualToken && token === manualToken
+				: !!automatic && isValidVerifyToken(this.tokenSecret, token, automatic);
 		return valid ? challenge : undefined;
 	}
 

@@ -9,9 +9,11 @@ import type { WebhookRequest } from '../types';
  * behind a proxy that changes it.
  */
 export function verifyTwilioSignature(request: WebhookRequest, authToken: string): boolean {
+	// Exactly one header value, compared whole by the validator: a second value (an array, or
+	// repeated headers joined with ", ") fails even when one of them is the right signature.
 	const header = request.headers['x-twilio-signature'];
-	const signature = Array.isArray(header) ? header[0] : header;
-	if (!signature) return false;
+	const signature = Array.isArray(header) ? (header.length === 1 ? header[0] : undefined) : header;
+	if (typeof signature !== 'string' || !signature) return false;
 	if (new URL(request.url).searchParams.has('bodySHA256')) {
 		return twilio.validateRequestWithBody(authToken, signature, request.url, request.rawBody.toString('utf8'));
 	}
