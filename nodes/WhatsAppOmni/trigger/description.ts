@@ -169,7 +169,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to drop events the provider delivers again (same message ID, or same status of the same message). Both providers retry deliveries, so duplicates happen. Remembered in this n8n process for 24 hours.',
+					'Whether to drop events the provider delivers again or that are replayed: the same message ID, the same status of the same message, or the same template, account, error or other update (or message without an ID) with the same content. Both providers retry deliveries, so duplicates happen. Remembered in this n8n process for 24 hours (at most 50,000 events).',
 			},
 		],
 	},
