@@ -4,7 +4,9 @@
  * goes through a real stream read, as n8n's prepareBinaryData does.
  */
 import type { IBinaryData, IDataObject, IHookFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
+import { createHmac } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import twilio from 'twilio';
 
 import { WhatsAppOmniTrigger } from '../../nodes/WhatsAppOmni/WhatsAppOmniTrigger.node';
 import { verifyTokenBinding } from '../../nodes/WhatsAppOmni/trigger/handshake';
@@ -76,6 +78,32 @@ export interface WebhookCall {
 	query: IDataObject;
 	body: unknown;
 	rawBody: Buffer;
+}
+
+/** The public URL the test triggers have; the calls below are signed for it. */
+export const WEBHOOK_URL = 'https://n8n.example.com/webhook/0f1e2d3c/webhook';
+
+/**
+ * A POST as Meta sends it: `text` is the JSON body as sent, signed over those exact bytes with
+ * `secret` (no header without one).
+ */
+export function signedMetaCall(text: string, secret: string | undefined): WebhookCall {
+	const rawBody = Buffer.from(text);
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	if (secret !== undefined) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+	return { webhookName: 'default', url: '/webhook/0f1e2d3c/webhook', headers, query: {}, body: JSON.parse(text), rawBody };
+}
+
+/** A form POST as Twilio sends it, signed by the twilio package for the URL it called. */
+export function signedTwilioCall(params: Record<string, string>, authToken: string, signedUrl = WEBHOOK_URL): WebhookCall {
+	return {
+		webhookName: 'default',
+		url: '/webhook/0f1e2d3c/webhook',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, signedUrl, params) },
+		query: {},
+		body: params,
+		rawBody: Buffer.from(new URLSearchParams(params).toString()),
+	};
 }
 
 /** An express-like response object that records what the trigger answers (headers set one by one apart). */

@@ -2,18 +2,15 @@
  * Ignore Duplicates through the trigger's webhook(): redeliveries and replays of signed requests,
  * for every event kind of both providers.
  */
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import twilio from 'twilio';
 
 import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
-import { callWebhook, type TriggerSetup, type WebhookCall } from './context';
+import { callWebhook, signedMetaCall, signedTwilioCall, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
 
 const fixture = (provider: string, name: string) =>
 	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
 
-const WEBHOOK_URL = 'https://n8n.example.com/webhook/0f1e2d3c/webhook';
 const APP_SECRET = 'dedupe-test-app-secret';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 
@@ -29,22 +26,9 @@ const setup = (provider: 'meta' | 'twilio', parameters: object = {}): TriggerSet
 });
 
 /** A POST as Meta signs it (a captured one can be sent again as it is). */
-function metaPost(payload: unknown): WebhookCall {
-	const rawBody = Buffer.from(JSON.stringify(payload));
-	const signature = `sha256=${createHmac('sha256', APP_SECRET).update(rawBody).digest('hex')}`;
-	return { webhookName: 'default', url: '/webhook/0f1e2d3c/webhook', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, query: {}, body: JSON.parse(rawBody.toString()), rawBody };
-}
+const metaPost = (payload: unknown): WebhookCall => signedMetaCall(JSON.stringify(payload), APP_SECRET);
 
-function twilioPost(params: Record<string, string>): WebhookCall {
-	return {
-		webhookName: 'default',
-		url: '/webhook/0f1e2d3c/webhook',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, WEBHOOK_URL, params) },
-		query: {},
-		body: params,
-		rawBody: Buffer.from(new URLSearchParams(params).toString()),
-	};
-}
+const twilioPost = (params: Record<string, string>): WebhookCall => signedTwilioCall(params, AUTH_TOKEN);
 
 /** How many items each call emitted, in order (the call and its answer are checked too). */
 async function emitted(calls: WebhookCall[], parameters: object = {}, provider: 'meta' | 'twilio' = 'meta'): Promise<number[]> {

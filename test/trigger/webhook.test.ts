@@ -1,16 +1,13 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import twilio from 'twilio';
 
 import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
-import { callWebhook, triggerBinding, type TriggerSetup, type WebhookCall } from './context';
+import { callWebhook, signedMetaCall, signedTwilioCall, triggerBinding, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
 
 const fixture = (provider: string, name: string) =>
 	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
 
-const WEBHOOK_URL = 'https://n8n.example.com/webhook/0f1e2d3c/webhook';
 const APP_SECRET = 'trigger-test-app-secret';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 
@@ -38,25 +35,10 @@ const setup = (provider: 'meta' | 'twilio', parameters: object = {}): TriggerSet
 /** A POST as Meta sends it: JSON with non-ASCII escaped, signed over those exact bytes. */
 function metaPost(payload: unknown, signature: 'valid' | 'wrong' | 'missing' = 'valid'): WebhookCall {
 	const text = JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-	const rawBody = Buffer.from(text);
-	const key = signature === 'wrong' ? 'not-the-secret' : APP_SECRET;
-	const headers: Record<string, string> = { 'content-type': 'application/json' };
-	if (signature !== 'missing') headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', key).update(rawBody).digest('hex')}`;
-	return { webhookName: 'default', url: '/webhook/0f1e2d3c/webhook', headers, query: {}, body: JSON.parse(text), rawBody };
+	return signedMetaCall(text, { valid: APP_SECRET, wrong: 'not-the-secret', missing: undefined }[signature]);
 }
 
-/** A form POST as Twilio sends it, signed by the twilio package for the URL it called. */
-function twilioPost(params: Record<string, string>, signedUrl = WEBHOOK_URL): WebhookCall {
-	const rawBody = Buffer.from(new URLSearchParams(params).toString());
-	return {
-		webhookName: 'default',
-		url: '/webhook/0f1e2d3c/webhook',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params) },
-		query: {},
-		body: params,
-		rawBody,
-	};
-}
+const twilioPost = (params: Record<string, string>, signedUrl = WEBHOOK_URL) => signedTwilioCall(params, AUTH_TOKEN, signedUrl);
 
 const handshake = (query: Record<string, string>): WebhookCall => ({ webhookName: 'setup', url: '/webhook/0f1e2d3c/webhook', headers: {}, query, body: {}, rawBody: Buffer.from('') });
 

@@ -3,15 +3,12 @@
  * be copied and serialised by n8n afterwards (deliveries the provider got a 200 for and no
  * execution started would be lost for good: the provider does not retry them).
  */
-import { createHmac } from 'node:crypto';
-import twilio from 'twilio';
 
 import * as phoneNumber from '../../nodes/WhatsAppOmni/helpers/phoneNumber';
 import { DEPTH_MARKER } from '../../nodes/WhatsAppOmni/providers/webhookEvents';
 import { copyAsN8nDoes, nestedJson } from '../deepNesting';
-import { callWebhook, type TriggerSetup, type WebhookCall } from './context';
+import { callWebhook, signedMetaCall, signedTwilioCall, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
 
-const WEBHOOK_URL = 'https://n8n.example.com/webhook/0f1e2d3c/webhook';
 const APP_SECRET = 'robustness-test-app-secret';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 const WABA = '102290129340398';
@@ -33,28 +30,10 @@ const setup = (provider: 'meta' | 'twilio', parameters: object = {}): TriggerSet
  */
 function signedMetaPost(payload: unknown): WebhookCall {
 	const text = JSON.stringify(payload).replace(/"__DEEP(\d+)(?::(\w+))?__"/g, (_m, depth: string, key?: string) => nestedJson(Number(depth), key));
-	const rawBody = Buffer.from(text);
-	const signature = `sha256=${createHmac('sha256', APP_SECRET).update(rawBody).digest('hex')}`;
-	return {
-		webhookName: 'default',
-		url: '/webhook/0f1e2d3c/webhook',
-		headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-		query: {},
-		body: JSON.parse(text),
-		rawBody,
-	};
+	return signedMetaCall(text, APP_SECRET);
 }
 
-function signedTwilioPost(params: Record<string, string>): WebhookCall {
-	return {
-		webhookName: 'default',
-		url: '/webhook/0f1e2d3c/webhook',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, WEBHOOK_URL, params) },
-		query: {},
-		body: params,
-		rawBody: Buffer.from(new URLSearchParams(params).toString()),
-	};
-}
+const signedTwilioPost = (params: Record<string, string>): WebhookCall => signedTwilioCall(params, AUTH_TOKEN);
 
 const text = (id: string, timestamp: unknown, extra: object = {}) => ({ from: '16505551234', id, timestamp, type: 'text', text: { body: id }, ...extra });
 const status = (id: string, value: string, timestamp: unknown) => ({ id, status: value, timestamp, recipient_id: '16505551234' });
