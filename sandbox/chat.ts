@@ -4,8 +4,10 @@
 // workflows send through either API shows up in the conversation, and the sandbox reports its
 // progress with status webhooks: sent, delivered, then read while the page shows that chat.
 
+import { randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
+import { BSUID } from './metaMessages';
 import { metaDeliveryTarget } from './metaWebhooks';
 import { twilioDeliveryTarget } from './deliver';
 import type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
@@ -15,7 +17,7 @@ import type { ChatContent, ChatMediaKind, RenderContext } from './chatRender';
 import type { SandboxState } from './state';
 import type { DeliveryAnswer, MetaAccount, OutboundMessage, Provider, TwilioAccount } from './types';
 import { isPlainObject } from './util';
-import type { MetaMessageInput, MetaPayloadBuilders, MetaWebhookPayload, TwilioMessageInput, TwilioParamsBuilders } from './webhookPayloads';
+import type { MetaMessageInput, MetaPayloadBuilders, MetaStatusInput, MetaWebhookPayload, TwilioMessageInput, TwilioParamsBuilders } from './webhookPayloads';
 
 export type {
 	ChatButton,
@@ -32,7 +34,14 @@ export type {
 /** Messages kept per provider's conversation; the oldest go first. */
 export const MAX_CHAT_MESSAGES = 1000;
 export const DEFAULT_STATUS_DELAY_MS = 300;
-export const DEFAULT_CHAT_USER: Readonly<ChatUser> = Object.freeze({ phone: '+16505551234', name: 'Sheena Nelson' });
+export const DEFAULT_CHAT_USER: Readonly<ChatUser> = Object.freeze({
+	phone: '+16505551234',
+	name: 'Sheena Nelson',
+	userId: 'US.13491208655302741918',
+	username: 'sheena.nelson',
+	phoneHidden: false,
+});
+
 
 /** `in`: the user wrote it (an inbound webhook); `out`: the business sent it through an API. */
 export type ChatDirection = 'in' | 'out';
@@ -49,6 +58,29 @@ export interface ChatUser {
 	phone: string;
 	/** The WhatsApp profile name. */
 	name: string;
+	/**
+	 * The business-scoped user ID (BSUID) Meta gives the user, e.g. `US.13491208655302741918`:
+	 * in every Meta webhook of the user (`contacts[].user_id`, `from_user_id`, statuses'
+	 * `recipient_user_id`). Changes with changeUserId().
+	 */
+	userId: string;
+	/** The user's WhatsApp username, shown while the number is hidden. */
+	username: string;
+	/**
+	 * The user hides their number behind their username: Meta's webhooks then carry no `from` and
+	 * no `wa_id`, only the BSUID and `profile.username`, and replies reach the user through their
+	 * BSUID (the `recipient` field). The Twilio conversation keeps the number: how Twilio passes
+	 * such users on is not confirmed, and its API here sends to phone numbers only.
+	 */
+	phoneHidden: boolean;
+}
+
+/** What changeUserId() did. */
+export interface ChatIdentityChange {
+	previousUserId: string;
+	userId: string;
+	/** The `user_changed_user_id` system message's webhook. */
+	delivery: ChatDelivery;
 }
 
 /** What became of the webhook of something the user did. */
@@ -213,6 +245,23 @@ function stripChannel(address: string): string {
 	return address.replace(/^whatsapp:/, '');
 }
 
+/** A Meta recipient as the chat shows it: a wa_id as E.164, a BSUID as it is. */
+function metaAddress(to: string): string {
+	return BSUID.test(to) ? to : `+${to.replace(/^\+/, '')}`;
+}
+
+/** A made-up BSUID in the country of another. */
+function newUserId(like: string): string {
+	let digits = String(randomInt(1, 10));
+	for (let i = 0; i < 19; i++) digits += String(randomInt(0, 10));
+	return `${like.slice(0, 2)}.${digits}`;
+}
+
+function checkUserId(userId: string): string {
+	if (!BSUID.test(userId)) throw new ChatInputError(`'userId' must be a business-scoped user ID such as US.13491208655302741918, got '${userId}'`);
+	return userId;
+}
+
 function decodeData(value: unknown, what: string): Buffer {
 	if (typeof value !== 'string' || value.length === 0) throw new ChatInputError(`${what}: 'data' must be the file as base64`);
 	const base64 = value.replace(/^data:[^,]*;base64,/, '');
@@ -236,7 +285,7 @@ function requiredText(body: Record<string, unknown>, key: string, what: string):
 }
 
 export class Chat {
-	readonly user: ChatUser;
+	private readonly me: ChatUser;
 	private readonly deps: ChatDeps;
 	private readonly messages: ChatMessage[] = [];
 	private readonly byId = new Map<string, ChatMessage>();
@@ -255,11 +304,17 @@ export class Chat {
 
 	constructor(deps: ChatDeps) {
 		this.deps = deps;
-		this.user = { ...DEFAULT_CHAT_USER, ...deps.user };
-		if (!/^\+[1-9]\d{6,14}$/.test(this.user.phone)) throw new RangeError(`chatUser.phone must be E.164 (+ and digits), got '${this.user.phone}'`);
+		this.me = { ...DEFAULT_CHAT_USER, ...deps.user };
+		if (!/^\+[1-9]\d{6,14}$/.test(this.me.phone)) throw new RangeError(`chatUser.phone must be E.164 (+ and digits), got '${this.me.phone}'`);
+		if (!BSUID.test(this.me.userId)) throw new RangeError(`chatUser.userId must be a business-scoped user ID (e.g. US.13491208655302741918), got '${this.me.userId}'`);
 		this.delayMs = checkDelay(deps.statusDelayMs ?? DEFAULT_STATUS_DELAY_MS);
 		deps.state.outboundListeners.push((message) => this.onOutbound(message));
 		deps.state.readListeners.push((provider, id) => this.onRead(provider, id));
+	}
+
+	/** The WhatsApp user of the chat (a copy). */
+	get user(): ChatUser {
+		return { ...this.me };
 	}
 
 	// ------------------------------------------------------------------------------------------
@@ -320,7 +375,7 @@ export class Chat {
 		const { meta, twilio, state } = this.deps;
 		const twilioName = state.webhooks.ownSender.profile.name;
 		return {
-			user: { ...this.user },
+			user: this.user,
 			business: {
 				meta: { name: meta.verifiedName, number: meta.displayPhoneNumber },
 				twilio: { name: typeof twilioName === 'string' ? twilioName : meta.verifiedName, number: stripChannel(twilio.whatsAppNumber) },
@@ -330,6 +385,35 @@ export class Chat {
 			places: CHAT_PLACES,
 			messages: this.list(),
 		};
+	}
+
+	// ------------------------------------------------------------------------------------------
+	// Who the user is
+
+	/**
+	 * Hides the user's number behind their username, or shows it again (ChatUser.phoneHidden).
+	 * Applies to what the user does from now on.
+	 */
+	setPhoneHidden(hidden: boolean): ChatUser {
+		this.me.phoneHidden = hidden;
+		this.emit('user', this.user);
+		return this.user;
+	}
+
+	/**
+	 * The user's BSUID changes, as WhatsApp may change it: Meta's trigger gets a
+	 * `user_changed_user_id` system message (from the old BSUID, naming the new one; with the
+	 * number unless it is hidden), and the user's later messages carry the new BSUID. `userId`
+	 * defaults to a made-up one.
+	 */
+	async changeUserId(userId?: string): Promise<ChatIdentityChange> {
+		const previousUserId = this.me.userId;
+		const next = userId === undefined ? newUserId(previousUserId) : checkUserId(userId);
+		if (next === previousUserId) throw new ChatInputError(`The user's BSUID is ${next} already`);
+		const payload = this.deps.metaPayload.userIdChange({ previousUserId, userId: next, ...(this.me.phoneHidden ? {} : { from: this.waId }) });
+		this.me.userId = next;
+		this.emit('user', this.user);
+		return { previousUserId, userId: next, delivery: await this.deliver('meta', payload) };
 	}
 
 	// ------------------------------------------------------------------------------------------
@@ -414,15 +498,23 @@ export class Chat {
 	}
 
 	private get waId(): string {
-		return this.user.phone.slice(1);
+		return this.me.phone.slice(1);
+	}
+
+	/** Who sends the user's Meta messages: by number, or by BSUID and username while the number is hidden. */
+	private metaSender(): Pick<MetaMessageInput, 'from' | 'name' | 'userId' | 'username'> {
+		const { name, userId, username, phoneHidden } = this.me;
+		return phoneHidden ? { from: null, name, userId, username } : { from: this.waId, name, userId };
 	}
 
 	private metaContext(quoted: ChatMessage): Record<string, unknown> {
-		return { from: quoted.direction === 'out' ? this.metaDigits : this.waId, id: quoted.id };
+		if (quoted.direction === 'out') return { from: this.metaDigits, id: quoted.id };
+		// The user's own message: its sender is the number, which a hidden number leaves out.
+		return this.me.phoneHidden ? { id: quoted.id } : { from: this.waId, id: quoted.id };
 	}
 
 	private twilioReplyTo(quoted: ChatMessage): { sid: string; sender: string } {
-		return { sid: quoted.id, sender: quoted.direction === 'out' ? this.deps.twilio.whatsAppNumber : `whatsapp:${this.user.phone}` };
+		return { sid: quoted.id, sender: quoted.direction === 'out' ? this.deps.twilio.whatsAppNumber : `whatsapp:${this.me.phone}` };
 	}
 
 	/** Builds the provider's webhook for what the user wrote, adds it to the chat, delivers it. */
@@ -432,7 +524,7 @@ export class Chat {
 		let content = given;
 		const media = content.media ? { ...content.media } : undefined;
 		if (provider === 'meta') {
-			const input: MetaMessageInput = { type: content.type as MetaMessageInput['type'], from: this.waId, name: this.user.name };
+			const input: MetaMessageInput = { type: content.type as MetaMessageInput['type'], ...this.metaSender() };
 			if (quoted) input.context = this.metaContext(quoted);
 			if (content.type === 'text') input.text = content.text ?? '';
 			if (content.location) {
@@ -451,7 +543,7 @@ export class Chat {
 			raw = payload as unknown as Record<string, unknown>;
 			if (media) media.url = `/chat/api/media/meta/${encodeURIComponent(String(obj(message[media.kind]).id))}`;
 		} else {
-			const input: TwilioMessageInput = { from: `whatsapp:${this.user.phone}`, profileName: this.user.name };
+			const input: TwilioMessageInput = { from: `whatsapp:${this.me.phone}`, profileName: this.me.name };
 			if (quoted) input.replyTo = this.twilioReplyTo(quoted);
 			if (content.type === 'text') input.body = content.text ?? '';
 			if (content.location) {
@@ -554,7 +646,7 @@ export class Chat {
 				delivery: { delivered: false, listening: this.listening('twilio'), note: 'Twilio does not send reactions to webhooks, so no workflow hears of it.' },
 			};
 		}
-		const payload = this.deps.metaPayload.message({ type: 'reaction', from: this.waId, name: this.user.name, reaction: { message_id: messageId, emoji } });
+		const payload = this.deps.metaPayload.message({ type: 'reaction', ...this.metaSender(), reaction: { message_id: messageId, emoji } });
 		return { message: structuredClone(target), delivery: await this.deliver('meta', payload) };
 	}
 
@@ -578,7 +670,7 @@ export class Chat {
 		let raw: Record<string, unknown>;
 		let type: string;
 		if (provider === 'meta') {
-			const base = { from: this.waId, name: this.user.name, context: this.metaContext(original) };
+			const base = { ...this.metaSender(), context: this.metaContext(original) };
 			let payload: MetaWebhookPayload;
 			if (row) {
 				type = 'interactive';
@@ -599,8 +691,8 @@ export class Chat {
 			type = row ? 'interactive' : 'button';
 			const params = this.deps.twilioParams.message({
 				type: row ? 'interactive' : 'button',
-				from: `whatsapp:${this.user.phone}`,
-				profileName: this.user.name,
+				from: `whatsapp:${this.me.phone}`,
+				profileName: this.me.name,
 				body: title,
 				button: { text: title, payload: payloadId },
 				replyTo: this.twilioReplyTo(original),
@@ -652,7 +744,8 @@ export class Chat {
 			direction: 'out',
 			status: 'pending',
 			timestamp: outbound.timestamp,
-			to: outbound.provider === 'meta' ? `+${outbound.to.replace(/^\+/, '')}` : stripChannel(outbound.to),
+			// Meta: a number, or the BSUID of a message sent by `recipient` (e.g. to the user while the number is hidden).
+			to: outbound.provider === 'meta' ? metaAddress(outbound.to) : stripChannel(outbound.to),
 			reactions: {},
 			rev: 0,
 			statusWebhooks: [],
@@ -719,7 +812,7 @@ export class Chat {
 				const payload = this.deps.metaPayload.status({
 					status,
 					id: outbound.id,
-					recipientId: outbound.to.replace(/^\+/, ''),
+					...this.metaRecipient(outbound.to),
 					pricing: status === 'read' ? false : this.pricing(message),
 				});
 				answer = await this.deps.deliverMeta(payload);
@@ -740,6 +833,16 @@ export class Chat {
 		}
 		message.statusWebhooks?.push(record);
 		this.changed(message);
+	}
+
+	/**
+	 * Whom a Meta status names: a message sent by number has recipient_id (and the user's BSUID
+	 * when it went to the user); one sent by BSUID only recipient_user_id.
+	 */
+	private metaRecipient(to: string): Pick<MetaStatusInput, 'recipientId' | 'recipientUserId'> {
+		if (BSUID.test(to)) return { recipientId: null, recipientUserId: to };
+		const waId = to.replace(/^\+/, '');
+		return waId === this.waId ? { recipientId: waId, recipientUserId: this.me.userId } : { recipientId: waId };
 	}
 
 	/** Template messages are billed in the template's category; replies in the service window are free. */
@@ -807,7 +910,8 @@ export class Chat {
 
 	/**
 	 * Serves GET /chat/api/events: a `snapshot` event first, then `message` (added), `update`
-	 * (status, reactions, delivery), `listening` (registrations changed) and `clear`.
+	 * (status, reactions, delivery), `listening` (registrations changed), `user` (the number hidden
+	 * or shown, a new BSUID) and `clear`.
 	 * `view` is the conversation on screen (`meta`, `twilio`), which lets read statuses go out.
 	 */
 	openStream(res: ServerResponse, client: string, view: Provider | null): void {

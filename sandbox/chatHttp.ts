@@ -6,6 +6,8 @@
 //   POST /chat/api/view              {client, view}: the conversation a page shows (null: none)
 //   POST /chat/api/send              a ChatAction: answers {message, delivery}
 //   POST /chat/api/clear             {provider?}: forgets a conversation (both without one)
+//   POST /chat/api/user              {phoneHidden}: hides the user's number behind the username, or shows it
+//   POST /chat/api/identity          {userId?}: the user's BSUID changes (Meta user_changed_user_id)
 //   GET  /chat/api/media/meta/<id>                    a file in the Graph media store
 //   GET  /chat/api/media/twilio/<message>/<media>     a file of an inbound Twilio message
 // Requests must name a loopback host (no DNS rebinding) and POSTs must be JSON from the page's
@@ -163,6 +165,18 @@ export async function handleChat(chat: Chat, state: SandboxState, req: IncomingM
 			const view = viewOf(input.view);
 			if (view === undefined || typeof input.client !== 'string') throw new ChatInputError("Give 'client' (the id the event stream was opened with) and 'view' (meta, twilio or null)");
 			sendReply(res, { status: 200, json: { streams: chat.setView(input.client, view) } });
+			return;
+		}
+		if (route === '/user') {
+			const input = isPlainObject(body) ? body : {};
+			if (typeof input.phoneHidden !== 'boolean') throw new ChatInputError("'phoneHidden' must be true or false");
+			sendReply(res, { status: 200, json: { user: chat.setPhoneHidden(input.phoneHidden) } });
+			return;
+		}
+		if (route === '/identity') {
+			const input = isPlainObject(body) ? body : {};
+			if (input.userId !== undefined && typeof input.userId !== 'string') throw new ChatInputError("'userId' must be a string, or absent for a made-up one");
+			sendReply(res, { status: 200, json: await chat.changeUserId(input.userId) });
 			return;
 		}
 		if (route === '/clear') {

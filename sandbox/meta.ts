@@ -2,6 +2,7 @@
 // Error bodies copy Meta's shapes and codes, because the package maps them to user hints.
 
 import {
+	bsuidNotSupported,
 	invalidParameter,
 	invalidToken,
 	invalidValue,
@@ -14,8 +15,8 @@ import {
 	unsupportedRequest,
 } from './metaErrors';
 import { describeMedia, downloadMedia, uploadMedia } from './metaMedia';
-import { isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } from './metaMessages';
-import { listTemplates, readTemplate } from './metaTemplates';
+import { isBsuid, isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } from './metaMessages';
+import { listTemplates, readTemplate, type MetaTemplate } from './metaTemplates';
 import { routeMetaWebhooks, webhookConfiguration } from './metaWebhooks';
 import { routeMetaProfile } from './metaProfile';
 import { routeMetaTemplateAdmin } from './metaTemplateAdmin';
@@ -151,6 +152,46 @@ function markAsRead(body: Record<string, unknown>, state: SandboxState): Sandbox
 	return { status: 200, body: { success: true } };
 }
 
+type Addressee = { kind: 'phone'; input: string; waId: string } | { kind: 'bsuid'; userId: string };
+
+/**
+ * `to` (a phone number) or `recipient` (a business-scoped user ID). With both, Meta goes by
+ * `to`, and so does the sandbox. A BSUID in `to` is refused with code 100: Meta is reported to
+ * accept it (200 and a message id) and then never deliver the message, which a test could not
+ * notice, so the sandbox's choice is to fail loudly. A phone number in `recipient` is refused
+ * too (also the sandbox's choice; Meta documents `recipient` for BSUIDs).
+ */
+function readAddressee(body: Record<string, unknown>): Addressee {
+	const { to, recipient } = body;
+	if (to !== undefined && to !== null && to !== '') {
+		if (typeof to === 'string' && isBsuid(to.trim())) {
+			throw invalidParameter(
+				`Param to must be a phone number with country code; "${to}" is a business-scoped user ID, which goes in recipient instead. (The sandbox refuses this; Meta has been seen to accept it and never deliver the message.)`,
+			);
+		}
+		if (typeof to !== 'string' || !/^\+?\d{5,15}$/.test(to)) {
+			throw invalidValue(`Invalid 'to' parameter: expected the recipient's phone number with country code, digits only.`);
+		}
+		return { kind: 'phone', input: to, waId: to.replace(/^\+/, '') };
+	}
+	if (recipient === undefined || recipient === null || recipient === '') {
+		throw missingParameter('The parameter to is required (or recipient, for a business-scoped user ID).');
+	}
+	if (typeof recipient !== 'string') throw invalidParameter('Param recipient must be a string.');
+	if (!isBsuid(recipient)) {
+		throw invalidParameter(
+			`Param recipient must be a business-scoped user ID such as US.13491208655302741918 - got "${recipient}". A phone number goes in to.`,
+		);
+	}
+	return { kind: 'bsuid', userId: recipient };
+}
+
+/** The template a (validated) template message names. */
+function sentTemplate(content: unknown, templates: readonly MetaTemplate[]): MetaTemplate | undefined {
+	const message = content as { name?: unknown; language?: { code?: unknown } };
+	return templates.find((t) => t.name === message.name && t.language === message.language?.code);
+}
+
 function sendMessage(body: unknown, { account, state }: SendContext): SandboxReply {
 	if (!isPlainObject(body) || body.messaging_product === undefined) throw requiredParameter('messaging_product');
 	if (body.messaging_product !== 'whatsapp') {
@@ -163,11 +204,7 @@ function sendMessage(body: unknown, { account, state }: SendContext): SandboxRep
 		);
 	}
 
-	const to = body.to;
-	if (to === undefined || to === null || to === '') throw missingParameter('The parameter to is required.');
-	if (typeof to !== 'string' || !/^\+?\d{5,15}$/.test(to)) {
-		throw invalidValue(`Invalid 'to' parameter: expected the recipient's phone number with country code, digits only.`);
-	}
+	const addressee = readAddressee(body);
 
 	if (body.type === undefined) throw missingParameter('The parameter type is required.');
 	const type = String(body.type);
@@ -180,6 +217,14 @@ function sendMessage(body: unknown, { account, state }: SendContext): SandboxRep
 	if (content === undefined || content === null) throw missingParameter(`The parameter ${type} is required.`);
 	if (type !== 'contacts' && !isPlainObject(content)) throw invalidParameter(`Param ${type} must be a JSON object.`);
 	MESSAGE_VALIDATORS[type](content, { templates: state.metaTemplates });
+	if (addressee.kind === 'bsuid' && type === 'template') {
+		const template = sentTemplate(content, state.metaTemplates);
+		if (template?.category === 'AUTHENTICATION') {
+			throw bsuidNotSupported(
+				`Template ${template.name} is an authentication template; authentication templates can only be sent to a phone number (to), not to a business-scoped user ID (recipient).`,
+			);
+		}
+	}
 
 	let context: { message_id: string } | undefined;
 	if (body.context !== undefined) {
@@ -197,12 +242,13 @@ function sendMessage(body: unknown, { account, state }: SendContext): SandboxRep
 		}
 	}
 
-	const waId = to.replace(/^\+/, '');
-	const id = newWamid(waId);
+	// Real ids start with the recipient's number; for a BSUID its digits stand in.
+	const to = addressee.kind === 'phone' ? addressee.waId : addressee.userId;
+	const id = newWamid(addressee.kind === 'phone' ? addressee.waId : addressee.userId.replace(/\D/g, ''));
 	state.recordOutbound({
 		provider: 'meta',
 		id,
-		to: waId,
+		to,
 		from: account.phoneNumberId,
 		type,
 		content: structuredClone(content),
@@ -213,7 +259,8 @@ function sendMessage(body: unknown, { account, state }: SendContext): SandboxRep
 		status: 200,
 		body: {
 			messaging_product: 'whatsapp',
-			contacts: [{ input: to, wa_id: waId }],
+			// A BSUID recipient is echoed as `user_id`, with no `wa_id`: the number stays hidden.
+			contacts: [addressee.kind === 'phone' ? { input: addressee.input, wa_id: addressee.waId } : { input: addressee.userId, user_id: addressee.userId }],
 			messages: [{ id }],
 		},
 	};

@@ -81,6 +81,11 @@ export function templateMissing(name: string, language: string): MetaError {
 	);
 }
 
+/** Meta's answer for a message a BSUID cannot receive: authentication templates (one-time codes). */
+export function bsuidNotSupported(details: string): MetaError {
+	return whatsappError(400, 131062, '(#131062) Business-scoped User ID recipients are not supported for this message', details);
+}
+
 export function templateParamCount(details: string): MetaError {
 	return whatsappError(400, 132000, '(#132000) Number of parameters does not match the expected number of params', details);
 }

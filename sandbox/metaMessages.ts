@@ -111,6 +111,16 @@ function optionalArray(object: Record<string, unknown>, key: string, param: stri
 	return value;
 }
 
+/**
+ * A business-scoped user ID (BSUID): a country code in two capital letters, `.ENT` for an
+ * enterprise's parent ID, a dot, then 1 to 128 letters and digits (`US.13491208655302741918`).
+ */
+export const BSUID = /^[A-Z]{2}(\.ENT)?\.[A-Za-z0-9]{1,128}$/;
+
+export function isBsuid(value: unknown): value is string {
+	return typeof value === 'string' && BSUID.test(value);
+}
+
 export function isWamid(value: unknown): value is string {
 	return typeof value === 'string' && /^wamid\.[A-Za-z0-9+/=_-]{8,}$/.test(value);
 }

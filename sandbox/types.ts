@@ -59,8 +59,11 @@ export interface SandboxOptions {
 	 * (sent, then delivered, then read while the chat page shows that conversation). Default 300.
 	 */
 	statusDelayMs?: number;
-	/** The WhatsApp user of the chat page. Default +16505551234, Sheena Nelson (as the payload builders). */
-	chatUser?: { phone?: string; name?: string };
+	/**
+	 * The WhatsApp user of the chat page. Default +16505551234, Sheena Nelson (as the payload
+	 * builders), BSUID US.13491208655302741918, username sheena.nelson, number shown.
+	 */
+	chatUser?: { phone?: string; name?: string; userId?: string; username?: string; phoneHidden?: boolean };
 }
 
 export type FormBody = Record<string, string | string[]>;
@@ -145,7 +148,10 @@ export interface OutboundMessage {
 	provider: Provider;
 	/** `wamid.…` (Meta) or the Message SID (`SM…`/`MM…`, Twilio). */
 	id: string;
-	/** Meta: the wa_id (digits); Twilio: `To` as sent, e.g. `whatsapp:+15551230000`. */
+	/**
+	 * Meta: the wa_id (digits), or the business-scoped user ID (`US.1349…`) of a message sent by
+	 * `recipient`; Twilio: `To` as sent, e.g. `whatsapp:+15551230000`.
+	 */
 	to: string;
 	/** Meta: the phone number id; Twilio: `From`, or the Messaging Service SID. */
 	from: string;

@@ -99,12 +99,20 @@ export interface MetaPayloadOptions {
 
 export interface MetaMessageInput {
 	type: MetaInboundType;
-	/** The user's number as wa_id (digits). Default `16505551234`. */
-	from?: string;
+	/**
+	 * The user's number as wa_id (digits). Default `16505551234`. `null`: a user who hides their
+	 * number behind a username, so the message has no `from` and the contact no `wa_id` (give
+	 * `userId`).
+	 */
+	from?: string | null;
 	/** The user's profile name. Default `Sheena Nelson`. */
 	name?: string;
 	/** A business-scoped user id (BSUID): adds contacts[].user_id and messages[].from_user_id. */
 	userId?: string;
+	/** A parent BSUID: adds contacts[].parent_user_id and messages[].from_parent_user_id. */
+	parentUserId?: string;
+	/** The user's WhatsApp username: adds contacts[].profile.username. */
+	username?: string;
 	/** `wamid.…`; made up when absent. */
 	id?: string;
 	/** Unix seconds (or a Date). Default now. */
@@ -146,10 +154,15 @@ export interface MetaStatusInput {
 	status: MetaStatusValue;
 	/** The wamid of the business's message (e.g. `sandbox.outbound[0].id`); made up when absent. */
 	id?: string;
-	/** The user's wa_id. Default `16505551234`. */
-	recipientId?: string;
+	/**
+	 * The user's wa_id. Default `16505551234`. `null`: the message went to a BSUID (`recipient`),
+	 * and the status has no recipient_id (give `recipientUserId`).
+	 */
+	recipientId?: string | null;
 	/** BSUID of the recipient. */
 	recipientUserId?: string;
+	/** Parent BSUID of the recipient (`parent_recipient_user_id`). */
+	parentRecipientUserId?: string;
 	timestamp?: number | Date;
 	/** `false` leaves it out. Default on sent/delivered/read: PMP, regular, utility. */
 	pricing?: Record<string, unknown> | false;
@@ -175,6 +188,27 @@ export interface MetaTemplateStatusInput {
 	/** Default NONE. */
 	reason?: string;
 	extra?: Record<string, unknown>;
+}
+
+/**
+ * A `user_changed_user_id` system message: the user's BSUID changed. As reported by partners (not
+ * yet in Meta's reference): the sender (`from_user_id`) is the old BSUID, `system.user_id` the new
+ * one; no contacts array (as every system message); no `body` (its wording is not known).
+ */
+export interface MetaUserIdChangeInput {
+	/** The BSUID before the change (the message's from_user_id). */
+	previousUserId: string;
+	/** The BSUID after the change (system.user_id). */
+	userId: string;
+	/** The parent BSUID before the change (from_parent_user_id). */
+	previousParentUserId?: string;
+	/** The parent BSUID after the change (system.parent_user_id). */
+	parentUserId?: string;
+	/** The user's number (digits), when they show it: message.from and system.wa_id. */
+	from?: string;
+	/** `wamid.…`; made up when absent. */
+	id?: string;
+	timestamp?: number | Date;
 }
 
 /** A Meta webhook body: `{object: 'whatsapp_business_account', entry: [...]}`. */
@@ -340,19 +374,26 @@ function typeObject(input: MetaMessageInput, account: Pick<MetaAccount, 'phoneNu
 	}
 }
 
+/** The digits a made-up wamid starts with: the number, or for a user without one the BSUID's. */
+function wamidSeed(from: string | undefined, userId: string | undefined): string {
+	return from ?? userId?.replace(/\D/g, '') ?? DEFAULT_WA_ID;
+}
+
 function buildMessage(input: MetaMessageInput, options: MetaPayloadOptions = {}): MetaWebhookPayload {
 	const account = metaAccount(options);
-	const from = input.from ?? DEFAULT_WA_ID;
+	const from = input.from === null ? undefined : (input.from ?? DEFAULT_WA_ID);
+	if (from === undefined && !input.userId) throw new Error('metaPayload.message: a message without `from` needs the userId (BSUID) of its sender');
 	const media: InboundMetaMedia[] = [];
-	const message: Record<string, unknown> = { from };
+	const message: Record<string, unknown> = from === undefined ? {} : { from };
 	if (input.userId) message.from_user_id = input.userId;
-	message.id = input.id ?? newWamid(from);
+	if (input.parentUserId) message.from_parent_user_id = input.parentUserId;
+	message.id = input.id ?? newWamid(wamidSeed(from, input.userId));
 	message.timestamp = unixSeconds(input.timestamp);
 	message.type = input.type;
 	const context =
 		input.context ??
 		(input.type === 'button' || input.type === 'interactive'
-			? { from: displayDigits(account.displayPhoneNumber), id: newWamid(from) }
+			? { from: displayDigits(account.displayPhoneNumber), id: newWamid(wamidSeed(from, input.userId)) }
 			: undefined);
 	if (context) message.context = context;
 	const object = typeObject(input, account, options, media);
@@ -369,7 +410,14 @@ function buildMessage(input: MetaMessageInput, options: MetaPayloadOptions = {})
 	const value = metaValueHead(account);
 	// A system message (e.g. a changed number) comes without the sender's contact.
 	if (input.type !== 'system') {
-		value.contacts = [{ profile: { name: input.name ?? DEFAULT_NAME }, wa_id: from, ...(input.userId ? { user_id: input.userId } : {}) }];
+		value.contacts = [
+			{
+				profile: { name: input.name ?? DEFAULT_NAME, ...(input.username ? { username: input.username } : {}) },
+				...(from === undefined ? {} : { wa_id: from }),
+				...(input.userId ? { user_id: input.userId } : {}),
+				...(input.parentUserId ? { parent_user_id: input.parentUserId } : {}),
+			},
+		];
 	}
 	value.messages = [message];
 	const payload = envelope(account, 'messages', value, false);
@@ -380,14 +428,16 @@ function buildMessage(input: MetaMessageInput, options: MetaPayloadOptions = {})
 
 function buildStatus(input: MetaStatusInput, options: MetaPayloadOptions = {}): MetaWebhookPayload {
 	const account = metaAccount(options);
-	const recipient = input.recipientId ?? DEFAULT_WA_ID;
+	const recipient = input.recipientId === null ? undefined : (input.recipientId ?? DEFAULT_WA_ID);
+	if (recipient === undefined && !input.recipientUserId) throw new Error('metaPayload.status: a status without recipientId needs the recipientUserId (BSUID)');
 	const status: Record<string, unknown> = {
-		id: input.id ?? newWamid(recipient),
+		id: input.id ?? newWamid(wamidSeed(recipient, input.recipientUserId)),
 		status: input.status,
 		timestamp: unixSeconds(input.timestamp),
-		recipient_id: recipient,
 	};
+	if (recipient !== undefined) status.recipient_id = recipient;
 	if (input.recipientUserId) status.recipient_user_id = input.recipientUserId;
+	if (input.parentRecipientUserId) status.parent_recipient_user_id = input.parentRecipientUserId;
 	if (input.bizOpaqueCallbackData !== undefined) status.biz_opaque_callback_data = input.bizOpaqueCallbackData;
 	if (input.conversation) status.conversation = input.conversation;
 	const pricing =
@@ -413,6 +463,25 @@ function buildStatus(input: MetaStatusInput, options: MetaPayloadOptions = {}): 
 	Object.assign(status, input.extra);
 	const value = metaValueHead(account);
 	value.statuses = [status];
+	return envelope(account, 'messages', value, false);
+}
+
+function buildUserIdChange(input: MetaUserIdChangeInput, options: MetaPayloadOptions = {}): MetaWebhookPayload {
+	const account = metaAccount(options);
+	const message: Record<string, unknown> = input.from === undefined ? {} : { from: input.from };
+	message.from_user_id = input.previousUserId;
+	if (input.previousParentUserId) message.from_parent_user_id = input.previousParentUserId;
+	message.id = input.id ?? newWamid(wamidSeed(input.from, input.previousUserId));
+	message.timestamp = unixSeconds(input.timestamp);
+	message.type = 'system';
+	message.system = {
+		type: 'user_changed_user_id',
+		user_id: input.userId,
+		...(input.parentUserId ? { parent_user_id: input.parentUserId } : {}),
+		...(input.from === undefined ? {} : { wa_id: input.from }),
+	};
+	const value = metaValueHead(account);
+	value.messages = [message];
 	return envelope(account, 'messages', value, false);
 }
 
@@ -490,6 +559,8 @@ export interface MetaPayloadBuilders {
 	message(input: MetaMessageInput, options?: MetaPayloadOptions): MetaWebhookPayload;
 	/** A status of a message the business sent: field `messages`, value with one status. */
 	status(input: MetaStatusInput, options?: MetaPayloadOptions): MetaWebhookPayload;
+	/** A `user_changed_user_id` system message: the user's BSUID changed (field `messages`). */
+	userIdChange(input: MetaUserIdChangeInput, options?: MetaPayloadOptions): MetaWebhookPayload;
 	/** Several payloads as one delivery (one entry). */
 	batch(parts: readonly MetaWebhookPayload[], options?: MetaBatchOptions): MetaWebhookPayload;
 	/** field `message_template_status_update` (goes to the app's callback URL only). */
@@ -507,6 +578,7 @@ export function createMetaPayloadBuilders(bound: MetaPayloadOptions | (() => Met
 	return {
 		message: (input, options) => buildMessage(input, merge(options)),
 		status: (input, options) => buildStatus(input, merge(options)),
+		userIdChange: (input, options) => buildUserIdChange(input, merge(options)),
 		batch: (parts, options) => buildBatch(parts, options),
 		templateStatus: (input, options) => buildTemplateStatus(input, merge(options)),
 		change: (field, value, options) => buildChange(field, value, merge(options)),

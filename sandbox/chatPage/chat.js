@@ -11,7 +11,7 @@
 	var client = Math.random().toString(36).slice(2) + Date.now().toString(36);
 	var state = {
 		provider: 'meta',
-		user: { phone: '', name: '' },
+		user: { phone: '', name: '', userId: '', username: '', phoneHidden: false },
 		business: { meta: { name: 'Omni Sandbox', number: '' }, twilio: { name: 'Omni Sandbox', number: '' } },
 		listening: { meta: true, twilio: true },
 		places: [],
@@ -209,10 +209,15 @@
 		return null;
 	}
 
+	/** Whether a recipient is the user: by number, or (Meta, sent by `recipient`) by BSUID. */
+	function isUser(to) {
+		return to === state.user.phone || to === state.user.userId;
+	}
+
 	function bubbleNode(message) {
 		var sticker = message.media && message.media.kind === 'sticker' && !message.text;
 		var parts = [];
-		if (message.direction === 'out' && message.to && message.to !== state.user.phone) parts.push(el('div', { className: 'to', text: 'to ' + message.to }));
+		if (message.direction === 'out' && message.to && !isUser(message.to)) parts.push(el('div', { className: 'to', text: 'to ' + message.to }));
 		parts.push(quoteNode(message.context));
 		parts.push(headerNode(message.header));
 		parts.push(mediaNode(message.media, message.text));
@@ -371,8 +376,25 @@
 		banner.textContent = listening ? '' : 'No workflow is listening for ' + PROVIDER_NAMES[state.provider] + ' messages: activate a workflow with a WhatsApp Omni Trigger';
 	}
 
+	function renderUser() {
+		var user = state.user;
+		var line = $('user-identity');
+		line.textContent = '';
+		line.appendChild(document.createTextNode(user.name + ' \u00B7 ' + (user.phoneHidden ? '@' + user.username : user.phone)));
+		line.appendChild(el('small', { text: 'Meta user ID (BSUID): ' + user.userId }));
+		$('phone-hidden').checked = !!user.phoneHidden;
+		$('user-menu-open').title = user.phoneHidden ? 'You write as @' + user.username + ' (number hidden)' : 'You write as ' + user.phone;
+	}
+
+	function applyUser(user) {
+		state.user = user;
+		renderUser();
+		renderAll();
+	}
+
 	function applySnapshot(snapshot) {
 		state.user = snapshot.user;
+		renderUser();
 		state.business = snapshot.business;
 		state.listening = snapshot.listening;
 		state.places = snapshot.places;
@@ -447,6 +469,9 @@
 		events.addEventListener('update', function (event) {
 			upsert(JSON.parse(event.data));
 		});
+		events.addEventListener('user', function (event) {
+			applyUser(JSON.parse(event.data));
+		});
 		events.addEventListener('listening', function (event) {
 			state.listening = JSON.parse(event.data);
 			renderBanner();
@@ -489,6 +514,7 @@
 
 	function closePopups() {
 		$('attach-menu').hidden = true;
+		$('user-menu').hidden = true;
 		$('bubble-menu').hidden = true;
 		state.menuFor = null;
 	}
@@ -703,6 +729,39 @@
 				toast(error.message, true);
 			});
 		});
+		$('user-menu-open').addEventListener('click', function (event) {
+			event.stopPropagation();
+			var menu = $('user-menu');
+			var open = menu.hidden;
+			closePopups();
+			menu.hidden = !open;
+		});
+		$('phone-hidden').addEventListener('change', function (event) {
+			var hidden = event.target.checked;
+			post('user', { phoneHidden: hidden }).then(
+				function (result) {
+					applyUser(result.user);
+					toast(hidden ? 'You now write to Meta as @' + result.user.username + ', without your number' : 'Your number is visible again');
+				},
+				function (error) {
+					event.target.checked = !hidden;
+					toast(error.message, true);
+				},
+			);
+		});
+		$('change-user-id').addEventListener('click', function () {
+			closePopups();
+			post('identity', {}).then(
+				function (result) {
+					var delivery = result.delivery;
+					toast(delivery.delivered ? 'Your user ID is now ' + result.userId : 'Your user ID is now ' + result.userId + '; ' + (delivery.error || 'not delivered'), !delivery.delivered);
+				},
+				function (error) {
+					toast(error.message, true);
+				},
+			);
+		});
+		$('user-menu').addEventListener('click', stop);
 		$('attach-menu').addEventListener('click', stop);
 		$('bubble-menu').addEventListener('click', stop);
 		document.addEventListener('click', function (event) {

@@ -56,6 +56,32 @@ describe('the chat page with the example bots in n8n', () => {
 		await page.close();
 	});
 
+	it('Meta: with the number hidden behind the username (the page’s toggle), the menu still arrives, sent to the user’s BSUID', async () => {
+		const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
+		try {
+			await page.goto(`${env.sandbox.chatUrl}?provider=meta`);
+			await page.locator('[data-testid=chat][data-provider=meta]').waitFor();
+			await page.click('[data-testid=user-menu-open]');
+			await page.check('[data-testid=phone-hidden]');
+			await eventually(() => env.sandbox.chat.user.phoneHidden, 5_000);
+			await page.locator('[data-testid=user-identity]', { hasText: '@sheena.nelson' }).waitFor();
+
+			const outgoing = page.locator('[data-testid=message][data-direction=out]');
+			const before = await outgoing.count();
+			await page.fill('[data-testid=chat-input]', 'Menu without my number');
+			await page.click('[data-testid=chat-send]');
+			await eventually(async () => (await outgoing.count()) > before, 30_000);
+			const sent = env.sandbox.chat.list('meta').filter((m) => m.direction === 'out').at(-1);
+			expect(sent).toMatchObject({ to: env.sandbox.chat.user.userId, buttons: expect.arrayContaining([expect.objectContaining({ title: 'Menu' })]) });
+			// Shown as a message to the user, not to someone else.
+			expect(await outgoing.last().locator('.to').count()).toBe(0);
+			await page.screenshot({ path: path.join(env.outputDir, 'chat-meta-username.png') });
+		} finally {
+			env.sandbox.chat.setPhoneHidden(false);
+			await page.close();
+		}
+	});
+
 	it('Twilio: the echo bot answers', async () => {
 		const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
 		await page.goto(`${env.sandbox.chatUrl}?provider=twilio`);

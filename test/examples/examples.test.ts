@@ -237,9 +237,20 @@ describe('what each example does', () => {
 		const [send] = nodesOfType(workflow, ACTION_TYPE);
 		expect(send.parameters).toMatchObject({
 			operation: 'sendText',
-			to: '={{ $json.contact.phoneNumber }}',
+			to: '={{ $json.contact.id }}',
 			text: '=You said: {{ $json.message.text }}',
 		});
+	});
+
+	it('every recipient taken from the trigger is contact.id, which people without a visible number have too', () => {
+		for (const { file, workflow } of examples) {
+			for (const node of nodesOfType(workflow, ACTION_TYPE).concat(nodesOfType(workflow, TOOL_TYPE))) {
+				const to = node.parameters.to as string | undefined;
+				if (to === undefined || !to.includes('contact.')) continue;
+				expect({ file, node: node.name, to }).toEqual({ file, node: node.name, to: expect.stringMatching(/\.contact\.id \}\}$/) });
+			}
+			expect({ file, mentions: JSON.stringify(workflow).includes('contact.phoneNumber') }).toEqual({ file, mentions: false });
+		}
 	});
 
 	it.each(PROVIDERS)('interactive-menu (%s): every button and list row has its route', (provider) => {
@@ -299,7 +310,7 @@ describe('what each example does', () => {
 		expect(read.parameters).toMatchObject({ operation: 'markAsRead', messageId: '={{ $json.id }}', options: { typingIndicator: true } });
 		expect(reply.parameters).toMatchObject({
 			operation: 'sendReply',
-			to: `={{ ${T}.contact.phoneNumber }}`,
+			to: `={{ ${T}.contact.id }}`,
 			replyTo: `={{ ${T}.id }}`,
 			messageType: 'text',
 			text: 'Thanks, an agent will answer shortly',
@@ -321,7 +332,7 @@ describe('what each example does', () => {
 		const [tool] = nodesOfType(workflow, TOOL_TYPE);
 		expect(tool.parameters).toMatchObject({
 			operation: 'sendText',
-			to: `={{ ${T}.contact.phoneNumber }}`,
+			to: `={{ ${T}.contact.id }}`,
 			text: expect.stringMatching(/^=\{\{ \$fromAI\('text', '[^']+', 'string'\) \}\}$/),
 		});
 		expect(workflow.connections[tool.name]).toEqual({ ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] });

@@ -111,6 +111,20 @@ describe.each(PROVIDERS)('echo-bot (%s)', (provider) => {
 	it('does not start on an image', () => {
 		expect(triggerWants(workflow, events[provider].image())).toBe(false);
 	});
+
+	if (provider === 'meta') {
+		it('answers a username user without a visible number through contact.id: their BSUID, in `recipient`', async () => {
+			const event = parseMetaWebhook(sandbox.metaPayload.message({ type: 'text', text: 'Hi from kfisher', from: null, userId: 'US.1234', username: 'kfisher', name: 'Kerry' }))[0];
+			expect(event.contact).toMatchObject({ id: 'US.1234' });
+			expect(event.contact).not.toHaveProperty('phoneNumber');
+			const result = await runOn(workflow, event);
+			expect(result.ran).toEqual(['WhatsApp Omni Trigger', 'Echo the Text']);
+			expect(sent()).toEqual([expect.objectContaining({ to: 'US.1234', ...textOf(provider, 'You said: Hi from kfisher') })]);
+			const request = sandbox.requests.find((r) => r.method === 'POST' && r.path.endsWith('/messages'))!;
+			expect(request.body).toMatchObject({ recipient: 'US.1234' });
+			expect(request.body).not.toHaveProperty('to');
+		});
+	}
 });
 
 describe.each(PROVIDERS)('interactive-menu (%s)', (provider) => {

@@ -114,8 +114,9 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			expect(metaSignatureValid(post, sandbox.meta.appSecret)).toBe(true);
 			expect(metaSignatureValid(post, 'another-secret')).toBe(false);
 			const value = jsonOf(post).entry[0].changes[0].value;
-			expect(value.contacts).toEqual([{ profile: { name: 'Sheena Nelson' }, wa_id: USER_WA_ID }]);
-			expect(value.messages[0]).toMatchObject({ from: USER_WA_ID, id: answer.body.message.id, type: 'text', text: { body: 'Hi *there* 👋' } });
+			// Every user has a BSUID; the number is shown (the username only while it is hidden).
+			expect(value.contacts).toEqual([{ profile: { name: 'Sheena Nelson' }, wa_id: USER_WA_ID, user_id: 'US.13491208655302741918' }]);
+			expect(value.messages[0]).toMatchObject({ from: USER_WA_ID, from_user_id: 'US.13491208655302741918', id: answer.body.message.id, type: 'text', text: { body: 'Hi *there* 👋' } });
 			// The chat is the sandbox's own page, not a call to an emulated API.
 			expect(sandbox.requests.filter((r) => r.path.includes('chat'))).toEqual([]);
 		});

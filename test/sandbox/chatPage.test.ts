@@ -20,7 +20,7 @@ describe('sandbox chat page: GET /chat and its assets', () => {
 		expect(page.status).toBe(200);
 		expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
 		expect(page.text).toMatch(/^<!doctype html>/i);
-		for (const testid of ['chat-input', 'chat-send', 'messages', 'business-name', 'business-number', 'not-listening', 'attach', 'file-input', 'list-sheet']) {
+		for (const testid of ['chat-input', 'chat-send', 'messages', 'business-name', 'business-number', 'not-listening', 'attach', 'file-input', 'list-sheet', 'user-menu-open', 'phone-hidden', 'change-user-id']) {
 			expect(page.text).toContain(`data-testid="${testid}"`);
 		}
 		expect(page.text).toContain('data-testid="provider-switch" data-provider="meta"');

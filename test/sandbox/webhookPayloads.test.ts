@@ -85,6 +85,45 @@ describe('sandbox: webhook payload builders', () => {
 		});
 	});
 
+	describe('people without a visible number, and BSUID changes', () => {
+		it('message with from: null (a username user): no from and no wa_id, the BSUIDs and the username', () => {
+			const { value, message } = only(
+				metaPayload.message({ type: 'text', from: null, userId: 'US.1234', parentUserId: 'US.ENT.5678', username: 'kfisher', name: 'Kerry Fisher', text: 'Hello World' }),
+			);
+			expect(value.contacts).toEqual([{ profile: { name: 'Kerry Fisher', username: 'kfisher' }, user_id: 'US.1234', parent_user_id: 'US.ENT.5678' }]);
+			expect(message).toEqual({
+				from_user_id: 'US.1234',
+				from_parent_user_id: 'US.ENT.5678',
+				id: expect.stringMatching(WAMID),
+				timestamp: expect.stringMatching(/^\d{10}$/),
+				type: 'text',
+				text: { body: 'Hello World' },
+			});
+			expect(() => metaPayload.message({ type: 'text', from: null })).toThrow(/needs the userId/);
+		});
+
+		it('status with recipientId: null (sent to a BSUID): only recipient_user_id and its parent', () => {
+			const status = only(metaPayload.status({ status: 'read', id: 'wamid.B', recipientId: null, recipientUserId: 'US.1234', parentRecipientUserId: 'US.ENT.5678' })).value.statuses[0];
+			expect(status).toEqual({ id: 'wamid.B', status: 'read', timestamp: expect.stringMatching(/^\d{10}$/), recipient_user_id: 'US.1234', parent_recipient_user_id: 'US.ENT.5678', pricing: expect.any(Object) });
+			expect(() => metaPayload.status({ status: 'read', recipientId: null })).toThrow(/needs the recipientUserId/);
+		});
+
+		it('userIdChange: a user_changed_user_id system message from the old BSUID, without contacts', () => {
+			const { value, message } = only(metaPayload.userIdChange({ previousUserId: 'US.1111', userId: 'US.2222', previousParentUserId: 'US.ENT.1', parentUserId: 'US.ENT.2', id: 'wamid.C', timestamp: 1776940000 }));
+			expect(value.contacts).toBeUndefined();
+			expect(message).toEqual({
+				from_user_id: 'US.1111',
+				from_parent_user_id: 'US.ENT.1',
+				id: 'wamid.C',
+				timestamp: '1776940000',
+				type: 'system',
+				system: { type: 'user_changed_user_id', user_id: 'US.2222', parent_user_id: 'US.ENT.2' },
+			});
+			const withNumber = only(metaPayload.userIdChange({ previousUserId: 'US.1111', userId: 'US.2222', from: '16505551234' })).message;
+			expect(withNumber).toMatchObject({ from: '16505551234', id: expect.stringMatching(WAMID), system: { wa_id: '16505551234' } });
+		});
+	});
+
 	describe('metaPayload.status, templateStatus, batch', () => {
 		it('builds statuses with pricing, and failed ones with errors', () => {
 			const sent = only(metaPayload.status({ status: 'delivered', id: 'wamid.X', recipientId: '15551230000' })).value.statuses[0];

@@ -65,6 +65,14 @@ describe('Meta registration modes', () => {
 		expect(trigger.executions.at(-1)?.[0].json).toMatchObject({ event: 'template' });
 	});
 
+	it('app: Identity Changes alone subscribes `messages` (where the system messages come), and its events flow', async () => {
+		const trigger = await triggerFor({ provider: 'meta', metaRegistration: 'app', events: ['identity'] });
+		await trigger.activate();
+		expect(sandbox.metaWebhooks.app?.fields).toEqual(['messages']);
+		await sandbox.deliverMeta(sandbox.metaPayload.userIdChange({ previousUserId: 'US.1111', userId: 'US.2222' }));
+		expect(trigger.executions.at(-1)?.[0].json).toMatchObject({ event: 'identity', identity: { previous: { userId: 'US.1111' }, current: { userId: 'US.2222' } } });
+	});
+
 	it('refuses to take over a phone number whose webhook points elsewhere, naming that URL', async () => {
 		const first = await triggerFor({ provider: 'meta' }, { path: '/webhook/first/webhook' });
 		await first.activate();

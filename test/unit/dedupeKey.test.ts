@@ -59,7 +59,7 @@ describe('dedupeKey: every event kind', () => {
 
 	it('the fixtures cover every event kind, for both providers', () => {
 		const kinds = (provider: string) => new Set(events.filter(([, e]) => e.provider === provider).map(([, e]) => e.event));
-		const all: EventKind[] = ['message', 'status', 'error', 'template', 'account', 'unsupported'];
+		const all: EventKind[] = ['message', 'status', 'identity', 'error', 'template', 'account', 'unsupported'];
 		expect([...kinds('meta')].sort()).toEqual([...all].sort());
 		// Twilio posts messages and status callbacks only.
 		expect([...kinds('twilio')].sort()).toEqual(['message', 'status']);
@@ -103,7 +103,8 @@ describe('dedupeKey: every event kind', () => {
 });
 
 describe('dedupeKey: every kind of either provider, built by hand', () => {
-	const KINDS: EventKind[] = ['message', 'status', 'error', 'template', 'account', 'unsupported'];
+	const KINDS: EventKind[] = ['message', 'status', 'identity', 'error', 'template', 'account', 'unsupported'];
+	// Identity changes 1 and 3 share an id (as made-up ids of updates can): their old and new IDs differ.
 	const build = (event: EventKind, provider: 'meta' | 'twilio', n: number): UnifiedEvent => ({
 		event,
 		provider,
@@ -112,7 +113,8 @@ describe('dedupeKey: every kind of either provider, built by hand', () => {
 		business: {},
 		contact: {},
 		...(event === 'status' ? { status: { status: 'read', recipient: '+15550001111' } } : {}),
-		...(event === 'message' || event === 'status' ? {} : { update: { field: 'some_field' } }),
+		...(event === 'identity' ? { identity: { change: 'userId', previous: { userId: `US.${n}` }, current: { userId: `US.${n + 100}` } } } : {}),
+		...(event === 'message' || event === 'status' || event === 'identity' ? {} : { update: { field: 'some_field' } }),
 		raw: { n },
 	});
 	const cases = KINDS.flatMap((kind) => (['meta', 'twilio'] as const).map((provider) => [kind, provider] as const));
@@ -176,6 +178,42 @@ describe('dedupeKey: messages and statuses without an id', () => {
 		const key = onlyKey(metaMessages({ ...idless('x'), id: `wamid.${'A'.repeat(5000)}` }));
 		expect(key).toMatch(/^m:meta:#[\w-]{43}$/);
 		expect(onlyKey(metaMessages({ ...idless('x'), id: `wamid.${'A'.repeat(4999)}B` }))).not.toBe(key);
+	});
+});
+
+describe('dedupeKey: identity changes', () => {
+	it('a system message: its id with the old and the new identifiers; the same when delivered again', () => {
+		expect(onlyKey(load('meta', 'system-user-changed-number'))).toBe(
+			'i:meta:wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUJCQ0NERUVGMDEyMzQ1Njc4OQA=:+16505551234,,:+16505559876,,',
+		);
+		// Longer than 128 characters: hashed.
+		const key = onlyKey(load('meta', 'system-user-changed-user-id'));
+		expect(key).toMatch(/^i:meta:#[\w-]{43}$/);
+		expect(onlyKey(load('meta', 'system-user-changed-user-id'), 'meta', LATER)).toBe(key);
+		const other = load('meta', 'system-user-changed-user-id');
+		other.entry[0].changes[0].value.messages[0].system.user_id = 'US.5';
+		expect(onlyKey(other)).not.toBe(key);
+	});
+
+	it('user_id_update: another change of the same person is another key, a replay the same', () => {
+		const update = (current: string) => {
+			const body = load('meta', 'user-id-update');
+			body.entry[0].changes[0].value.user_id_update[0].user_id.current = current;
+			return body;
+		};
+		const key = onlyKey(update('US.2481017593624018'));
+		expect(key).toMatch(/^i:meta:user_id_update:/);
+		expect(onlyKey(update('US.2481017593624018'), 'meta', LATER)).toBe(key);
+		expect(onlyKey(update('US.9999'))).not.toBe(key);
+	});
+
+	it('an identity change without an id is keyed by its raw payload', () => {
+		const body = load('meta', 'system-user-changed-user-id');
+		delete body.entry[0].changes[0].value.messages[0].id;
+		const key = onlyKey(body);
+		expect(key).toMatch(/^i:meta:#[\w-]{43}$/);
+		body.entry[0].changes[0].value.messages[0].system.user_id = 'US.5';
+		expect(onlyKey(body)).not.toBe(key);
 	});
 });
 

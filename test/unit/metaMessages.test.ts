@@ -24,7 +24,7 @@ async function sentBody(content: MessageContent, replyTo?: string): Promise<Reco
 			return true;
 		})
 		.reply(200, { messaging_product: 'whatsapp', messages: [{ id: 'wamid.OUT' }] });
-	const result = await provider().sendMessage({ to: '+15551234567', content, ...(replyTo ? { replyTo } : {}) });
+	const result = await provider().sendMessage({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content, ...(replyTo ? { replyTo } : {}) });
 	expect(scope.isDone()).toBe(true);
 	expect(result.messageId).toBe('wamid.OUT');
 	return body;
@@ -69,7 +69,7 @@ describe('Meta message bodies', () => {
 	});
 
 	it('refuses to quote something that is not a wamid, before any request', () => {
-		expect(() => provider().assertSupported({ to: '+15551234567', content: { type: 'text', text: 'x' }, replyTo: 'SM123' })).toThrow(UnsupportedError);
+		expect(() => provider().assertSupported({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content: { type: 'text', text: 'x' }, replyTo: 'SM123' })).toThrow(UnsupportedError);
 	});
 
 	it('uploads a binary as a streamed multipart body, then sends it by id', async () => {
@@ -94,7 +94,7 @@ describe('Meta message bodies', () => {
 			.reply(200, { messages: [{ id: 'wamid.DOC' }] });
 		const opened = jest.fn(async () => Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]));
 		await provider().sendMessage({
-			to: '+15551234567',
+			to: { kind: 'phone' as const, phoneNumber: '+15551234567' },
 			content: { type: 'media', mediaType: 'document', filename: 'fake.pdf', source: { kind: 'binary', file: { fileName: 'fa"ke.pdf', mimeType: 'application/pdf', size: bytes.length, open: opened } } },
 		});
 		expect(opened).toHaveBeenCalledTimes(1);

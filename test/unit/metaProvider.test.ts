@@ -17,7 +17,7 @@ const credentials: MetaCredentials = {
 };
 
 const text = (body: string, previewUrl?: boolean) => ({
-	to: '+15551234567',
+	to: { kind: 'phone' as const, phoneNumber: '+15551234567' },
 	content: { type: 'text' as const, text: body, ...(previewUrl !== undefined ? { previewUrl } : {}) },
 });
 

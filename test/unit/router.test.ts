@@ -5,6 +5,7 @@ import { router } from '../../nodes/WhatsAppOmni/actions/router';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
 import type { OutboundMessage } from '../../nodes/WhatsAppOmni/providers/types';
+import { recipientAddress } from '../../nodes/WhatsAppOmni/helpers/recipient';
 
 const node: INode = {
 	id: 'omni',
@@ -45,10 +46,11 @@ describe('router', () => {
 		const phones = Array.from({ length: 8 }, (_, i) => `+1555000000${i}`);
 		const finished: string[] = [];
 		jest.spyOn(MetaProvider.prototype, 'sendMessage').mockImplementation(async (message: OutboundMessage) => {
-			const index = phones.indexOf(message.to);
+			const to = recipientAddress(message.to);
+			const index = phones.indexOf(to);
 			await delay((phones.length - index) * 4);
-			finished.push(message.to);
-			return { provider: 'meta', messageId: `wamid.${index}`, to: message.to, status: 'accepted', raw: {} };
+			finished.push(to);
+			return { provider: 'meta', messageId: `wamid.${index}`, to, status: 'accepted', raw: {} };
 		});
 		const [output] = await router.call(context(phones, false), { concurrency: 4 });
 		expect(finished).not.toEqual(phones);
@@ -60,16 +62,17 @@ describe('router', () => {
 	it('puts error items in their own place with Continue On Fail at any concurrency', async () => {
 		const phones = ['+15550000000', 'not a number', '+15550000002', '+15550000003'];
 		jest.spyOn(MetaProvider.prototype, 'sendMessage').mockImplementation(async (message: OutboundMessage) => {
-			await delay(message.to.endsWith('0') ? 20 : 1);
-			if (message.to.endsWith('3')) {
+			const to = recipientAddress(message.to);
+			await delay(to.endsWith('0') ? 20 : 1);
+			if (to.endsWith('3')) {
 				throw new ProviderError({ provider: 'meta', code: 131026, httpStatus: 400, message: 'The message could not be delivered', hint: 'Check the number.' });
 			}
-			return { provider: 'meta', messageId: `wamid.${message.to}`, to: message.to, status: 'accepted', raw: {} };
+			return { provider: 'meta', messageId: `wamid.${to}`, to, status: 'accepted', raw: {} };
 		});
 		const [output] = await router.call(context(phones, true), { concurrency: 3 });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(output[0].json.messageId).toBe('wamid.+15550000000');
-		expect(output[1].json.error).toMatch(/^Item 2: "not a number" is not a valid WhatsApp number/);
+		expect(output[1].json.error).toMatch(/^Item 2: "not a number" is neither a WhatsApp phone number nor a business-scoped user ID \(BSUID\)/);
 		expect(output[2].json.messageId).toBe('wamid.+15550000002');
 		expect(output[3].json).toMatchObject({ provider: 'meta', code: 131026, httpCode: '400', hint: 'Check the number.' });
 	});

@@ -547,7 +547,7 @@ describe('buildMetaTemplate', () => {
 			.reply(200, { messaging_product: 'whatsapp', messages: [{ id: 'wamid.T1', message_status: 'accepted' }] });
 
 		const result = await provider().sendMessage({
-			to: '+15551234567',
+			to: { kind: 'phone' as const, phoneNumber: '+15551234567' },
 			content: content(definition, { 'body.1': 'Ana', 'body.2': '#1', 'button.0.urlSuffix': 'T1' }),
 		});
 

@@ -304,7 +304,7 @@ describe('buildTwilioTemplate', () => {
 			.post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, matcher)
 			.reply(201, { sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued', to: 'whatsapp:+15551234567' });
 
-		await provider().sendMessage({ to: '+15551234567', content: template({ 'body.1': 'Ana', 'body.2': '#1234' }) });
+		await provider().sendMessage({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content: template({ 'body.1': 'Ana', 'body.2': '#1234' }) });
 
 		expect(scope.isDone()).toBe(true);
 		expect(captured.form).toEqual({

@@ -16,7 +16,7 @@ const CONTENT = 'https://content.twilio.com';
 const MESSAGES = `/2010-04-01/Accounts/${ACCOUNT}/Messages.json`;
 const SID = 'SM0123456789abcdef0123456789abcdef';
 const provider = () => new TwilioProvider(credentials);
-const to = '+15551234567';
+const to = { kind: 'phone' as const, phoneNumber: '+15551234567' };
 
 useNock(() => {
 	clearTwilioClients();

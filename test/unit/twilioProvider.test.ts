@@ -18,7 +18,7 @@ const messageBody = (overrides: object = {}) => ({
 	direction: 'outbound-api',
 	...overrides,
 });
-const text = (body: string) => ({ to: '+15551234567', content: { type: 'text' as const, text: body } });
+const text = (body: string) => ({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content: { type: 'text' as const, text: body } });
 
 const caught = rejectionOf;
 

@@ -25,7 +25,7 @@ function withoutRaw(events: UnifiedEvent[]): Array<Omit<UnifiedEvent, 'raw'>> {
 }
 
 const BUSINESS = { phoneNumber: '+15550783881', phoneNumberId: '106540352242922', wabaId: '102290129340398' };
-const SHEENA = { waId: '16505551234', phoneNumber: '+16505551234', name: 'Sheena Nelson' };
+const SHEENA = { id: '+16505551234', waId: '16505551234', phoneNumber: '+16505551234', name: 'Sheena Nelson' };
 
 /** One inbound message: the event (minus raw) and raw = that message with its metadata and contact. */
 function expectSingleMessage(name: string, id: string, timestamp: string, message: unknown, contact: unknown = SHEENA): void {
@@ -216,17 +216,14 @@ describe('parseMetaWebhook: inbound messages', () => {
 		});
 	});
 
-	it('system user_changed_number (no contacts entry: the contact comes from `from`)', () => {
-		expectSingleMessage(
-			'system-user-changed-number',
-			'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUJCQ0NERUVGMDEyMzQ1Njc4OQA=',
-			'2025-06-08T21:02:10.000Z',
-			{
-				type: 'system',
-				system: { type: 'user_changed_number', body: 'User Sheena Nelson changed from 16505551234 to 16505559876', newWaId: '16505559876' },
-			},
-			{ waId: '16505551234', phoneNumber: '+16505551234' },
-		);
+	it('system messages other than identity changes stay messages of type system', () => {
+		const body = load('system-user-changed-number');
+		const message = body.entry[0].changes[0].value.messages[0];
+		message.system = { type: 'customer_identity_changed', body: 'User A’s security code changed', identity: 'abc=' };
+		const [event] = parseMetaWebhook(body, NOW);
+		expect(event.event).toBe('message');
+		expect(event.message).toStrictEqual({ type: 'system', system: { type: 'customer_identity_changed', body: 'User A’s security code changed' } });
+		expect(event.contact).toStrictEqual({ id: '+16505551234', waId: '16505551234', phoneNumber: '+16505551234' });
 	});
 
 	it('request_welcome', () => {
@@ -333,8 +330,241 @@ describe('parseMetaWebhook: inbound messages', () => {
 			'wamid.HBgUVVMuODIwMzc0NjE1NjI5OTE4NBUCABIYFDNBNUFCMzE0MzE2Mzc0NDc4QTNBAA==',
 			'2026-04-22T10:30:22.000Z',
 			{ type: 'text', text: 'Hello from my username account' },
-			{ name: 'Mara Quinn', username: '@maraquinn', userId: 'US.8203746156299184' },
+			{ id: 'US.8203746156299184', name: 'Mara Quinn', username: '@maraquinn', userId: 'US.8203746156299184' },
 		);
+	});
+});
+
+describe('parseMetaWebhook: people without a visible phone number, and identity changes', () => {
+	const only = (body: unknown): UnifiedEvent => {
+		const events = parseMetaWebhook(body, NOW);
+		expect(events).toHaveLength(1);
+		return events[0];
+	};
+	const numberChange = (from: string | undefined, system: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+		const body = load('system-user-changed-number');
+		const message = body.entry[0].changes[0].value.messages[0];
+		if (from === undefined) delete message.from;
+		else message.from = from;
+		message.system = system;
+		Object.assign(message, extra);
+		return body;
+	};
+
+	it('contact.id is the phone number whenever the event has one, also next to a BSUID', () => {
+		const { events } = parse('text');
+		expect(events[0].contact).toMatchObject({ id: '+16505551234', phoneNumber: '+16505551234', userId: 'US.13491208655302741918' });
+	});
+
+	it('a username user without `from` or `wa_id`: contact.id is the BSUID, with the parent BSUID and the username', () => {
+		const { value, events } = parse('username-parent-bsuid');
+		expect(withoutRaw(events)).toStrictEqual([
+			{
+				event: 'message',
+				provider: 'meta',
+				id: 'wamid.HBgGVVMuMTIzNBUCABIYFDNBMTIzNEtGSVNIRVIwMDAwMDAxAA==',
+				timestamp: '2016-01-30T01:57:09.000Z',
+				business: BUSINESS,
+				contact: { id: 'US.1234', name: 'Kerry Fisher', username: 'kfisher', userId: 'US.1234', parentUserId: 'US.ENT.5678' },
+				message: { type: 'text', text: 'Hello World' },
+			},
+		]);
+		expect(events[0].contact).not.toHaveProperty('phoneNumber');
+		expect((events[0].raw as any).contact).toBe(value.contacts[0]);
+	});
+
+	it('a message with from_parent_user_id but no contacts entry keeps both BSUIDs', () => {
+		const body = load('username-parent-bsuid');
+		delete body.entry[0].changes[0].value.contacts;
+		expect(only(body).contact).toStrictEqual({ id: 'US.1234', userId: 'US.1234', parentUserId: 'US.ENT.5678' });
+	});
+
+	it('a status of a message sent to a BSUID (no recipient_id): contact.id and recipient are the BSUID', () => {
+		const { events } = parse('status-delivered-bsuid');
+		expect(withoutRaw(events)).toStrictEqual([
+			{
+				event: 'status',
+				provider: 'meta',
+				id: 'wamid.HBgGVVMuMTIzNBUCABEYEjRCMkM5RDhFN0YxQTNCNkMwNQA=',
+				timestamp: '2016-01-30T01:58:20.000Z',
+				business: BUSINESS,
+				contact: { id: 'US.1234', name: 'Kerry Fisher', username: 'kfisher', userId: 'US.1234', parentUserId: 'US.ENT.5678' },
+				status: {
+					status: 'delivered',
+					recipient: 'US.1234',
+					pricing: { billable: false, pricingModel: 'PMP', category: 'service', type: 'free_customer_service' },
+				},
+			},
+		]);
+	});
+
+	it.each(['parent_recipient_user_id', 'recipient_parent_user_id'])('the parent BSUID of a status recipient is read from %s', (key) => {
+		const body = load('status-delivered-bsuid');
+		const value = body.entry[0].changes[0].value;
+		delete value.contacts;
+		const status = value.statuses[0];
+		delete status.parent_recipient_user_id;
+		status[key] = 'US.ENT.5678';
+		expect(only(body).contact).toStrictEqual({ id: 'US.1234', userId: 'US.1234', parentUserId: 'US.ENT.5678' });
+	});
+
+	it('user_changed_number is an identity event (not a system message): old number from `from`, new from wa_id', () => {
+		const { value, events } = parse('system-user-changed-number');
+		expect(withoutRaw(events)).toStrictEqual([
+			{
+				event: 'identity',
+				provider: 'meta',
+				id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUJCQ0NERUVGMDEyMzQ1Njc4OQA=',
+				timestamp: '2025-06-08T21:02:10.000Z',
+				business: BUSINESS,
+				contact: { id: '+16505559876', waId: '16505559876', phoneNumber: '+16505559876' },
+				identity: {
+					change: 'phoneNumber',
+					previous: { phoneNumber: '+16505551234' },
+					current: { phoneNumber: '+16505559876' },
+					description: 'User Sheena Nelson changed from 16505551234 to 16505559876',
+				},
+			},
+		]);
+		expect(events[0].raw).toStrictEqual({ metadata: value.metadata, message: value.messages[0] });
+	});
+
+	it('user_changed_number without `from` or wa_id: both numbers from the body, when it says them exactly', () => {
+		const body = numberChange(undefined, { type: 'user_changed_number', body: 'User Sheena Nelson changed from 16505551234 to 16505559876' });
+		expect(only(body).identity).toStrictEqual({
+			change: 'phoneNumber',
+			previous: { phoneNumber: '+16505551234' },
+			current: { phoneNumber: '+16505559876' },
+			description: 'User Sheena Nelson changed from 16505551234 to 16505559876',
+		});
+		expect(only(body).contact).toStrictEqual({ id: '+16505559876', waId: '16505559876', phoneNumber: '+16505559876' });
+	});
+
+	it.each([
+		['another wording', 'Sheena Nelson has a new number'],
+		['a number that is not only digits', 'User Sheena Nelson changed from 16505551234 to a new number'],
+		['text after the numbers', 'User Sheena Nelson changed from 16505551234 to 16505559876 yesterday'],
+	])('user_changed_number whose body is %s: the number it does not give stays unknown', (_label, text) => {
+		const event = only(numberChange(undefined, { type: 'user_changed_number', body: text }));
+		expect(event.event).toBe('identity');
+		expect(event.identity).toStrictEqual({ change: 'phoneNumber', previous: {}, current: {}, description: text });
+		expect(event.contact).toStrictEqual({});
+	});
+
+	it('user_changed_number: `from` and wa_id win over the body', () => {
+		const event = only(numberChange('16505550000', { type: 'user_changed_number', wa_id: '16505551111', body: 'User X changed from 16505552222 to 16505553333' }));
+		expect(event.identity).toMatchObject({ previous: { phoneNumber: '+16505550000' }, current: { phoneNumber: '+16505551111' } });
+	});
+
+	it('user_changed_number with new BSUIDs: the previous ones from Meta’s previous_* fields', () => {
+		const event = only(
+			numberChange(
+				'16505551234',
+				{
+					type: 'user_changed_number',
+					wa_id: '16505559876',
+					user_id: 'US.2222',
+					parent_user_id: 'US.ENT.2222',
+					previous_user_id: 'US.1111',
+					previous_parent_user_id: 'US.ENT.1111',
+					body: 'User Sheena Nelson changed from 16505551234 to 16505559876',
+				},
+				{ from_user_id: 'US.9999' },
+			),
+		);
+		expect(event.identity).toStrictEqual({
+			change: 'phoneNumber',
+			previous: { phoneNumber: '+16505551234', userId: 'US.1111', parentUserId: 'US.ENT.1111' },
+			current: { phoneNumber: '+16505559876', userId: 'US.2222', parentUserId: 'US.ENT.2222' },
+			description: 'User Sheena Nelson changed from 16505551234 to 16505559876',
+		});
+		expect(event.contact).toStrictEqual({ id: '+16505559876', waId: '16505559876', phoneNumber: '+16505559876', userId: 'US.2222', parentUserId: 'US.ENT.2222' });
+	});
+
+	it('user_changed_user_id is an identity event: the old BSUIDs are the sender’s, the new ones in system', () => {
+		const { value, events } = parse('system-user-changed-user-id');
+		expect(withoutRaw(events)).toStrictEqual([
+			{
+				event: 'identity',
+				provider: 'meta',
+				id: 'wamid.HBgUVVMuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQUNIQU5HRURVU0VSSUQwMDAxAA==',
+				timestamp: '2026-04-23T10:26:40.000Z',
+				business: BUSINESS,
+				contact: { id: 'US.24810175936240186523', userId: 'US.24810175936240186523', parentUserId: 'US.ENT.30264718592047318865' },
+				identity: {
+					change: 'userId',
+					previous: { userId: 'US.13491208655302741918', parentUserId: 'US.ENT.11815799212886844830' },
+					current: { userId: 'US.24810175936240186523', parentUserId: 'US.ENT.30264718592047318865' },
+				},
+			},
+		]);
+		expect(events[0].raw).toStrictEqual({ metadata: value.metadata, message: value.messages[0] });
+	});
+
+	it('user_changed_user_id of a person with a number: contact.id stays the number', () => {
+		const body = load('system-user-changed-user-id');
+		const message = body.entry[0].changes[0].value.messages[0];
+		message.from = '16505551234';
+		message.system.wa_id = '16505551234';
+		const event = only(body);
+		expect(event.contact).toMatchObject({ id: '+16505551234', waId: '16505551234', phoneNumber: '+16505551234', userId: 'US.24810175936240186523' });
+		expect(event.identity?.previous).toStrictEqual({ userId: 'US.13491208655302741918', parentUserId: 'US.ENT.11815799212886844830' });
+	});
+
+	it('user_changed_user_id: Meta’s previous_user_id wins over the sender; a sender equal to the new ID is no old ID', () => {
+		const body = load('system-user-changed-user-id');
+		const message = body.entry[0].changes[0].value.messages[0];
+		message.system.previous_user_id = 'US.1111';
+		expect(only(body).identity?.previous.userId).toBe('US.1111');
+
+		delete message.system.previous_user_id;
+		message.from_user_id = message.system.user_id;
+		delete message.from_parent_user_id;
+		expect(only(body).identity?.previous).toStrictEqual({});
+
+		// Without the new ID the sender's cannot be placed: before or after the change.
+		message.from_user_id = 'US.13491208655302741918';
+		delete message.system.user_id;
+		expect(only(body).identity).toStrictEqual({ change: 'userId', previous: {}, current: { parentUserId: 'US.ENT.30264718592047318865' } });
+	});
+
+	it('user_id_update: one identity event per item, with the number when the item has one', () => {
+		const { value, events } = parse('user-id-update');
+		expect(withoutRaw(events)).toStrictEqual([
+			{
+				event: 'identity',
+				provider: 'meta',
+				id: 'user_id_update:106540352242922:US.1349120865530274:US.2481017593624018:1700000003',
+				timestamp: '2023-11-14T22:13:23.000Z',
+				business: BUSINESS,
+				contact: { id: '+15557654321', waId: '15557654321', phoneNumber: '+15557654321', userId: 'US.2481017593624018' },
+				identity: {
+					change: 'userId',
+					previous: { userId: 'US.1349120865530274' },
+					current: { userId: 'US.2481017593624018' },
+					description: 'User id for Test User has been updated.',
+				},
+			},
+		]);
+		expect(events[0].raw).toStrictEqual({ metadata: value.metadata, update: value.user_id_update[0] });
+
+		const body = load('user-id-update');
+		const items = body.entry[0].changes[0].value.user_id_update;
+		items.push({ detail: 'Again', user_id: { previous: 'US.2481017593624018', current: 'US.3' } });
+		delete items[0].timestamp;
+		const two = parseMetaWebhook(body, NOW);
+		expect(two.map((e) => [e.event, e.id, e.timestamp, e.contact.id])).toEqual([
+			['identity', 'user_id_update:106540352242922:US.1349120865530274:US.2481017593624018:1700000004', '2023-11-14T22:13:24.000Z', '+15557654321'],
+			['identity', 'user_id_update:106540352242922:US.2481017593624018:US.3:1700000004', '2023-11-14T22:13:24.000Z', 'US.3'],
+		]);
+	});
+
+	it('a user_id_update without its list stays an unsupported update, with its raw', () => {
+		const body = load('user-id-update');
+		body.entry[0].changes[0].value = { user_id: { previous: 'US.1', current: 'US.2' } };
+		const event = only(body);
+		expect([event.event, event.update]).toEqual(['unsupported', { field: 'user_id_update' }]);
+		expect(event.raw).toBe(body.entry[0].changes[0]);
 	});
 });
 
@@ -391,7 +621,7 @@ describe('parseMetaWebhook: statuses', () => {
 		expectSingleStatus('status-failed', {
 			id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJERUFEQkVFRjAxMjM0NTY3ODkA',
 			timestamp: '2025-06-08T21:04:10.000Z',
-			contact: { waId: '16505551234', phoneNumber: '+16505551234' },
+			contact: { id: '+16505551234', waId: '16505551234', phoneNumber: '+16505551234' },
 			status: {
 				status: 'failed',
 				recipient: '+16505551234',
@@ -574,7 +804,7 @@ describe('parseMetaWebhook: batches', () => {
 			['message', 'wamid.HBgMNDQ3NzAwOTAwMTIzFQIAEhgUM0FGMkI5ODBENDE2QzcyRTVBMDEA', 'text', '107349252013733', 'Kai Tanaka'],
 		]);
 		// Each event carries its own WABA, number and contact, and only its own item in raw.
-		expect(events[1].contact).toStrictEqual({ waId: '447700900123', phoneNumber: '+447700900123', name: 'Kai Tanaka' });
+		expect(events[1].contact).toStrictEqual({ id: '+447700900123', waId: '447700900123', phoneNumber: '+447700900123', name: 'Kai Tanaka' });
 		expect(events[5].business).toStrictEqual({ phoneNumber: '+15550199342', phoneNumberId: '107349252013733', wabaId: '109876543210987' });
 		expect(events[6].business.wabaId).toBe('109876543210987');
 		expect((events[1].raw as any).message).toBe(body.entry[0].changes[0].value.messages[1]);
@@ -688,7 +918,7 @@ describe('parseMetaWebhook: never throws inside a well-formed envelope', () => {
 			}),
 			NOW,
 		);
-		expect(event.contact).toStrictEqual({ waId: '16505551234', phoneNumber: '+16505551234' });
+		expect(event.contact).toStrictEqual({ id: '+16505551234', waId: '16505551234', phoneNumber: '+16505551234' });
 		expect(event.status).toStrictEqual({ status: 'read', recipient: '120363025246125486@g.us' });
 	});
 
@@ -697,7 +927,7 @@ describe('parseMetaWebhook: never throws inside a well-formed envelope', () => {
 			envelope({ statuses: [{ id: 'wamid.U', status: 'delivered', timestamp: '1776853822', recipient_user_id: 'US.8203746156299184' }] }),
 			NOW,
 		);
-		expect(event.contact).toStrictEqual({ userId: 'US.8203746156299184' });
+		expect(event.contact).toStrictEqual({ id: 'US.8203746156299184', userId: 'US.8203746156299184' });
 		expect(event.status).toStrictEqual({ status: 'delivered', recipient: 'US.8203746156299184' });
 	});
 });

@@ -25,7 +25,7 @@ function withoutRaw(events: UnifiedEvent[]): Array<Omit<UnifiedEvent, 'raw'>> {
 
 const ACCOUNT = 'AC3f9e1c7b2d6a48e5b0c4f7a9d1e2b386';
 const BUSINESS = { phoneNumber: '+14155238886' };
-const LUCAS = { waId: '5511987654321', phoneNumber: '+5511987654321', name: 'Lucas Silva' };
+const LUCAS = { id: '+5511987654321', waId: '5511987654321', phoneNumber: '+5511987654321', name: 'Lucas Silva' };
 const mediaUrl = (mm: string, me: string) => `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Messages/${mm}/Media/${me}`;
 
 /** One inbound message: the exact event, and raw = the very parameters object. */
@@ -226,9 +226,43 @@ describe('parseTwilioWebhook: inferring the type without MessageType', () => {
 	});
 });
 
+describe('parseTwilioWebhook: people without a visible phone number', () => {
+	const KERRY = { id: 'US.1234', name: 'Kerry Fisher', username: 'kfisher', userId: 'US.1234', parentUserId: 'US.ENT.5678' };
+
+	it('From=whatsapp:US.1234 is not read as a phone number: no phoneNumber, no waId, contact.id is the BSUID', () => {
+		expectMessage('text-bsuid-only', 'SM3b7d1f5a9c2e46b8d0f4a6c8e1b3d5f7', { type: 'text', text: 'Hello from my username' }, KERRY);
+	});
+
+	it('without ExternalUserId, the BSUID in From is the userId; a WaId holding the BSUID is not a waId', () => {
+		const params: Params = { ...load('text-bsuid-only'), WaId: 'US.1234' };
+		delete params.ExternalUserId;
+		delete params.ParentExternalUserId;
+		const [event] = parseTwilioWebhook(params, NOW);
+		expect(event.contact).toStrictEqual({ id: 'US.1234', name: 'Kerry Fisher', username: 'kfisher', userId: 'US.1234' });
+	});
+
+	it('a BSUID only in WaId (From unreadable) is still the userId', () => {
+		const params: Params = { ...load('text-bsuid-only'), From: 'whatsapp:', WaId: 'US.1234' };
+		delete params.ExternalUserId;
+		expect(parseTwilioWebhook(params, NOW)[0].contact).toMatchObject({ id: 'US.1234', userId: 'US.1234' });
+	});
+
+	it('with a phone number, contact.id is the number even when ExternalUserId names the BSUID', () => {
+		const [event] = parseTwilioWebhook(load('text'), NOW);
+		expect(event.contact).toMatchObject({ id: '+5511987654321', phoneNumber: '+5511987654321', userId: 'BR.59371034928175' });
+	});
+
+	it('a status of a message sent to a BSUID: contact.id and recipient are the BSUID', () => {
+		const params = { ...load('status-delivered'), To: 'whatsapp:US.1234', ChannelToAddress: 'US.1234' };
+		const [event] = parseTwilioWebhook(params, NOW);
+		expect(event.contact).toStrictEqual({ id: 'US.1234', userId: 'US.1234' });
+		expect(event.status).toMatchObject({ status: 'delivered', recipient: 'US.1234' });
+	});
+});
+
 describe('parseTwilioWebhook: status callbacks', () => {
 	const SID = 'SM7e9a1c3b5d2f46e8a0c2b4d6f8a1c3e9';
-	const CONTACT = { waId: '5511987654321', phoneNumber: '+5511987654321' };
+	const CONTACT = { id: '+5511987654321', waId: '5511987654321', phoneNumber: '+5511987654321' };
 
 	function expectStatus(name: string, status: unknown): void {
 		const params = load(name);

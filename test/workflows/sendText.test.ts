@@ -228,7 +228,7 @@ describe('Bad input and Continue On Fail', () => {
 			input: items(['+15550000001', 'ok'], ['+1 555 CALL NOW', 'bad']),
 		});
 		expect(result.error?.message).toBe(
-			'Item 2: "+1 555 CALL NOW" is not a valid WhatsApp number: it may only hold digits, an optional leading +, spaces, dashes, dots and brackets',
+			'Item 2: "+1 555 CALL NOW" is neither a WhatsApp phone number nor a business-scoped user ID (BSUID): it may only hold digits, an optional leading +, spaces, dashes, dots and brackets',
 		);
 		// The first item went out; the error says so, so a rerun's duplicate is no surprise.
 		expect(sandbox.requests).toHaveLength(1);
@@ -255,7 +255,7 @@ describe('Bad input and Continue On Fail', () => {
 				? { provider: 'meta', code: 131026, error: expect.stringMatching(/could not be delivered/), hint: expect.any(String), httpCode: '400' }
 				: { provider: 'twilio', code: 63003, error: expect.stringMatching(/not a valid WhatsApp user/), hint: expect.any(String), httpCode: '400' },
 		);
-		expect(output[1].json.error).toMatch(/Item 2: "12345" is not a valid WhatsApp number: it has 5 digits/);
+		expect(output[1].json.error).toMatch(/Item 2: "12345" is neither a WhatsApp phone number nor a business-scoped user ID \(BSUID\): it has 5 digits/);
 		expect(output[2].json).toMatchObject({ provider, to: '+15550000003' });
 		// Item 2 never reached the provider; items 1 and 3 did.
 		expect(sandbox.requests).toHaveLength(2);

@@ -22,6 +22,14 @@ export const PROVIDER_NAMES: Record<ProviderName, string> = {
 /** An E.164 number with its leading `+`, e.g. `+15551234567`. */
 export type E164 = string;
 
+/**
+ * Whom a message goes to: a phone number, or a business-scoped user ID (BSUID, e.g.
+ * `US.13491208655302741918`), which WhatsApp gives users who hide their number behind a username.
+ * Made by helpers/recipient's parseRecipient only; a provider that cannot address a kind says so
+ * in `assertRecipient`.
+ */
+export type Recipient = { kind: 'phone'; phoneNumber: E164 } | { kind: 'bsuid'; userId: string };
+
 export interface TextContent {
 	type: 'text';
 	text: string;
@@ -195,7 +203,7 @@ export type MessageContent =
 	| InteractiveContent;
 
 export interface OutboundMessage {
-	to: E164;
+	to: Recipient;
 	content: MessageContent;
 	/** Quote this earlier message (a reply). */
 	replyTo?: string;
@@ -206,7 +214,8 @@ export interface SendResult {
 	provider: ProviderName;
 	/** `wamid.…` on Meta, `SM…`/`MM…` on Twilio. */
 	messageId: string;
-	to: E164;
+	/** The address the message went to: the E.164 phone number, or the BSUID. */
+	to: string;
 	/** The provider's own word for the state right after sending: Meta `accepted`, Twilio `queued`. */
 	status: string;
 	/** The provider's response body, for fields the unified shape leaves out. */
@@ -547,6 +556,12 @@ export interface ChatHistoryQuery {
 export interface WhatsAppProvider {
 	readonly name: ProviderName;
 	readonly limits: ProviderLimits;
+	/**
+	 * Throws UnsupportedError when this provider cannot address this recipient, without any
+	 * request. `assertSupported` calls it too; send operations call it first, before they read
+	 * a template or upload a file.
+	 */
+	assertRecipient(to: Recipient): void;
 	/**
 	 * Throws UnsupportedError when this provider cannot send the message as asked, without any
 	 * request. `sendMessage` calls it too; operations call it early to fail before uploads.

@@ -11,7 +11,7 @@
  *   raw payload, and the rest of the batch goes on.
  */
 import { DEPTH_MARKER, limitDepth } from '../helpers/json';
-import type { UnifiedEvent } from './events';
+import type { EventContact, UnifiedEvent } from './events';
 import type { ProviderName } from './types';
 
 export { DEPTH_MARKER };
@@ -49,6 +49,15 @@ export function unixTimestamp(value: unknown, now: Date): Pick<UnifiedEvent, 'ti
 	const ms = seconds * 1000;
 	if (Number.isFinite(ms) && ms > 0 && ms <= MAX_DATE_MS) return { timestamp: new Date(ms).toISOString() };
 	return { timestamp: now.toISOString(), timestampInvalid: valueText(value) };
+}
+
+/**
+ * The contact with its `id` (EventContact.id): the phone number when it has one, else the BSUID.
+ * A contact with neither stays as it is.
+ */
+export function withContactId(contact: EventContact): EventContact {
+	const id = contact.phoneNumber ?? contact.userId;
+	return id === undefined ? contact : { id, ...contact };
 }
 
 /** What a parser knows of an item before it tries to build its event. */

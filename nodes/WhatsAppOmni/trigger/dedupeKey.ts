@@ -7,15 +7,19 @@
  * | ----------- | --------------------------------------------------------------------------- |
  * | message     | `m:<provider>:<message id>`                                                 |
  * | status      | `s:<provider>:<message id>:<status>`, plus `:<member>` for a group member's |
+ * | identity    | `i:<provider>:<id>:<old ids>:<new ids>` (number, BSUID and parent BSUID)    |
  * | template    | `t:<provider>:<hash of id (the template's), timestamp, update and raw>`     |
  * | account     | `a:<provider>:<hash of id, update and raw>`                                 |
  * | error       | `e:<provider>:<hash of id, update and raw>`                                 |
  * | unsupported | `u:<provider>:<hash of id, update and raw>`                                 |
  *
  * A message or status without an id is keyed by a hash of its raw payload (`m:<provider>:#<hash>`),
- * never by a key it would share with other id-less events. Updates have no id of their own that
- * tells one update from the next, so their key is a hash of what the provider sent: a replay of a
- * captured, validly signed update gives the same key, a different update another one. Template
+ * never by a key it would share with other id-less events. An identity change is keyed by its id
+ * (the system message's, or one made of the update) with the old and the new identifiers, so two
+ * changes never share a key even where the id is made up; without an id, by a hash of its raw
+ * payload (a long key is hashed, as every key). Updates have no id of their own that tells one
+ * update from the next, so their key is a hash of what the provider sent: a replay of a captured,
+ * validly signed update gives the same key, a different update another one. Template
  * updates add their timestamp (Meta's `entry.time`), as the same template can go through the same
  * change twice (approved, paused, approved again); the parsers put that time in the other kinds'
  * ids. An update sent again byte for byte cannot be told from a replay, and counts once.
@@ -24,11 +28,12 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { EventKind, UnifiedEvent } from '../providers/events';
+import type { EventKind, IdentityIds, UnifiedEvent } from '../providers/events';
 
 const PREFIX: Record<EventKind, string> = {
 	message: 'm',
 	status: 's',
+	identity: 'i',
 	template: 't',
 	account: 'a',
 	error: 'e',
@@ -48,6 +53,11 @@ export function dedupeKey(event: UnifiedEvent): string {
 			if (!event.id || !event.status) return `${prefix}:#${contentHash(event.raw)}`;
 			const participant = groupParticipant(event);
 			return `${prefix}:${bounded([event.id, event.status.status, ...(participant ? [participant] : [])].join(':'))}`;
+		}
+		case 'identity': {
+			if (!event.id || !event.identity) return `${prefix}:#${contentHash(event.raw)}`;
+			const ids = ({ phoneNumber, userId, parentUserId }: IdentityIds) => [phoneNumber ?? '', userId ?? '', parentUserId ?? ''].join(',');
+			return `${prefix}:${bounded([event.id, ids(event.identity.previous), ids(event.identity.current)].join(':'))}`;
 		}
 		case 'template':
 			return `${prefix}:${contentHash({ id: event.id, timestamp: event.timestampInvalid ?? event.timestamp, update: event.update, raw: event.raw })}`;

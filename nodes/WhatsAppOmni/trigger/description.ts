@@ -102,6 +102,11 @@ export const triggerProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Account Updates', value: 'account', description: 'Meta, App registration only: account, quality and name updates' },
 			{ name: 'Errors', value: 'errors', description: 'Errors the provider reports outside a message' },
+			{
+				name: 'Identity Changes',
+				value: 'identity',
+				description: 'Meta: a person changed their phone number or WhatsApp user ID (BSUID); the event has the previous and the current ones',
+			},
 			{ name: 'Messages', value: 'messages', description: 'Messages people send you' },
 			{ name: 'Statuses', value: 'statuses', description: 'Sent, delivered, read and failed updates of your messages' },
 			{ name: 'Template Updates', value: 'templates', description: 'Meta, App registration only: template approvals, rejections and quality changes' },
@@ -115,7 +120,8 @@ export const triggerProperties: INodeProperties[] = [
 		default: [],
 		options: MESSAGE_TYPES.map((type) => ({ name: type, value: type })),
 		displayOptions: { show: { events: ['messages'] } },
-		description: 'Only these message types start the workflow; none chosen means all. "button" is a tap on a template quick reply; "interactive" a button or list reply.',
+		description:
+			'Only these message types start the workflow; none chosen means all. "button" is a tap on a template quick reply; "interactive" a button or list reply. A changed number or user ID is not a "system" message but an Identity Changes event (choosing "system" here gets those too).',
 	},
 	{
 		displayName: 'Status Values',

@@ -9,6 +9,7 @@ export interface EventFilter {
 const EVENT_OPTION: Record<UnifiedEvent['event'], string> = {
 	message: 'messages',
 	status: 'statuses',
+	identity: 'identity',
 	error: 'errors',
 	template: 'templates',
 	account: 'account',
@@ -16,9 +17,15 @@ const EVENT_OPTION: Record<UnifiedEvent['event'], string> = {
 	unsupported: '',
 };
 
-/** Whether an event should start the workflow. */
+/**
+ * Whether an event should start the workflow.
+ *
+ * Identity changes came as messages of type `system` before they had an event of their own: a
+ * trigger that asks for Messages of type `system` by name still gets them (as `identity` events).
+ */
 export function wanted(event: UnifiedEvent, filter: EventFilter): boolean {
 	const option = EVENT_OPTION[event.event];
+	if (event.event === 'identity' && filter.events.includes('messages') && filter.messageTypes.includes('system')) return true;
 	if (option && !filter.events.includes(option)) return false;
 	if (event.event === 'unsupported' && filter.events.length === 0) return false;
 	if (event.event === 'message' && filter.messageTypes.length > 0) {

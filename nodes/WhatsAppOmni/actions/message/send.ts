@@ -6,12 +6,12 @@ import {
 } from 'n8n-workflow';
 
 import { ValidationError } from '../../helpers/ValidationError';
-import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { BSUID_EXAMPLE, InvalidRecipientError, parseRecipient } from '../../helpers/recipient';
 import { validateContent } from '../../helpers/validation';
 import {
 	PROVIDER_LABELS,
-	type E164,
 	type MessageContent,
+	type Recipient,
 	type SendResult,
 	type WhatsAppProvider,
 } from '../../providers/types';
@@ -34,8 +34,8 @@ export const recipientField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: '+15551234567',
-	description:
-		'The recipient’s WhatsApp number in international (E.164) form: + then country code and number, e.g. +15551234567. Spaces, dashes, brackets and a whatsapp: prefix are fine; a number without its country code is refused.',
+	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-description-miscased-json -- an n8n expression, written as it is typed
+	description: `The recipient: a WhatsApp number in international (E.164) form, + then country code and number, e.g. +15551234567 (spaces, dashes, brackets and a whatsapp: prefix are fine; a number without its country code is refused), or on Meta a business-scoped user ID (BSUID) such as ${BSUID_EXAMPLE}, which people who hide their number behind a username have. Twilio takes phone numbers only. After the WhatsApp Omni Trigger, {{ $json.contact.id }} always works.`,
 };
 
 export const replyOptionFields: INodeProperties[] = [
@@ -57,18 +57,30 @@ export const replyOptionFields: INodeProperties[] = [
 	},
 ];
 
-export function readRecipient(this: IExecuteFunctions, itemIndex: number, parameter = 'to'): E164 {
+/** "To" as a phone number or a BSUID; anything else is refused, naming the value. */
+export function readRecipient(this: IExecuteFunctions, itemIndex: number, parameter = 'to'): Recipient {
 	const value = this.getNodeParameter(parameter, itemIndex, '') as unknown;
 	try {
-		return normalizePhoneNumber(value);
+		return parseRecipient(value);
 	} catch (error) {
-		if (!(error instanceof InvalidPhoneNumberError)) throw error;
+		if (!(error instanceof InvalidRecipientError)) throw error;
 		throw new ValidationError(
 			'To',
-			`"${error.value}" is not a valid WhatsApp number: ${error.reason}`,
-			'Give the number in international (E.164) form with its country code, e.g. +15551234567.',
+			`"${error.value}" is neither a WhatsApp phone number nor a business-scoped user ID (BSUID): ${error.reason}`,
+			`Give a phone number in international (E.164) form with its country code, e.g. +15551234567, or (on Meta) a BSUID such as ${BSUID_EXAMPLE}. After the WhatsApp Omni Trigger, {{ $json.contact.id }} is always one of the two.`,
 		);
 	}
+}
+
+/**
+ * The item's recipient, checked against what the provider can address. Send operations call it
+ * before anything else, so a recipient the provider refuses costs no request (no template
+ * look-up, no upload).
+ */
+export function readSendRecipient(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Recipient {
+	const to = readRecipient.call(this, itemIndex);
+	provider.assertRecipient(to);
+	return to;
 }
 
 export function sendResultJson(result: SendResult): IDataObject {
@@ -83,15 +95,17 @@ export function sendResultJson(result: SendResult): IDataObject {
 	};
 }
 
-/** Validates and sends one item's message; `replyTo` may come from the operation itself (Send Reply). */
+/**
+ * Validates and sends one item's message to `to` (from readSendRecipient); `replyTo` may come
+ * from the operation itself (Send Reply).
+ */
 export async function sendContent(
 	this: IExecuteFunctions,
-	itemIndex: number,
 	provider: WhatsAppProvider,
+	to: Recipient,
 	content: MessageContent,
 	reply: { replyTo?: string; sendWithoutQuote?: boolean },
 ): Promise<IDataObject> {
-	const to = readRecipient.call(this, itemIndex);
 	validateContent(content, provider.limits, PROVIDER_LABELS[provider.name]);
 	const message = { to, content, ...(reply.replyTo?.trim() ? { replyTo: reply.replyTo.trim() } : {}) };
 	const options = { dropUnsupportedQuote: reply.sendWithoutQuote === true };
@@ -102,12 +116,13 @@ export async function sendContent(
 /** `execute` of a send operation whose fields are the message type's own plus the reply options. */
 export function sendOperation(type: MessageType) {
 	return async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider) {
+		const to = readSendRecipient.call(this, itemIndex, provider);
 		const content = await type.readContent.call(this, itemIndex, provider);
 		const options = this.getNodeParameter('options', itemIndex, {}) as {
 			replyTo?: string;
 			sendWithoutQuote?: boolean;
 		};
-		return await sendContent.call(this, itemIndex, provider, content, options);
+		return await sendContent.call(this, provider, to, content, options);
 	};
 }
 

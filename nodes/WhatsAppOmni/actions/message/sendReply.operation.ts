@@ -14,7 +14,7 @@ import * as sendMedia from './sendMedia.operation';
 import * as sendSticker from './sendSticker.operation';
 import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
-import { recipientField, replyOptionFields, sendContent, type MessageType } from './send';
+import { readSendRecipient, recipientField, replyOptionFields, sendContent, type MessageType } from './send';
 
 /** Every message type a reply can be; each keeps its own fields. */
 export const REPLY_TYPES: Record<string, { name: string; type: MessageType }> = {
@@ -86,6 +86,7 @@ export const description = buildDescription();
 export const sendsMessages = true;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider) {
+	const to = readSendRecipient.call(this, itemIndex, provider);
 	const messageType = this.getNodeParameter('messageType', itemIndex, 'text') as string;
 	const entry = REPLY_TYPES[messageType];
 	if (!entry) throw new ValidationError('Message Type', `"${messageType}" is not a message type a reply can have`);
@@ -95,5 +96,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as { sendWithoutQuote?: boolean };
 	const content = await entry.type.readContent.call(this, itemIndex, provider);
-	return await sendContent.call(this, itemIndex, provider, content, { replyTo, sendWithoutQuote: options.sendWithoutQuote });
+	return await sendContent.call(this, provider, to, content, { replyTo, sendWithoutQuote: options.sendWithoutQuote });
 }

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Readable } from 'node:stream';
 
+import { recipientAddress } from '../../helpers/recipient';
 import { ValidationError } from '../../helpers/ValidationError';
 import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
@@ -28,6 +29,7 @@ import type {
 	MetaCredentials,
 	OutboundMessage,
 	ProviderLimits,
+	Recipient,
 	SendResult,
 	TemplateDefinition,
 	TemplateListOptions,
@@ -54,7 +56,7 @@ import { getMetaBusinessProfile, getMetaContactProfile, updateMetaBusinessProfil
 import { createMetaTemplate, deleteMetaTemplate, getMetaTemplateInfo, queryMetaTemplates } from './templateAdmin';
 
 interface GraphSendResponse {
-	contacts?: Array<{ input?: string; wa_id?: string }>;
+	contacts?: Array<{ input?: string; wa_id?: string; user_id?: string }>;
 	messages?: Array<{ id: string; message_status?: string }>;
 }
 
@@ -141,8 +143,23 @@ export class MetaProvider implements WhatsAppProvider {
 		this.host = new URL(graphBaseUrl(credentials)).host;
 	}
 
+	/** Meta takes a phone number (as `to`) and a BSUID (as `recipient`) alike. */
+	assertRecipient(_to: Recipient): void {
+		// Nothing to refuse.
+	}
+
 	assertSupported(message: OutboundMessage): void {
 		const { content } = message;
+		this.assertRecipient(message.to);
+		// Meta answers 131062: one-time codes still go to a phone number only. The category
+		// comes with the template definition read for the variables, so this costs no request.
+		if (message.to.kind === 'bsuid' && content.type === 'template' && content.definition.category?.toUpperCase() === 'AUTHENTICATION') {
+			throw new UnsupportedError(
+				'meta',
+				`Meta does not send authentication templates (one-time codes) to a business-scoped user ID (BSUID); "${content.definition.name}" is one`,
+				'Send the code to the person’s phone number (the trigger’s {{ $json.contact.phoneNumber }}, when WhatsApp shares it), or use a template of another category.',
+			);
+		}
 		if (content.type === 'contacts' && content.contacts.length === 0) {
 			throw new UnsupportedError(
 				'meta',
@@ -173,7 +190,7 @@ export class MetaProvider implements WhatsAppProvider {
 		return {
 			provider: 'meta',
 			messageId: sent?.id ?? '',
-			to: message.to,
+			to: recipientAddress(message.to),
 			status: sent?.message_status ?? 'accepted',
 			raw: data,
 		};

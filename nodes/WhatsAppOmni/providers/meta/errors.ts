@@ -123,6 +123,10 @@ export const META_ERRORS: Record<number, KnownError> = {
 		message: 'The media could not be uploaded',
 		hint: 'Check the file\u2019s type and size against WhatsApp\u2019s limits, and that its URL is public, then try again.',
 	},
+	131062: {
+		message: 'This message cannot be sent to a business-scoped user ID (BSUID)',
+		hint: 'Authentication templates (one-time codes: one-tap, zero-tap, copy-code) still need a phone number. Send to the person\u2019s phone number (the trigger\u2019s contact.phoneNumber, when WhatsApp shares it), or use a template of another category.',
+	},
 	131056: {
 		message: 'Too many messages to the same person',
 		hint: 'Meta allows about one message every 6 seconds to one user: leave more time between messages to this person.',

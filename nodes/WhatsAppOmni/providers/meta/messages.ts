@@ -5,12 +5,21 @@ import type {
 	MediaContent,
 	MessageContent,
 	OutboundMessage,
+	Recipient,
 } from '../types';
 import { buildMetaTemplate } from './templates';
 
 /** The Graph API wants the recipient as digits with the country code. */
 export function toMetaRecipient(e164: string): string {
 	return e164.replace(/^\+/, '');
+}
+
+/**
+ * A phone number goes in `to`; a BSUID in `recipient`, and never in `to`: Meta accepts a BSUID
+ * there and then never delivers the message. With both, Meta takes `to`, so only one is sent.
+ */
+function address(to: Recipient): Record<string, string> {
+	return to.kind === 'bsuid' ? { recipient: to.userId } : { to: toMetaRecipient(to.phoneNumber) };
 }
 
 const compact = <T extends Record<string, unknown>>(value: T): T =>
@@ -118,7 +127,7 @@ export function buildMetaMessage(message: OutboundMessage): Record<string, unkno
 	return {
 		messaging_product: 'whatsapp',
 		recipient_type: 'individual',
-		to: toMetaRecipient(message.to),
+		...address(message.to),
 		...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
 		...buildContent(message.content),
 	};

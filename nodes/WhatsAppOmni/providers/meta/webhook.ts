@@ -3,6 +3,10 @@
  * turned into unified events: one per message, per status and per value-level error, across every
  * entry and change of a batch, plus one per template, account or unknown update.
  *
+ * Identity changes become `identity` events: the system messages `user_changed_number` and
+ * `user_changed_user_id` (instead of messages of type `system`), and each item of the
+ * `user_id_update` field. Every contact gets `id`, the phone number or else the BSUID.
+ *
  * Only the envelope is checked strictly (WebhookFormatError, answered with 400). Inside it nothing
  * throws: a field or a message type this code does not know becomes an `unsupported` event or an
  * `unsupported` message that carries the original in `raw`. Each message, status, error and update
@@ -12,9 +16,9 @@
  */
 import { compact, limitDepth } from '../../helpers/json';
 import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
-import type { EventError, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
+import type { EventContact, EventError, IdentityChange, IdentityIds, InboundMedia, InboundMessage, InboundReply, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
-import { guardEvent, MAX_EVENT_DEPTH, unixTimestamp, unparsedEvent } from '../webhookEvents';
+import { guardEvent, MAX_EVENT_DEPTH, unixTimestamp, unparsedEvent, withContactId } from '../webhookEvents';
 
 type Json = Record<string, unknown>;
 
@@ -40,6 +44,15 @@ const ACCOUNT_FIELDS = new Set([
 ]);
 
 const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
+
+/** System message types that are identity changes (event `identity`), and what changed. */
+const IDENTITY_SYSTEM_TYPES: Record<string, IdentityChange['change']> = {
+	user_changed_number: 'phoneNumber',
+	user_changed_user_id: 'userId',
+};
+
+/** The field of BSUID changes, as partners name it (not in Meta's reference). */
+const USER_ID_UPDATE_FIELD = 'user_id_update';
 
 /**
  * @param body the parsed JSON of Meta's POST
@@ -80,6 +93,7 @@ function parseChange(entry: Json, change: Json & { field: string }, now: Date): 
 	const value = asObject(change.value) ?? {};
 	const wabaId = asString(entry.id);
 	if (field === 'messages') return parseMessagesValue(value, wabaId, entry, change, now);
+	if (field === USER_ID_UPDATE_FIELD && Array.isArray(value[USER_ID_UPDATE_FIELD])) return parseUserIdUpdates(value, wabaId, entry, now);
 
 	const metadata = asObject(value.metadata);
 	const business = compact({
@@ -127,7 +141,9 @@ function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json
 	for (const message of asArray(value.messages)) {
 		if (!isObject(message)) continue;
 		const build = (): UnifiedEvent => {
-			const { match, contact } = userContact(contacts, asString(message.from), asString(message.from_user_id));
+			const identity = identityEvent(message, contacts, business, metadata, now);
+			if (identity) return identity;
+			const { match, contact } = userContact(contacts, asString(message.from), asString(message.from_user_id), asString(message.from_parent_user_id));
 			return {
 				event: 'message',
 				provider: 'meta',
@@ -180,15 +196,17 @@ function parseMessagesValue(value: Json, wabaId: string | undefined, entry: Json
 function statusEvent(status: Json, contacts: Json[], business: UnifiedEvent['business'], metadata: Json | undefined, now: Date): UnifiedEvent {
 	const recipientId = asString(status.recipient_id);
 	const recipientUserId = asString(status.recipient_user_id);
+	// Both spellings are reported for the parent BSUID of a recipient.
+	const recipientParentUserId = asString(status.parent_recipient_user_id) ?? asString(status.recipient_parent_user_id);
 	const isGroup = status.recipient_type === 'group';
 	let contact: UnifiedEvent['contact'];
 	let match: Json | undefined;
 	if (isGroup) {
 		// recipient_id is the group; the contact is the participant the status is about.
 		const participant = asString(status.recipient_participant_id);
-		contact = compact({ waId: participant, phoneNumber: toE164(participant) });
+		contact = withContactId(compact({ waId: participant, phoneNumber: toE164(participant) }));
 	} else {
-		({ match, contact } = userContact(contacts, recipientId, recipientUserId));
+		({ match, contact } = userContact(contacts, recipientId, recipientUserId, recipientParentUserId));
 	}
 	const pricing = asObject(status.pricing);
 	const conversation = asObject(status.conversation);
@@ -230,25 +248,139 @@ function unsupportedUpdate(
 	};
 }
 
-/** The unified contact of a user a message is from or a status is about, with its `contacts[]` entry. */
+/**
+ * The unified contact of a user a message is from or a status is about, with its `contacts[]`
+ * entry. Users with a username may come without a phone number (`wa_id`, `from`): then only by
+ * BSUID, which `id` then holds.
+ */
 function userContact(
 	contacts: Json[],
 	waId: string | undefined,
 	userId: string | undefined,
-): { match: Json | undefined; contact: UnifiedEvent['contact'] } {
+	parentUserId: string | undefined,
+): { match: Json | undefined; contact: EventContact } {
 	const match = findContact(contacts, waId, userId);
 	const profile = asObject(match?.profile);
 	const matchedWaId = asString(match?.wa_id) ?? waId;
 	return {
 		match,
-		contact: compact({
-			waId: matchedWaId,
-			phoneNumber: toE164(matchedWaId),
-			name: asString(profile?.name),
-			username: asString(profile?.username),
-			userId: asString(match?.user_id) ?? userId,
-		}),
+		contact: withContactId(
+			compact({
+				waId: matchedWaId,
+				phoneNumber: toE164(matchedWaId),
+				name: asString(profile?.name),
+				username: asString(profile?.username),
+				userId: asString(match?.user_id) ?? userId,
+				parentUserId: asString(match?.parent_user_id) ?? parentUserId,
+			}),
+		),
 	};
+}
+
+/**
+ * A `user_changed_number` or `user_changed_user_id` system message as an `identity` event;
+ * undefined for any other message.
+ *
+ * * Number: the old number is the sender (`from`), the new one `system.wa_id`; when one of them is
+ *   missing it is read from `system.body` ("User … changed from <old> to <new>"), if the text
+ *   says it exactly.
+ * * BSUID: the new one is `system.user_id` (and `parent_user_id`). The old one is
+ *   `system.previous_user_id` when Meta sends it, else the sender's `from_user_id` when that
+ *   differs from the new one; otherwise it stays unknown.
+ */
+function identityEvent(
+	message: Json,
+	contacts: Json[],
+	business: UnifiedEvent['business'],
+	metadata: Json | undefined,
+	now: Date,
+): UnifiedEvent | undefined {
+	const system = asObject(message.system);
+	const change = message.type === 'system' && system ? IDENTITY_SYSTEM_TYPES[asString(system.type) ?? ''] : undefined;
+	if (!system || !change) return undefined;
+	const description = asString(system.body);
+	const current: IdentityIds = { userId: asString(system.user_id), parentUserId: asString(system.parent_user_id) };
+	const previous: IdentityIds = {
+		userId: asString(system.previous_user_id) ?? changedFrom(asString(message.from_user_id), current.userId),
+		parentUserId: asString(system.previous_parent_user_id) ?? changedFrom(asString(message.from_parent_user_id), current.parentUserId),
+	};
+	let waId = asString(system.wa_id) ?? asString(system.new_wa_id);
+	if (change === 'phoneNumber') {
+		const told = numberChangeText(description);
+		previous.phoneNumber = toE164(message.from) ?? told?.from;
+		current.phoneNumber = toE164(waId) ?? told?.to;
+		waId ??= current.phoneNumber?.slice(1);
+	} else {
+		// The number did not change: the notice names it in wa_id, or comes from it.
+		waId ??= asString(message.from);
+	}
+	const match = findContact(contacts, asString(message.from), asString(message.from_user_id));
+	return {
+		event: 'identity',
+		provider: 'meta',
+		id: asString(message.id) ?? '',
+		...unixTimestamp(message.timestamp, now),
+		business: { ...business },
+		contact: withContactId(
+			compact({
+				waId,
+				phoneNumber: change === 'phoneNumber' ? current.phoneNumber : toE164(waId),
+				userId: current.userId,
+				parentUserId: current.parentUserId,
+			}),
+		),
+		identity: compact({ change, previous: compact(previous), current: compact(current), description }),
+		raw: compact({ metadata, contact: match, message }),
+	};
+}
+
+/** The sender's ID as the one before a change: only when the new one is known and differs. */
+function changedFrom(sender: string | undefined, current: string | undefined): string | undefined {
+	return sender !== undefined && current !== undefined && sender !== current ? sender : undefined;
+}
+
+/** "User <name> changed from <old> to <new>": both numbers, only when the text ends exactly so. */
+function numberChangeText(body: string | undefined): { from?: string; to?: string } | undefined {
+	const match = body === undefined ? null : /\bchanged from \+?(\d{6,15}) to \+?(\d{6,15})\.?$/.exec(body.trim());
+	return match ? compact({ from: toE164(match[1]), to: toE164(match[2]) }) : undefined;
+}
+
+/**
+ * The `user_id_update` field (named by partners, not in Meta's reference):
+ * `{metadata?, user_id_update: [{wa_id?, detail, user_id: {previous, current}, timestamp}]}`, one
+ * `identity` event per item.
+ */
+function parseUserIdUpdates(value: Json, wabaId: string | undefined, entry: Json, now: Date): UnifiedEvent[] {
+	const metadata = asObject(value.metadata);
+	const business = compact({
+		phoneNumber: toE164(metadata?.display_phone_number),
+		phoneNumberId: asString(metadata?.phone_number_id),
+		wabaId,
+	});
+	return asArray(value[USER_ID_UPDATE_FIELD])
+		.filter(isObject)
+		.map((item) => {
+			const ids = asObject(item.user_id);
+			const previous = compact({ userId: asString(ids?.previous) });
+			const current = compact({ userId: asString(ids?.current) });
+			const time = item.timestamp ?? entry.time;
+			const id = joinId(USER_ID_UPDATE_FIELD, business.phoneNumberId ?? wabaId, previous.userId, current.userId, asString(time));
+			const raw = compact({ metadata, update: item });
+			const build = (): UnifiedEvent => {
+				const waId = asString(item.wa_id);
+				return {
+					event: 'identity',
+					provider: 'meta',
+					id,
+					...unixTimestamp(time, now),
+					business: { ...business },
+					contact: withContactId(compact({ waId, phoneNumber: toE164(waId), userId: current.userId })),
+					identity: compact({ change: 'userId' as const, previous, current, description: asString(item.detail) }),
+					raw,
+				};
+			};
+			return guardEvent(build, { provider: 'meta', field: USER_ID_UPDATE_FIELD, item: 'update', id, business, raw }, now);
+		});
 }
 
 /** The `contacts[]` entry for a user: by phone number (`wa_id`), else by BSUID (`user_id`). */

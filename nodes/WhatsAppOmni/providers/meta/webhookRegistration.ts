@@ -7,7 +7,9 @@ import { webhookState } from '../webhookState';
 /** The Meta app webhook fields that carry the chosen events. */
 function metaAppFields(events: string[]): string[] {
 	const fields = new Set<string>();
-	if (events.some((e) => e === 'messages' || e === 'statuses' || e === 'errors')) fields.add('messages');
+	// Identity changes come as system messages. (`user_id_update`, which partners name, is not a
+	// field Meta lists for subscriptions, so it is not asked for.)
+	if (events.some((e) => e === 'messages' || e === 'statuses' || e === 'errors' || e === 'identity')) fields.add('messages');
 	if (events.includes('templates')) {
 		['message_template_status_update', 'message_template_quality_update', 'template_category_update'].forEach((f) => fields.add(f));
 	}

@@ -2,6 +2,7 @@ import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message'
 
 import { ValidationError } from '../../helpers/ValidationError';
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { recipientAddress } from '../../helpers/recipient';
 import { CredentialError } from '../CredentialError';
 import type { InboundMedia, UnifiedEvent } from '../events';
 import type { MediaInstance } from 'twilio/lib/rest/api/v2010/account/message/media';
@@ -30,6 +31,7 @@ import type {
 	OutboundMessage,
 	SenderChoice,
 	ProviderLimits,
+	Recipient,
 	SendOptions,
 	SendResult,
 	TemplateDefinition,
@@ -126,8 +128,23 @@ export class TwilioProvider implements WhatsAppProvider {
 		this.accountSid = credentials.accountSid.trim();
 	}
 
+	/**
+	 * Twilio documents WhatsApp addresses as `whatsapp:+E164` only; sending it a BSUID is not
+	 * documented, and reports conflict (error 21211, read as a phone number). So it is refused.
+	 */
+	assertRecipient(to: Recipient): void {
+		if (to.kind === 'bsuid') {
+			throw new UnsupportedError(
+				'twilio',
+				`Twilio addresses WhatsApp users by phone number only (as far as Twilio documents), so it cannot send to the business-scoped user ID (BSUID) "${to.userId}"`,
+				'Send to the person’s phone number instead (the trigger’s {{ $json.contact.phoneNumber }}), or send through the Meta provider, which takes BSUIDs.',
+			);
+		}
+	}
+
 	assertSupported(message: OutboundMessage, options: SendOptions = {}): void {
 		const { content } = message;
+		this.assertRecipient(message.to);
 		if (message.replyTo && !options.dropUnsupportedQuote) {
 			throw new UnsupportedError(
 				'twilio',
@@ -192,7 +209,7 @@ export class TwilioProvider implements WhatsAppProvider {
 		return {
 			provider: 'twilio',
 			messageId: result.sid,
-			to: message.to,
+			to: recipientAddress(message.to),
 			status: result.status,
 			raw,
 			...(message.replyTo ? { quoteDropped: true } : {}),

@@ -54,8 +54,10 @@ export function buildTwilioMessage(
 	sender: TwilioSender,
 	contentSid?: string,
 ): MessageListInstanceCreateOptions {
+	// The provider refused any other kind of recipient before this (assertRecipient).
+	if (message.to.kind !== 'phone') throw new Error('Twilio sends to phone numbers only');
 	return {
-		to: toWhatsAppAddress(message.to),
+		to: toWhatsAppAddress(message.to.phoneNumber),
 		...(sender.from ? { from: sender.from } : {}),
 		...(sender.messagingServiceSid ? { messagingServiceSid: sender.messagingServiceSid } : {}),
 		...buildContent(message.content, contentSid),

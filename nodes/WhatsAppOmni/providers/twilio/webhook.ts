@@ -7,17 +7,23 @@
  * far as it goes, and a MessageType this code does not know gives a message of type `unsupported`.
  * Twilio adds parameters without notice, so nothing here rejects unknown ones.
  *
+ * People who hide their number behind a WhatsApp username come by business-scoped user ID (BSUID):
+ * `ExternalUserId=whatsapp:US.…`, and without a number `From=whatsapp:US.…` (no `+`) with `WaId`
+ * missing or holding the BSUID too (as reported, not in Twilio's reference). Such a value is never
+ * read as a phone number: `contact.phoneNumber` stays empty and `contact.id` is the BSUID.
+ *
  * Twilio's messaging webhooks carry no timestamp: `timestamp` is the time of receipt. The event
  * goes through the guards every parser shares (webhookEvents.ts): parameters nested too deep (a
  * JSON body) are cut from `raw`, and a request whose parsing throws past the MessageSid check
  * becomes an `unsupported` event with `update.parseError`, never a failed delivery.
  */
 import { compact } from '../../helpers/json';
-// E.164 with `+` for Twilio's `whatsapp:+…` addresses; undefined when it is not a phone number.
+// E.164 with `+` for Twilio's `whatsapp:+…` addresses (and WaId's digits); undefined when it is not
+// a phone number, e.g. a BSUID (`whatsapp:US.1234`).
 import { phoneNumberOrUndefined as toE164 } from '../../helpers/phoneNumber';
 import type { EventError, InboundMedia, InboundMessage, InboundMessageType, UnifiedEvent } from '../events';
 import { WebhookFormatError } from '../WebhookFormatError';
-import { guardEvent } from '../webhookEvents';
+import { guardEvent, withContactId } from '../webhookEvents';
 import { TWILIO_ERRORS } from './errors';
 
 type Params = Record<string, string | string[]>;
@@ -104,7 +110,7 @@ function statusEvent(get: Getter, sid: string, status: string, timestamp: string
 		id: sid,
 		timestamp,
 		business: compact({ phoneNumber: toE164(get('From')) }),
-		contact: compact({ waId: recipient?.slice(1), phoneNumber: recipient }),
+		contact: withContactId(compact({ waId: recipient?.slice(1), phoneNumber: recipient, userId: recipient ? undefined : userIdOf(to) })),
 		status: compact({ status, recipient: recipient ?? stripChannel(to) ?? '', errors }),
 		raw: params,
 	};
@@ -112,18 +118,24 @@ function statusEvent(get: Getter, sid: string, status: string, timestamp: string
 
 function messageEvent(get: Getter, sid: string, timestamp: string, params: Params): UnifiedEvent {
 	const from = toE164(get('From'));
+	const waId = nonEmpty(get('WaId'));
 	return {
 		event: 'message',
 		provider: 'twilio',
 		id: sid,
 		timestamp,
 		business: compact({ phoneNumber: toE164(get('To')) }),
-		contact: compact({
-			waId: nonEmpty(get('WaId')) ?? from?.slice(1),
-			phoneNumber: from,
-			name: nonEmpty(get('ProfileName')),
-			userId: stripChannel(nonEmpty(get('ExternalUserId'))),
-		}),
+		contact: withContactId(
+			compact({
+				// WaId is the number's digits; reported to hold the BSUID when there is no number.
+				waId: (waId !== undefined && toE164(waId) ? waId : undefined) ?? from?.slice(1),
+				phoneNumber: from,
+				name: nonEmpty(get('ProfileName')),
+				username: nonEmpty(get('ProfileUsername')),
+				userId: userIdOf(get('ExternalUserId')) ?? (from ? undefined : (userIdOf(get('From')) ?? userIdOf(waId))),
+				parentUserId: userIdOf(get('ParentExternalUserId')),
+			}),
+		),
 		message: toInboundMessage(get),
 		raw: params,
 	};
@@ -255,6 +267,12 @@ function toNumber(value: string | undefined): number | undefined {
 
 function isTrue(value: string | undefined): boolean {
 	return value?.trim().toLowerCase() === 'true';
+}
+
+/** A user ID (BSUID) address without its `whatsapp:` prefix; undefined when empty or a phone number. */
+function userIdOf(value: string | undefined): string | undefined {
+	const id = stripChannel(nonEmpty(value));
+	return id === undefined || toE164(id) !== undefined ? undefined : id;
 }
 
 /** `whatsapp:+14155238886` → `whatsapp:` removed (for values that are not phone numbers, like BSUIDs). */
