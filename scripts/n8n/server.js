@@ -52,7 +52,9 @@ async function waitFor(url, timeoutMs, isAlive) {
 }
 
 /**
- * @param {{ userFolder: string, port: number, runtime?: 'current' | 'legacy', brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean }} options
+ * @param {{ userFolder: string, port: number, runtime?: 'current' | 'legacy', brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean, nodeArgs?: string[] }} options
+ *   `nodeArgs`: options for the Node.js running n8n (e.g. `--cpu-prof`), put before n8n's script.
+ * Returns `pid`, the n8n process's id (benchmarks read its CPU time from /proc).
  */
 async function startN8n(options) {
 	const install = ensureN8n(options.runtime ?? 'current');
@@ -85,7 +87,7 @@ async function startN8n(options) {
 	env.NODE_ENV = 'production';
 	for (const key of Object.keys(env)) if (key.startsWith('JEST_')) delete env[key];
 	const started = Date.now();
-	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], { env, stdio: ['ignore', out, out] });
+	const child = spawn(install.nodeBin, [...(options.nodeArgs ?? []), install.n8nBin, 'start'], { env, stdio: ['ignore', out, out] });
 	let alive = true;
 	child.on('exit', () => (alive = false));
 	try {
@@ -101,6 +103,7 @@ async function startN8n(options) {
 		baseUrl,
 		logFile,
 		version: install.version,
+		pid: child.pid,
 		async stop() {
 			if (!alive) return;
 			child.kill('SIGTERM');

@@ -162,3 +162,28 @@ describe('checking the cache before each use', () => {
 		);
 	});
 });
+
+describe('asking whether the cache is ready, without installing (npm run bench)', () => {
+	it('is not ready without an install, and installs nothing', () => {
+		expect(installer.isN8nReady('current')).toBe(false);
+		expect(fs.existsSync(n8nDir())).toBe(false);
+	});
+
+	it('is not ready while a native module does not load, and builds nothing', () => {
+		fakeN8nTree();
+		expect(installer.isN8nReady('current')).toBe(false);
+		expect(fs.existsSync(binding())).toBe(false);
+	});
+
+	it('is not ready after an interrupted install (no marker)', () => {
+		fakeN8nTree({ marker: false });
+		installer.rebuildNativeModules(layout());
+		expect(installer.isN8nReady('current')).toBe(false);
+	});
+
+	it('is ready once installed and its native modules load', () => {
+		fakeN8nTree();
+		installer.rebuildNativeModules(layout());
+		expect(installer.isN8nReady('current')).toBe(true);
+	});
+});

@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { AutomaticHandshake, WebhookRecord } from '../providers/types';
-import { registrationMode, triggerProvider } from './provider';
+import { providerName, registrationMode, triggerProvider } from './provider';
 
 /**
  * Challenges echoed back: Meta's are numbers. Anything else (markup, script, a long string) is
@@ -51,11 +51,14 @@ function automaticHandshake(this: IWebhookFunctions): AutomaticHandshake {
 
 /** The provider's URL verification (Meta's GET handshake): the challenge, or 403. */
 export async function handleHandshake(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const provider = await triggerProvider.call(this);
+	// Always the credential n8n has now: a handshake is rare, and the one an activation makes
+	// must match the token that activation just made with it.
+	const name = providerName.call(this);
+	const provider = await triggerProvider.call(this, name);
 	if (!provider.answerHandshake) return reply.call(this, 405, 'Method Not Allowed');
 	const query = this.getQueryData() as IDataObject;
 	const answer =
-		registrationMode.call(this) === 'manual'
+		registrationMode.call(this, name) === 'manual'
 			? provider.answerHandshake(query, this.getNodeParameter('verifyToken', '') as string)
 			: provider.answerHandshake(query, undefined, automaticHandshake.call(this));
 	if (answer === undefined || !SAFE_CHALLENGE.test(answer)) return reply.call(this, 403, 'Forbidden');

@@ -1,18 +1,18 @@
 import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../helpers/errors';
-import { PROVIDER_LABELS, type WebhookRecord, type WebhookTarget } from '../providers/types';
+import { PROVIDER_LABELS, type ProviderName, type WebhookRecord, type WebhookTarget } from '../providers/types';
 import { verifyTokenBinding } from './handshake';
-import { registrationMode, triggerProvider } from './provider';
+import { providerName, registrationMode, triggerProvider } from './provider';
 
 interface RegistrationData {
 	registration?: WebhookRecord;
 }
 
-async function target(this: IHookFunctions): Promise<WebhookTarget> {
+async function target(this: IHookFunctions, provider: ProviderName): Promise<WebhookTarget> {
 	const events = this.getNodeParameter('events', []) as string[];
 	return {
-		mode: registrationMode.call(this),
+		mode: registrationMode.call(this, provider),
 		url: this.getNodeWebhookUrl('default') as string,
 		events,
 	};
@@ -28,9 +28,10 @@ function failure(this: IHookFunctions, error: unknown) {
  */
 export const registrationMethods = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
-		const wanted = await target.call(this);
+		const name = providerName.call(this);
+		const wanted = await target.call(this, name);
 		if (wanted.mode === 'manual') return true;
-		const provider = await triggerProvider.call(this);
+		const provider = await triggerProvider.call(this, name);
 		let current;
 		try {
 			current = await provider.checkWebhook(wanted);
@@ -52,13 +53,14 @@ export const registrationMethods = {
 	},
 
 	async create(this: IHookFunctions): Promise<boolean> {
-		const wanted = await target.call(this);
+		const name = providerName.call(this);
+		const wanted = await target.call(this, name);
 		const data = this.getWorkflowStaticData('node') as RegistrationData;
 		if (wanted.mode === 'manual') {
 			delete data.registration;
 			return true;
 		}
-		const provider = await triggerProvider.call(this);
+		const provider = await triggerProvider.call(this, name);
 		// A new token per activation, bound to this workflow, node and webhook; kept with the
 		// registration (saved once create returns) and dropped by delete. See trigger/handshake.ts.
 		const verifyToken = provider.createVerifyToken?.(verifyTokenBinding.call(this));

@@ -1,12 +1,12 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { UnifiedEvent } from '../providers/events';
-import type { WhatsAppProvider } from '../providers/types';
+import type { WebhookRequest, WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
 import { firstDelivery } from './dedupe';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
-import { triggerProvider } from './provider';
+import { providerName, webhookProvider } from './provider';
 
 interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -58,13 +58,34 @@ async function withMedia(
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	// Meta's GET verification handshake.
 	if (this.getWebhookName() === 'setup') return await handleHandshake.call(this);
-	const provider = await triggerProvider.call(this);
+	// Each parameter is read once, and only when needed: a refused request reads no filters.
+	const name = providerName.call(this);
+	const first = await webhookProvider.call(this, name);
+	let provider = first.provider;
 	const request = this.getRequestObject();
-
-	const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(this.getBodyData()));
 	const body = this.getBodyData();
+
 	if (this.getNodeParameter('verifySignature', true) as boolean) {
-		const signed = provider.verifySignature({ url: publicUrl.call(this), headers: request.headers, rawBody, body });
+		// n8n keeps the bytes it parsed; serialising the body again is only a fallback. The URL is
+		// worked out only for a provider that signs it (Twilio).
+		const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(body));
+		let url: string | undefined;
+		const signedUrl = () => (url ??= publicUrl.call(this));
+		const signedRequest: WebhookRequest = {
+			get url() {
+				return signedUrl();
+			},
+			headers: request.headers,
+			rawBody,
+			body,
+		};
+		let signed = provider.verifySignature(signedRequest);
+		if (!signed && first.reused) {
+			// Built from the credential as it was a moment ago: check again with the one n8n has now
+			// (a new App Secret or Auth Token applies at once).
+			provider = (await webhookProvider.call(this, name, { fresh: true })).provider;
+			signed = provider.verifySignature(signedRequest);
+		}
 		if (!signed) return refuse.call(this, 401, 'Unauthorized');
 	}
 
