@@ -1,0 +1,166 @@
+/**
+ * The conversation store: what the trigger and the action node remember across executions,
+ * workflows and processes (DESIGN.md, "Scale" and "Contact identity"). Meta keeps no history and
+ * has no status look-up, so statuses, messages, the 24-hour window and dedupe live here.
+ *
+ * Backends (chosen by WHATSAPP_OMNI_STORE_URL): `memory:`, `sqlite:<path>` (node:sqlite; the
+ * default, in the n8n user folder) and `postgres://…` (queue mode). All of them pass the same
+ * contract suite (test/store/contract.ts): no backend has semantics of its own.
+ *
+ * Every method is safe to call from several processes at once: writes are idempotent upserts,
+ * statuses never move backwards, and nothing is ever duplicated.
+ */
+import type { ProviderName } from '../providers/types';
+
+/**
+ * One business number of one provider: everything is stored per scope.
+ * `business` is Meta's phone number ID, or the Twilio WhatsApp sender's E.164 number.
+ */
+export interface StoreScope {
+	provider: ProviderName;
+	business: string;
+}
+
+/**
+ * A person, as far as an event or a "To" names them. The store links a phone number and a BSUID
+ * whenever one call carries both, so a later look-up by either finds the same contact.
+ * At least one of the two is required.
+ */
+export interface ContactRef {
+	/** E.164, e.g. `+15551234567`. */
+	phoneNumber?: string;
+	/** Business-scoped user ID, e.g. `US.13491208655302741918`. */
+	userId?: string;
+}
+
+export type Direction = 'inbound' | 'outbound';
+
+export interface MessageRecord {
+	/** The provider's message ID (wamid.… / SM…); unique per scope. */
+	id: string;
+	direction: Direction;
+	contact: ContactRef;
+	/** The unified message type: text, image, template, interactive… */
+	type: string;
+	text?: string;
+	/** Provider media IDs or URLs the message carried. */
+	mediaIds?: string[];
+	/** Outbound templates: the template's name (Meta) or Content SID (Twilio). */
+	templateName?: string;
+	/** ISO 8601. */
+	timestamp: string;
+	/** Inbound: the name the person shows (kept as the contact's last shown name). */
+	contactName?: string;
+}
+
+export interface StatusError {
+	code: number | string;
+	title?: string;
+	message?: string;
+	details?: string;
+}
+
+export interface StatusRecord {
+	messageId: string;
+	/** As the unified event says it: sent, delivered, read, played, failed, undelivered, queued… */
+	status: string;
+	/** ISO 8601: when the provider says the status happened. */
+	timestamp: string;
+	/** The person the message went to, when the status names them. */
+	contact?: ContactRef;
+	errors?: StatusError[];
+	pricing?: Record<string, unknown>;
+}
+
+/** A message's status as the store knows it. */
+export interface StoredStatus {
+	messageId: string;
+	/** The furthest status reached (order in STATUS_RANK; failed and undelivered are final). */
+	status: string;
+	timestamp: string;
+	/** Every distinct status received, oldest first (by the provider's time, then arrival). */
+	history: Array<{ status: string; timestamp: string; errors?: StatusError[] }>;
+	errors?: StatusError[];
+	pricing?: Record<string, unknown>;
+}
+
+export interface StoredMessage extends MessageRecord {
+	/** Outbound messages: their status, once one arrived. */
+	status?: StoredStatus;
+}
+
+export interface StoredContact {
+	phoneNumber?: string;
+	userId?: string;
+	/** The last name the person showed in an inbound message. */
+	name?: string;
+	/** ISO 8601 of the last inbound message: the 24-hour window runs from here. */
+	lastInboundAt?: string;
+}
+
+export interface HistoryQuery {
+	/** At most this many messages (newest first). */
+	limit: number;
+	/** Inclusive bounds, ISO 8601. */
+	after?: string;
+	before?: string;
+	/** From a previous page's `nextCursor`. */
+	cursor?: string;
+}
+
+export interface HistoryPage {
+	/** Newest first. */
+	messages: StoredMessage[];
+	/** Present when more messages match. */
+	nextCursor?: string;
+}
+
+export interface PruneResult {
+	messages: number;
+	events: number;
+}
+
+export interface ConversationStore {
+	readonly kind: 'memory' | 'sqlite' | 'postgres';
+	/** Where it is, for messages: never a password. */
+	readonly description: string;
+
+	/** Records a message in or out. Recording the same ID again changes nothing. */
+	recordMessage(scope: StoreScope, message: MessageRecord): Promise<void>;
+	/**
+	 * Records a status of a message (which need not be known yet: statuses may come first).
+	 * Returns the message's status afterwards. Never moves the latest status backwards.
+	 */
+	recordStatus(scope: StoreScope, status: StatusRecord): Promise<StoredStatus>;
+	/** A person's phone number or BSUID changed: their rows follow them (moved, never forked). */
+	recordIdentityChange(scope: StoreScope, previous: ContactRef, current: ContactRef): Promise<void>;
+
+	getStatus(scope: StoreScope, messageId: string): Promise<StoredStatus | undefined>;
+	getHistory(scope: StoreScope, contact: ContactRef, query: HistoryQuery): Promise<HistoryPage>;
+	getContact(scope: StoreScope, contact: ContactRef): Promise<StoredContact | undefined>;
+
+	/**
+	 * Dedupe across processes: true for the first claim of `key` in `namespace` within `ttlMs`,
+	 * false for every later one (in any process).
+	 */
+	claimEvent(namespace: string, key: string, ttlMs: number): Promise<boolean>;
+
+	/** Deletes messages (and their statuses) older than `olderThan` and expired event claims. */
+	prune(olderThan: Date): Promise<PruneResult>;
+	close(): Promise<void>;
+}
+
+/** Status order: a status never replaces one of a higher rank. failed and undelivered are final. */
+export const STATUS_RANK: Record<string, number> = {
+	accepted: 0,
+	scheduled: 0,
+	queued: 0,
+	sending: 0,
+	sent: 1,
+	delivered: 2,
+	read: 3,
+	played: 4,
+	failed: 9,
+	undelivered: 9,
+	canceled: 9,
+};
