@@ -115,9 +115,15 @@ export interface HistoryPage {
 	nextCursor?: string;
 }
 
+/** How many rows a prune deleted, per kind. */
 export interface PruneResult {
 	messages: number;
+	/** Expired claimEvent keys. */
 	events: number;
+	/** Statuses whose latest change is older than the cut-off (with or without their message). */
+	statuses: number;
+	/** Contacts without messages whose last activity is older than the cut-off. */
+	contacts: number;
 }
 
 export interface ConversationStore {

@@ -1,0 +1,457 @@
+/**
+ * The conversation store's contract: one suite every engine (memory, SQLite, PostgreSQL) runs
+ * as it is. A backend hands in a way to make an empty database and to open store instances on it;
+ * two instances on one database stand for two n8n processes.
+ */
+import type { ConversationStore, StoreScope } from '../../nodes/WhatsAppOmni/store';
+import { STORE_URL_VARIABLE, StoreSchemaTooNewError, StoreUnavailableError } from '../../nodes/WhatsAppOmni/store';
+
+export interface Clock {
+	now: () => number;
+}
+
+export interface TestDatabase {
+	/** Opens another store instance on this database (another process, as far as the store can tell). */
+	open(clock?: Clock): Promise<ConversationStore>;
+	/** Engines with a schema: reads and sets the stored schema version, lists index names. */
+	schema?: {
+		version(): Promise<number | undefined>;
+		setVersion(version: number): Promise<void>;
+		indexNames(): Promise<string[]>;
+		/** Builds the database as schema version 1 made it, holding one inbound message `wamid.v1` from +15550001111. */
+		buildVersion1(): Promise<void>;
+		/** Every table name of the store, to see that a refused open created nothing. */
+		tableNames(): Promise<string[]>;
+	};
+	drop(): Promise<void>;
+}
+
+export interface ContractBackend {
+	name: string;
+	database(): Promise<TestDatabase>;
+	/** A URL naming a store that cannot be reached; the error must name `where` and never `secret`. */
+	unreachable?: { url: string; where: string; secret?: string };
+	open?: (env: Record<string, string>) => Promise<ConversationStore>;
+	/** The latest schema version this package knows. */
+	latestVersion?: number;
+}
+
+export const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const META: StoreScope = { provider: 'meta', business: '106540352242922' };
+const TWILIO: StoreScope = { provider: 'twilio', business: '+14155238886' };
+const ALICE = '+15551230001';
+const ALICE_ID = 'US.13491208655302741918';
+
+function shuffled<T>(items: T[], seed: number): T[] {
+	const result = [...items];
+	let state = seed;
+	for (let i = result.length - 1; i > 0; i--) {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		const j = state % (i + 1);
+		[result[i], result[j]] = [result[j], result[i]];
+	}
+	return result;
+}
+
+export function storeContract(backend: ContractBackend): void {
+	describe(`conversation store contract: ${backend.name}`, () => {
+		let db: TestDatabase;
+		let store: ConversationStore;
+		let clockMs: number;
+		const clock: Clock = { now: () => clockMs };
+		const opened: ConversationStore[] = [];
+		const open = async () => {
+			const instance = await db.open(clock);
+			opened.push(instance);
+			return instance;
+		};
+
+		beforeEach(async () => {
+			clockMs = T0 + 3600_000;
+			db = await backend.database();
+			store = await open();
+		});
+
+		afterEach(async () => {
+			await Promise.all(opened.splice(0).map((instance) => instance.close()));
+			await db.drop();
+		});
+
+		const inbound = (id: string, seconds: number, extra: Record<string, unknown> = {}) =>
+			store.recordMessage(META, { id, direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', text: `in ${id}`, timestamp: at(seconds), ...extra });
+		const outbound = (id: string, seconds: number, extra: Record<string, unknown> = {}) =>
+			store.recordMessage(META, { id, direction: 'outbound', contact: { phoneNumber: ALICE }, type: 'text', text: `out ${id}`, timestamp: at(seconds), ...extra });
+		const ids = (page: { messages: Array<{ id: string }> }) => page.messages.map((message) => message.id);
+
+		describe('messages', () => {
+			it('keeps every field and gives them back newest first', async () => {
+				await inbound('wamid.in1', 1, { contactName: 'Alice' });
+				await store.recordMessage(META, {
+					id: 'wamid.out1', direction: 'outbound', contact: { phoneNumber: ALICE }, type: 'template', templateName: 'order_update', timestamp: at(2),
+				});
+				await store.recordMessage(META, {
+					id: 'wamid.in2', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'image', text: 'a caption', mediaIds: ['media-1', 'media-2'], timestamp: at(3),
+				});
+				const page = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 });
+				expect(page.nextCursor).toBeUndefined();
+				expect(page.messages).toEqual([
+					{ id: 'wamid.in2', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'image', text: 'a caption', mediaIds: ['media-1', 'media-2'], timestamp: at(3) },
+					{ id: 'wamid.out1', direction: 'outbound', contact: { phoneNumber: ALICE }, type: 'template', templateName: 'order_update', timestamp: at(2) },
+					{ id: 'wamid.in1', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', text: 'in wamid.in1', timestamp: at(1), contactName: 'Alice' },
+				]);
+			});
+
+			it('records the same message once, however often and from however many processes', async () => {
+				const other = await open();
+				await Promise.all(
+					Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).recordMessage(META, {
+						id: 'wamid.same', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', text: `copy ${i}`, timestamp: at(5),
+					})),
+				);
+				const page = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 });
+				expect(ids(page)).toEqual(['wamid.same']);
+				expect(['copy 0', 'copy 1']).toContain(page.messages[0].text);
+			});
+
+			it('keeps scopes apart: the same person and message ID under another number or provider', async () => {
+				await inbound('wamid.1', 1);
+				await store.recordMessage(TWILIO, { id: 'wamid.1', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', text: 'twilio', timestamp: at(2) });
+				expect((await store.getHistory(TWILIO, { phoneNumber: ALICE }, { limit: 10 })).messages.map((m) => m.text)).toEqual(['twilio']);
+				expect((await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 })).messages.map((m) => m.text)).toEqual(['in wamid.1']);
+				expect(await store.getHistory({ provider: 'meta', business: 'other' }, { phoneNumber: ALICE }, { limit: 10 })).toEqual({ messages: [] });
+			});
+
+			it('refuses a message without a phone number or BSUID', async () => {
+				await expect(store.recordMessage(META, { id: 'x', direction: 'inbound', contact: {}, type: 'text', timestamp: at(1) })).rejects.toThrow(/phone number or a user ID/);
+			});
+		});
+
+		describe('contact', () => {
+			it('remembers the last inbound time and the name shown then; outbound and older messages do not move it back', async () => {
+				await inbound('wamid.a', 10, { contactName: 'Alice A' });
+				await inbound('wamid.b', 5, { contactName: 'Old Name' });
+				await outbound('wamid.c', 20);
+				expect(await store.getContact(META, { phoneNumber: ALICE })).toEqual({ phoneNumber: ALICE, name: 'Alice A', lastInboundAt: at(10) });
+				await inbound('wamid.d', 30, { contactName: 'Alice B' });
+				expect(await store.getContact(META, { phoneNumber: ALICE })).toEqual({ phoneNumber: ALICE, name: 'Alice B', lastInboundAt: at(30) });
+				expect(await store.getContact(META, { phoneNumber: '+15550000000' })).toBeUndefined();
+			});
+		});
+
+		describe('statuses', () => {
+			const status = (messageId: string, value: string, seconds: number, extra: Record<string, unknown> = {}) =>
+				store.recordStatus(META, { messageId, status: value, timestamp: at(seconds), ...extra });
+
+			it('never moves backwards: read before delivered before sent ends as read, history in provider time order', async () => {
+				await outbound('wamid.o', 0);
+				expect((await status('wamid.o', 'read', 30)).status).toBe('read');
+				expect((await status('wamid.o', 'delivered', 20)).status).toBe('read');
+				const final = await status('wamid.o', 'sent', 10);
+				expect(final).toEqual({
+					messageId: 'wamid.o', status: 'read', timestamp: at(30),
+					history: [{ status: 'sent', timestamp: at(10) }, { status: 'delivered', timestamp: at(20) }, { status: 'read', timestamp: at(30) }],
+				});
+				expect(await store.getStatus(META, 'wamid.o')).toEqual(final);
+			});
+
+			it('keeps each distinct status once, at the earliest time the provider gave', async () => {
+				await status('wamid.o', 'sent', 10);
+				await status('wamid.o', 'sent', 12);
+				await status('wamid.o', 'sent', 8);
+				await status('wamid.o', 'delivered', 20);
+				await status('wamid.o', 'delivered', 20);
+				expect((await store.getStatus(META, 'wamid.o'))?.history).toEqual([{ status: 'sent', timestamp: at(8) }, { status: 'delivered', timestamp: at(20) }]);
+			});
+
+			it('treats failed as final, keeping its errors, and still lists what came after', async () => {
+				const errors = [{ code: 131047, title: 'Re-engagement message', message: 'More than 24 hours have passed' }];
+				await status('wamid.f', 'sent', 10);
+				await status('wamid.f', 'failed', 20, { errors });
+				await status('wamid.f', 'delivered', 30);
+				const final = await status('wamid.f', 'read', 40);
+				expect(final.status).toBe('failed');
+				expect(final.timestamp).toBe(at(20));
+				expect(final.errors).toEqual(errors);
+				expect(final.history.map((entry) => entry.status)).toEqual(['sent', 'failed', 'delivered', 'read']);
+				expect(final.history[1].errors).toEqual(errors);
+				expect((await status('wamid.u', 'undelivered', 5)).status).toBe('undelivered');
+				expect((await status('wamid.u', 'delivered', 6)).status).toBe('undelivered');
+			});
+
+			it('keeps pricing and takes statuses it does not rank', async () => {
+				await status('wamid.p', 'warning', 5);
+				expect((await store.getStatus(META, 'wamid.p'))?.status).toBe('warning');
+				await status('wamid.p', 'sent', 10, { pricing: { billable: true, category: 'utility' } });
+				const final = await status('wamid.p', 'delivered', 11, { pricing: { pricing_model: 'PMP' } });
+				expect(final.status).toBe('delivered');
+				expect(final.pricing).toEqual({ billable: true, category: 'utility', pricing_model: 'PMP' });
+			});
+
+			it('keeps a status for a message it does not know yet and joins them when the message comes', async () => {
+				await status('wamid.later', 'delivered', 20);
+				expect((await store.getStatus(META, 'wamid.later'))?.status).toBe('delivered');
+				expect(await store.getStatus(META, 'wamid.unknown')).toBeUndefined();
+				await outbound('wamid.later', 15);
+				const [message] = (await store.getHistory(META, { phoneNumber: ALICE }, { limit: 5 })).messages;
+				expect(message.id).toBe('wamid.later');
+				expect(message.status?.status).toBe('delivered');
+			});
+
+			it('loses nothing when 50 statuses of 10 messages arrive at once, shuffled, through two processes', async () => {
+				const other = await open();
+				const order = ['sent', 'delivered', 'read', 'played', 'sent'];
+				const calls = Array.from({ length: 10 }, (_, m) => order.map((value, i) => ({ messageId: `wamid.c${m}`, status: value, timestamp: at(100 + i * 10 + m) }))).flat();
+				expect(calls).toHaveLength(50);
+				await Promise.all(shuffled(calls, 7).map((call, i) => (i % 2 ? store : other).recordStatus(META, call)));
+				for (let m = 0; m < 10; m++) {
+					const final = await other.getStatus(META, `wamid.c${m}`);
+					expect(final?.status).toBe('played');
+					expect(final?.history.map((entry) => entry.status)).toEqual(['sent', 'delivered', 'read', 'played']);
+				}
+			});
+		});
+
+		describe('history', () => {
+			beforeEach(async () => {
+				// 25 messages, one a second, and three more sharing one second to test ties.
+				for (let i = 0; i < 25; i++) await (i % 2 ? outbound : inbound)(`wamid.${String(i).padStart(2, '0')}`, i);
+				for (const id of ['wamid.tie-a', 'wamid.tie-b', 'wamid.tie-c']) await inbound(id, 100);
+			});
+
+			it('pages newest first with an opaque cursor until the end, each message once', async () => {
+				const seen: string[] = [];
+				let cursor: string | undefined;
+				let pages = 0;
+				do {
+					const page = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 4, cursor });
+					expect(page.messages.length).toBeLessThanOrEqual(4);
+					seen.push(...ids(page));
+					cursor = page.nextCursor;
+					pages++;
+				} while (cursor);
+				expect(pages).toBe(7);
+				expect(seen).toEqual(['wamid.tie-c', 'wamid.tie-b', 'wamid.tie-a', ...Array.from({ length: 25 }, (_, i) => `wamid.${String(24 - i).padStart(2, '0')}`)]);
+			});
+
+			it('takes inclusive after and before bounds, also across pages', async () => {
+				const first = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 3, after: at(10), before: at(15) });
+				expect(ids(first)).toEqual(['wamid.15', 'wamid.14', 'wamid.13']);
+				const second = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 3, after: at(10), before: at(15), cursor: first.nextCursor });
+				expect(ids(second)).toEqual(['wamid.12', 'wamid.11', 'wamid.10']);
+				expect(second.nextCursor).toBeUndefined();
+				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 50, after: at(24) }))).toEqual(['wamid.tie-c', 'wamid.tie-b', 'wamid.tie-a', 'wamid.24']);
+			});
+
+			it('refuses a foreign cursor, a bad bound and a limit out of range', async () => {
+				await expect(store.getHistory(META, { phoneNumber: ALICE }, { limit: 5, cursor: 'nonsense' })).rejects.toThrow(/cursor/);
+				await expect(store.getHistory(META, { phoneNumber: ALICE }, { limit: 5, after: 'yesterday' })).rejects.toThrow(/after/);
+				await expect(store.getHistory(META, { phoneNumber: ALICE }, { limit: 0 })).rejects.toThrow(/limit/);
+			});
+		});
+
+		describe('identity', () => {
+			it('links a phone number and a BSUID when one call carries both: either finds the same rows', async () => {
+				await inbound('wamid.phone-only', 1, { contactName: 'Alice' });
+				await store.recordMessage(META, { id: 'wamid.bsuid-only', direction: 'inbound', contact: { userId: ALICE_ID }, type: 'text', timestamp: at(2) });
+				// Not linked yet: two people as far as the store knows.
+				expect(ids(await store.getHistory(META, { userId: ALICE_ID }, { limit: 10 }))).toEqual(['wamid.bsuid-only']);
+				await store.recordMessage(META, { id: 'wamid.both', direction: 'inbound', contact: { phoneNumber: ALICE, userId: ALICE_ID }, type: 'text', timestamp: at(3) });
+				const expected = ['wamid.both', 'wamid.bsuid-only', 'wamid.phone-only'];
+				expect(ids(await store.getHistory(META, { userId: ALICE_ID }, { limit: 10 }))).toEqual(expected);
+				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(expected);
+				const contact = { phoneNumber: ALICE, userId: ALICE_ID, name: 'Alice', lastInboundAt: at(3) };
+				expect(await store.getContact(META, { phoneNumber: ALICE })).toEqual(contact);
+				expect(await store.getContact(META, { userId: ALICE_ID })).toEqual(contact);
+				const page = await store.getHistory(META, { phoneNumber: ALICE }, { limit: 1 });
+				expect(page.messages[0].contact).toEqual({ phoneNumber: ALICE, userId: ALICE_ID });
+			});
+
+			it('links through a status that names both', async () => {
+				await outbound('wamid.o', 1);
+				await store.recordStatus(META, { messageId: 'wamid.o', status: 'sent', timestamp: at(2), contact: { phoneNumber: ALICE, userId: ALICE_ID } });
+				expect(ids(await store.getHistory(META, { userId: ALICE_ID }, { limit: 10 }))).toEqual(['wamid.o']);
+			});
+
+			it('links once when many calls carrying both arrive at once through two processes', async () => {
+				const other = await open();
+				await Promise.all(
+					Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).recordMessage(META, {
+						id: `wamid.p${i}`, direction: 'inbound', type: 'text', timestamp: at(i),
+						contact: i % 3 === 0 ? { phoneNumber: ALICE } : i % 3 === 1 ? { userId: ALICE_ID } : { phoneNumber: ALICE, userId: ALICE_ID },
+					})),
+				);
+				expect((await store.getHistory(META, { userId: ALICE_ID }, { limit: 50 })).messages).toHaveLength(20);
+				expect((await other.getHistory(META, { phoneNumber: ALICE }, { limit: 50 })).messages).toHaveLength(20);
+			});
+
+			it('moves the rows to a new phone number: the new one finds them, the old one nothing', async () => {
+				await inbound('wamid.1', 1, { contactName: 'Alice' });
+				await store.recordIdentityChange(META, { phoneNumber: ALICE }, { phoneNumber: '+15559990000' });
+				expect(ids(await store.getHistory(META, { phoneNumber: '+15559990000' }, { limit: 10 }))).toEqual(['wamid.1']);
+				expect(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 })).toEqual({ messages: [] });
+				expect(await store.getContact(META, { phoneNumber: '+15559990000' })).toEqual({ phoneNumber: '+15559990000', name: 'Alice', lastInboundAt: at(1) });
+			});
+
+			it('moves a changed BSUID and merges into rows the new identity already had, never forking', async () => {
+				await store.recordMessage(META, { id: 'wamid.old', direction: 'inbound', contact: { phoneNumber: ALICE, userId: 'US.1' }, type: 'text', timestamp: at(1) });
+				await store.recordMessage(META, { id: 'wamid.new', direction: 'inbound', contact: { userId: 'US.2' }, type: 'text', timestamp: at(2) });
+				await store.recordIdentityChange(META, { userId: 'US.1' }, { userId: 'US.2' });
+				expect(ids(await store.getHistory(META, { userId: 'US.2' }, { limit: 10 }))).toEqual(['wamid.new', 'wamid.old']);
+				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.new', 'wamid.old']);
+				expect(await store.getHistory(META, { userId: 'US.1' }, { limit: 10 })).toEqual({ messages: [] });
+				expect(await store.getContact(META, { userId: 'US.2' })).toEqual({ phoneNumber: ALICE, userId: 'US.2', lastInboundAt: at(2) });
+				// Recording the change again (a repeated webhook) changes nothing.
+				await store.recordIdentityChange(META, { userId: 'US.1' }, { userId: 'US.2' });
+				expect(ids(await store.getHistory(META, { userId: 'US.2' }, { limit: 10 }))).toEqual(['wamid.new', 'wamid.old']);
+			});
+
+			it('takes a change for someone it never saw as the new identity', async () => {
+				await store.recordIdentityChange(META, { phoneNumber: ALICE }, { phoneNumber: '+15559990000', userId: ALICE_ID });
+				expect(await store.getContact(META, { userId: ALICE_ID })).toEqual({ phoneNumber: '+15559990000', userId: ALICE_ID });
+			});
+		});
+
+		describe('claimEvent', () => {
+			it('is true once per key and namespace within the time to live, in any process', async () => {
+				const other = await open();
+				expect(await store.claimEvent('trigger:wf1', 'm:wamid.1', 60_000)).toBe(true);
+				expect(await store.claimEvent('trigger:wf1', 'm:wamid.1', 60_000)).toBe(false);
+				expect(await other.claimEvent('trigger:wf1', 'm:wamid.1', 60_000)).toBe(false);
+				expect(await other.claimEvent('trigger:wf2', 'm:wamid.1', 60_000)).toBe(true);
+				clockMs += 60_000;
+				expect(await other.claimEvent('trigger:wf1', 'm:wamid.1', 60_000)).toBe(true);
+				expect(await store.claimEvent('trigger:wf1', 'm:wamid.1', 60_000)).toBe(false);
+			});
+
+			it('gives exactly one of 40 simultaneous claims through two processes', async () => {
+				const other = await open();
+				const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).claimEvent('ns', 'k', 60_000)));
+				expect(results.filter(Boolean)).toHaveLength(1);
+			});
+		});
+
+		describe('retention', () => {
+			it('prune deletes old messages, statuses, contacts and expired claims, and keeps the rest', async () => {
+				await inbound('wamid.old', -100 * 86400);
+				await store.recordStatus(META, { messageId: 'wamid.old-out', status: 'sent', timestamp: at(-100 * 86400) });
+				await store.recordMessage(META, { id: 'wamid.gone-contact', direction: 'inbound', contact: { phoneNumber: '+15550000002' }, type: 'text', timestamp: at(-100 * 86400) });
+				await inbound('wamid.new', 5 * 86400);
+				await store.recordStatus(META, { messageId: 'wamid.new-out', status: 'sent', timestamp: at(0) });
+				await store.claimEvent('ns', 'expired', 1000);
+				await store.claimEvent('ns', 'live', 86400_000);
+				clockMs += 2000;
+				// Contacts go only once they have no messages and no activity since the cut-off.
+				const result = await store.prune(new Date(T0 - 86400_000));
+				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0 });
+				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.new']);
+				expect(await store.getStatus(META, 'wamid.old-out')).toBeUndefined();
+				expect(await store.getStatus(META, 'wamid.new-out')).toBeDefined();
+				expect(await store.claimEvent('ns', 'expired', 1000)).toBe(true);
+				expect(await store.claimEvent('ns', 'live', 1000)).toBe(false);
+				clockMs += 86400_000 * 2;
+				expect((await store.prune(new Date(clockMs - 86400_000))).contacts).toBe(1);
+				expect(await store.getContact(META, { phoneNumber: '+15550000002' })).toBeUndefined();
+				expect(await store.getContact(META, { phoneNumber: ALICE })).toBeDefined();
+			});
+
+			it('prunes by itself on a write, at most once an hour, with the retention age', async () => {
+				const watcher = await open();
+				const writer = await open();
+				await writer.recordMessage(META, { id: 'wamid.ancient', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', timestamp: at(-91 * 86400) });
+				await writer.recordMessage(META, { id: 'wamid.recent', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', timestamp: at(-89 * 86400) });
+				await writer.recordMessage(META, { id: 'wamid.ancient2', direction: 'inbound', contact: { phoneNumber: ALICE }, type: 'text', timestamp: at(-95 * 86400) });
+				await writer.claimEvent('ns', 'k', 1000);
+				// The writer's first write pruned (before these rows existed); the next is an hour away.
+				expect(ids(await watcher.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.recent', 'wamid.ancient', 'wamid.ancient2']);
+				clockMs += 3600_000;
+				await writer.claimEvent('ns', 'k2', 1000);
+				await writer.close(); // waits for the prune it started
+				expect(ids(await watcher.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.recent']);
+			});
+		});
+
+		if (backend.latestVersion !== undefined) {
+			const latest = backend.latestVersion;
+			describe('schema', () => {
+				it('creates the latest schema in an empty database', async () => {
+					expect(await db.schema!.version()).toBe(latest);
+					expect(await db.schema!.indexNames()).toEqual(expect.arrayContaining(['messages_by_contact', 'messages_by_time', 'statuses_by_time', 'claims_by_expiry']));
+				});
+
+				it('upgrades a version 1 database and keeps its rows', async () => {
+					const old = await backend.database();
+					try {
+						await old.schema!.buildVersion1();
+						expect(await old.schema!.indexNames()).not.toContain('messages_by_time');
+						const upgraded = await old.open(clock);
+						try {
+							expect(await old.schema!.version()).toBe(latest);
+							expect(await old.schema!.indexNames()).toEqual(expect.arrayContaining(['messages_by_time', 'statuses_by_time', 'claims_by_expiry']));
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
+							await upgraded.recordMessage(META, { id: 'wamid.v2', direction: 'inbound', contact: { phoneNumber: '+15550001111' }, type: 'text', timestamp: at(10) });
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v2', 'wamid.v1']);
+						} finally {
+							await upgraded.close();
+						}
+					} finally {
+						await old.drop();
+					}
+				});
+
+				it('lets two processes open (and migrate) a new database at once', async () => {
+					const fresh = await backend.database();
+					try {
+						const both = await Promise.all([fresh.open(clock), fresh.open(clock), fresh.open(clock)]);
+						expect(await fresh.schema!.version()).toBe(latest);
+						await Promise.all(both.map((instance) => instance.close()));
+					} finally {
+						await fresh.drop();
+					}
+				});
+
+				it('refuses a database from a newer version, naming the fix, and writes nothing to it', async () => {
+					const newer = await backend.database();
+					try {
+						await newer.schema!.buildVersion1();
+						await newer.schema!.setVersion(latest + 7);
+						const tables = await newer.schema!.tableNames();
+						const error = await newer.open(clock).then(
+							(instance) => instance.close().then(() => new Error('opened')),
+							(failure: Error) => failure,
+						);
+						expect(error).toBeInstanceOf(StoreSchemaTooNewError);
+						expect(error).toBeInstanceOf(StoreUnavailableError);
+						expect(error.message).toMatch(/created by a newer version of n8n-nodes-whatsapp-omni/);
+						expect(error.message).toMatch(/upgrade the package on every n8n process/i);
+						expect(error.message).toContain(STORE_URL_VARIABLE);
+						expect(await newer.schema!.version()).toBe(latest + 7);
+						expect(await newer.schema!.tableNames()).toEqual(tables);
+						expect(await newer.schema!.indexNames()).not.toContain('messages_by_time');
+					} finally {
+						await newer.drop();
+					}
+				});
+			});
+		}
+
+		if (backend.unreachable && backend.open) {
+			const { url, where, secret } = backend.unreachable;
+			const openUnreachable = backend.open;
+			it('says which store it cannot reach, by the variable and the place, never the password', async () => {
+				const error = await openUnreachable({ [STORE_URL_VARIABLE]: url }).then(
+					(instance) => instance.close().then(() => new Error('opened')),
+					(failure: Error) => failure,
+				);
+				expect(error).toBeInstanceOf(StoreUnavailableError);
+				expect(error.message).toContain(STORE_URL_VARIABLE);
+				expect(error.message).toContain(where);
+				if (secret) {
+					expect(error.message).not.toContain(secret);
+					expect(String(error.stack)).not.toContain(secret);
+					expect(JSON.stringify(error)).not.toContain(secret);
+				}
+			});
+		}
+	});
+}
