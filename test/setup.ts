@@ -24,3 +24,7 @@ if (!proto[GUARD]) {
 
 // n8n's engine logs every node error to the console; the assertions already cover them.
 process.env.N8N_LOG_LEVEL ??= 'silent';
+
+// No test writes a conversation store into a real home folder or database: each worker keeps it
+// in memory (tests that need a shared or a file store open their own).
+process.env.WHATSAPP_OMNI_STORE_URL = 'memory:';

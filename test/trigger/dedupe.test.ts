@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { callWebhook, signedMetaCall, signedTwilioCall, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
+import { useFreshStore } from '../storeHelpers';
 
 const fixture = (provider: string, name: string) =>
 	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
@@ -51,7 +51,9 @@ function idlessMessage(text: string, timestamp = '1749416383') {
 	return body;
 }
 
-beforeEach(() => forgetSeenEvents());
+beforeEach(async () => {
+	await useFreshStore();
+});
 
 describe('Ignore Duplicates: messages without an id', () => {
 	it('two different id-less messages are both emitted; a redelivery of either is not', async () => {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INode, IWebhookFunctions } from 'n8n-workflow';
 
-import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { forgetReusedProviders, PROVIDER_REUSE_MAX_ENTRIES, PROVIDER_REUSE_MS } from '../../nodes/WhatsAppOmni/trigger/provider';
 import { node, signedMetaCall, signedTwilioCall, trigger, webhookContext, WEBHOOK_URL, type WebhookCall } from './context';
+import { useFreshStore } from '../storeHelpers';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', 'meta', `${name}.json`), 'utf8');
 
@@ -60,8 +60,8 @@ async function deliver(setup: Setup, call: WebhookCall, getCredentials: jest.Moc
 }
 
 let now = 1_800_000_000_000;
-beforeEach(() => {
-	forgetSeenEvents();
+beforeEach(async () => {
+	await useFreshStore();
 	forgetReusedProviders();
 	jest.spyOn(Date, 'now').mockImplementation(() => now);
 });

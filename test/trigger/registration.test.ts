@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { sandboxCredentials } from '../sandboxCredentials';
-import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { startTriggerServer, type TriggerServer } from './server';
+import { useFreshStore } from '../storeHelpers';
 
 let sandbox: Sandbox;
 const servers: TriggerServer[] = [];
@@ -12,11 +12,11 @@ beforeAll(async () => {
 	sandbox = await startSandbox();
 });
 afterAll(async () => sandbox.stop());
-beforeEach(() => {
+beforeEach(async () => {
 	sandbox.resetWebhooks();
 	sandbox.clearDeliveries();
 	sandbox.clearRequests();
-	forgetSeenEvents();
+	await useFreshStore();
 });
 afterEach(async () => {
 	await Promise.all(servers.splice(0).map((server) => server.stop()));

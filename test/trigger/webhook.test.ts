@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
 import { callWebhook, signedMetaCall, signedTwilioCall, triggerBinding, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
+import { useFreshStore } from '../storeHelpers';
 
 const fixture = (provider: string, name: string) =>
 	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
@@ -42,7 +42,9 @@ const twilioPost = (params: Record<string, string>, signedUrl = WEBHOOK_URL) => 
 
 const handshake = (query: Record<string, string>): WebhookCall => ({ webhookName: 'setup', url: '/webhook/0f1e2d3c/webhook', headers: {}, query, body: {}, rawBody: Buffer.from('') });
 
-beforeEach(() => forgetSeenEvents());
+beforeEach(async () => {
+	await useFreshStore();
+});
 
 describe('Meta handshake', () => {
 	const token = new MetaProvider(metaCredentials).createVerifyToken(triggerBinding());

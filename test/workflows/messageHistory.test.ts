@@ -156,25 +156,15 @@ describe('Get Status and Get Chat History on Twilio in the n8n engine against th
 describe('refusals and validation, before any request', () => {
 	beforeEach(() => sandbox.clearRequests());
 
-	it('Get Status on Meta fails saying it needs the conversation store', async () => {
+	it('Get Status on Meta of a message the store does not know fails saying statuses come from the trigger', async () => {
 		const result = await getStatus('meta', 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QUI=');
-		expect(result.error?.message).toBe(
-			'Meta (WhatsApp Cloud API) cannot do this: Meta’s Cloud API cannot look up a message: statuses only arrive as webhooks, and this node has no conversation store to keep them yet',
-		);
-		expect((result.error as { description?: string }).description).toBe(
-			'Use the WhatsApp Omni Trigger with the Statuses event to receive each status as it happens (or store them yourself, e.g. in a Data Table); Get Status on Meta will read from the conversation store once it exists.',
-		);
+		expect(result.error?.message).toBe('Item 1: The conversation store has no status of message "wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QUI="');
+		expect((result.error as { description?: string }).description).toMatch(/^Statuses come from the WhatsApp Omni Trigger: it records each one it receives while its workflow is active with "Record in Store" on/);
 		expect(sandbox.requests).toEqual([]);
 	});
 
-	it('Get Chat History on Meta fails saying it needs the conversation store', async () => {
-		const result = await run('meta', 'conversation', 'getChatHistory', { contact: USER, returnAll: true });
-		expect(result.error?.message).toBe(
-			'Meta (WhatsApp Cloud API) cannot do this: Meta’s Cloud API has no chat history: messages only arrive as webhooks, and this node has no conversation store to keep them yet',
-		);
-		expect((result.error as { description?: string }).description).toBe(
-			'Store messages from the WhatsApp Omni Trigger yourself (e.g. in a Data Table) for now; Get Chat History on Meta will read from the conversation store once it exists.',
-		);
+	it('Get Chat History on Meta with nothing recorded returns no items, and asks Meta nothing', async () => {
+		expect(await history({ returnAll: true }, 'meta')).toEqual([]);
 		expect(sandbox.requests).toEqual([]);
 	});
 
@@ -189,8 +179,8 @@ describe('refusals and validation, before any request', () => {
 	});
 
 	it.each([
-		['a contact that is no number', { contact: 'Sheena' }, /^Item 1: Contact "Sheena" is not a valid phone number: it may only hold digits/],
-		['an empty contact', { contact: '={{ "" }}' }, /^Item 1: Contact "" is not a valid phone number: it is empty$/],
+		['a contact that is no number', { contact: 'Sheena' }, /^Item 1: Contact "Sheena" is neither a WhatsApp phone number nor a business-scoped user ID \(BSUID\): it may only hold digits/],
+		['an empty contact', { contact: '={{ "" }}' }, /^Item 1: Contact "" is neither a WhatsApp phone number nor a business-scoped user ID \(BSUID\): it is empty$/],
 		['a date that is none', { contact: USER, options: { after: 'yesterday-ish' } }, /^Item 1: After "yesterday-ish" is not a valid date$/],
 		['a date that does not exist', { contact: USER, options: { before: '2025-02-30T10:00:00' } }, /^Item 1: Before "2025-02-30T10:00:00" is not a valid date$/],
 		[

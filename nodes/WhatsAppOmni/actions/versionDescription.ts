@@ -15,7 +15,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	// Kept literal for n8n's linter; a test checks it names every operation of OPERATION_NAMES.
 	subtitle:
-		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History","getWindow":"Get Window"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,

@@ -618,10 +618,19 @@ export interface WhatsAppProvider {
 	updateBusinessProfile(update: BusinessProfileUpdate, choice?: SenderChoice): Promise<BusinessProfileInfo>;
 	/** What the provider can tell about a customer's number; UnsupportedError where nothing. */
 	getContactProfile(phoneNumber: E164, choice?: ContactLookupChoice): Promise<ContactProfile>;
-	/** One message's status and details; UnsupportedError where the provider keeps none. */
-	getMessage(messageId: string): Promise<StoredMessage>;
-	/** Messages with one contact, both directions, newest first. */
-	getChatHistory(query: ChatHistoryQuery): Promise<StoredMessage[]>;
+	/**
+	 * The business number this credential sends from, as the conversation store files it (its
+	 * scope): Meta's phone number ID, or the Twilio WhatsApp sender's E.164 number. Undefined when
+	 * the credential names no number (Twilio with a Messaging Service only).
+	 */
+	readonly businessKey: string | undefined;
+	/**
+	 * One message's status and details, read from the provider. Absent where the provider keeps
+	 * none (Meta): the conversation store, fed by the trigger, answers instead.
+	 */
+	getMessage?(messageId: string): Promise<StoredMessage>;
+	/** Messages with one contact, both directions, newest first. Absent like getMessage. */
+	getChatHistory?(query: ChatHistoryQuery): Promise<StoredMessage[]>;
 }
 
 export interface SendOptions {

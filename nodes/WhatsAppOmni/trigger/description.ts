@@ -175,7 +175,15 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to drop events the provider delivers again or that are replayed: the same message ID, the same status of the same message, or the same template, account, error or other update (or message without an ID) with the same content. Both providers retry deliveries, so duplicates happen. Remembered in this n8n process for 24 hours (at most 50,000 events).',
+					'Whether to drop events the provider delivers again or that are replayed: the same message ID, the same status of the same message, or the same template, account, error or other update (or message without an ID) with the same content. Both providers retry deliveries, so duplicates happen. Remembered for 24 hours in the conversation store, so a redelivery that reaches another n8n process (queue mode) is dropped too; while the store cannot be reached, in this n8n process only.',
+			},
+			{
+				displayName: 'Record in Store',
+				name: 'recordInStore',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to record every incoming message, status (with errors and pricing) and identity change in the conversation store (WHATSAPP_OMNI_STORE_URL), whatever the filters above. Get Status and Get Chat History on Meta, Get Window and the Window Check of send operations read it. If the store cannot be reached the events are still emitted, each with a storeWarning.',
 			},
 		],
 	},

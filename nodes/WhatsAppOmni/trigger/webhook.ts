@@ -3,15 +3,16 @@ import type { IBinaryKeyData, IDataObject, INodeExecutionData, IWebhookFunctions
 import type { UnifiedEvent } from '../providers/events';
 import type { WebhookRequest, WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
-import { firstDelivery } from './dedupe';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
 import { providerName, webhookProvider } from './provider';
+import { storeEvents, type StoredEvent } from './record';
 
 interface TriggerOptions {
 	downloadMedia?: boolean;
 	binaryPropertyName?: string;
 	ignoreDuplicates?: boolean;
+	recordInStore?: boolean;
 }
 
 /** Answers the provider the way it expects (Meta: any 200; Twilio: empty TwiML). */
@@ -33,14 +34,20 @@ function publicUrl(this: IWebhookFunctions): string {
 	return `${base}${query}`;
 }
 
+/** The event as an item; a store warning goes with it. */
+function eventItem({ event, storeWarning }: StoredEvent): INodeExecutionData {
+	return { json: (storeWarning ? { ...event, storeWarning } : event) as unknown as IDataObject };
+}
+
 async function withMedia(
 	this: IWebhookFunctions,
 	provider: WhatsAppProvider,
-	event: UnifiedEvent,
+	stored: StoredEvent,
 	property: string,
 ): Promise<INodeExecutionData> {
+	const { event } = stored;
 	const media = event.message?.media;
-	const item: INodeExecutionData = { json: event as unknown as IDataObject };
+	const item = eventItem(stored);
 	if (!media || (!media.id && !media.url)) return item;
 	try {
 		const download = await provider.downloadMedia(media);
@@ -103,18 +110,21 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		statusValues: this.getNodeParameter('statusValues', []) as string[],
 	};
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
-	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-	const selected = events
-		.filter((event) => wanted(event, filter))
-		.filter((event) => options.ignoreDuplicates === false || firstDelivery(scope, event));
 
 	// Answer first: providers want a quick 200 and retry slow ones, which would duplicate events.
+	// The store comes after, so it never slows the answer down.
 	acknowledge.call(this, provider);
+	const selected = await storeEvents(events, (event) => wanted(event, filter), {
+		record: options.recordInStore !== false,
+		ignoreDuplicates: options.ignoreDuplicates !== false,
+		// Duplicates per trigger node of a workflow: two workflows on one number both get each event.
+		namespace: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+	});
 	if (selected.length === 0) return { noWebhookResponse: true };
 
 	const property = options.binaryPropertyName || 'data';
 	const items = options.downloadMedia
-		? await Promise.all(selected.map((event) => withMedia.call(this, provider, event, property)))
-		: selected.map((event) => ({ json: event as unknown as IDataObject }));
+		? await Promise.all(selected.map((stored) => withMedia.call(this, provider, stored, property)))
+		: selected.map(eventItem);
 	return { noWebhookResponse: true, workflowData: [items] };
 }

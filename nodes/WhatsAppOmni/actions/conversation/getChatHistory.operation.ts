@@ -1,10 +1,13 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { returnAllOrLimit, readLimit } from '../../helpers/paging';
-import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { recipientContact } from '../../helpers/conversationStore';
+import { collectPages, returnAllOrLimit, readLimit } from '../../helpers/paging';
+import { BSUID_EXAMPLE } from '../../helpers/recipient';
 import { ValidationError } from '../../helpers/ValidationError';
-import type { E164, WhatsAppProvider } from '../../providers/types';
-import { storedMessageJson } from '../message/getStatus.operation';
+import { PROVIDER_NAMES, type Recipient, type WhatsAppProvider } from '../../providers/types';
+import { storedMessageJson as providerMessageJson } from '../message/getStatus.operation';
+import { readContact, readStore, requireStoreScope } from './storeAccess';
+import { storedMessageJson } from './storedJson';
 
 const properties: INodeProperties[] = [
 	{
@@ -14,8 +17,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+15551234567',
-		description:
-			'The customer’s WhatsApp number with its country code (E.164, e.g. +15551234567; spaces, dashes and a whatsapp: prefix are fine). Every message between them and your business number is returned, both directions.',
+		description: `The customer: their WhatsApp number with its country code (E.164, e.g. +15551234567; spaces, dashes and a whatsapp: prefix are fine) or, on Meta, their business-scoped user ID (BSUID, e.g. ${BSUID_EXAMPLE}). Every message between them and your business number is returned, both directions. Meta keeps no history: there it comes from the conversation store, which the WhatsApp Omni Trigger fills with what it receives and this node with what it sends.`,
 	},
 	...returnAllOrLimit,
 	{
@@ -96,21 +98,8 @@ function checkInstant(time: number, value: unknown, field: string): number {
 	return time;
 }
 
-function readContact(value: unknown): E164 {
-	try {
-		return normalizePhoneNumber(value);
-	} catch (error) {
-		if (!(error instanceof InvalidPhoneNumberError)) throw error;
-		throw new ValidationError(
-			'Contact',
-			`Contact "${error.value}" is not a valid phone number: ${error.reason}`,
-			'Give the customer’s number with its country code, e.g. +15551234567, or map {{ $json.contact.phoneNumber }} from the trigger.',
-		);
-	}
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject[]> {
-	const contact = readContact(this.getNodeParameter('contact', itemIndex, ''));
+	const contact = readContact.call(this, itemIndex);
 	const limit = readLimit.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { after?: unknown; before?: unknown };
 	const timeZone = this.getTimezone();
@@ -123,11 +112,40 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 			'Swap the two dates, or leave one of them empty.',
 		);
 	}
-	const messages = await provider.getChatHistory({
-		contact,
+	const range = {
 		...(after !== undefined ? { after: new Date(after).toISOString() } : {}),
 		...(before !== undefined ? { before: new Date(before).toISOString() } : {}),
-		...(limit !== undefined ? { limit } : {}),
-	});
-	return messages.map(storedMessageJson);
+	};
+	if (!provider.getChatHistory) return await storedHistory.call(this, itemIndex, provider, contact, range, limit);
+	if (contact.kind !== 'phone') {
+		throw new ValidationError(
+			'Contact',
+			`${PROVIDER_NAMES[provider.name]} keeps message history by phone number, so it cannot look up the business-scoped user ID (BSUID) "${contact.userId}"`,
+			'Give the person’s phone number (the trigger’s {{ $json.contact.phoneNumber }}).',
+		);
+	}
+	const messages = await provider.getChatHistory({ contact: contact.phoneNumber, ...range, ...(limit !== undefined ? { limit } : {}) });
+	return messages.map(providerMessageJson);
+}
+
+/** Messages read from the store per request when all are wanted. */
+const PAGE_SIZE = 500;
+
+/** Providers that keep no history (Meta): what the trigger and this node recorded, newest first. */
+async function storedHistory(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	provider: WhatsAppProvider,
+	contact: Recipient,
+	range: { after?: string; before?: string },
+	limit: number | undefined,
+): Promise<IDataObject[]> {
+	const scope = requireStoreScope(provider);
+	const messages = await readStore(this.getNode(), itemIndex, async (store) =>
+		await collectPages(async (cursor, remaining) => {
+			const page = await store.getHistory(scope, recipientContact(contact), { limit: Math.min(remaining ?? PAGE_SIZE, PAGE_SIZE), ...range, ...(cursor ? { cursor } : {}) });
+			return { items: page.messages, nextCursor: page.nextCursor };
+		}, limit),
+	);
+	return messages.map((message) => storedMessageJson(provider.name, message));
 }

@@ -53,7 +53,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Status',
 				value: 'getStatus',
-				description: 'Get a sent message’s delivery status, error and price (Twilio; Meta needs the conversation store)',
+				description: 'Get a sent message’s delivery status, error and price (Meta: from the statuses the trigger recorded)',
 				action: 'Get a message status',
 			},
 			{

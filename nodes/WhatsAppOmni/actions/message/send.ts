@@ -15,6 +15,8 @@ import {
 	type SendResult,
 	type WhatsAppProvider,
 } from '../../providers/types';
+import { recordSentMessage } from './recordSent';
+import { checkWindow, windowCheckField, windowTemplateFields, windowTemplateOptionFields } from './windowCheck';
 
 /**
  * What a send operation contributes: its own fields, and how to turn them into a message.
@@ -25,6 +27,8 @@ export interface MessageType {
 	/** Go into the operation's Options collection. */
 	optionFields: INodeProperties[];
 	readContent(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<MessageContent>;
+	/** Templates: allowed outside the 24-hour window, so they get no Window Check. */
+	allowedOutsideWindow?: boolean;
 }
 
 export const recipientField: INodeProperties = {
@@ -83,7 +87,7 @@ export function readSendRecipient(this: IExecuteFunctions, itemIndex: number, pr
 	return to;
 }
 
-export function sendResultJson(result: SendResult): IDataObject {
+export function sendResultJson(result: SendResult, extra: IDataObject = {}): IDataObject {
 	return {
 		provider: result.provider,
 		messageId: result.messageId,
@@ -91,26 +95,40 @@ export function sendResultJson(result: SendResult): IDataObject {
 		status: result.status,
 		...(result.quoteDropped ? { quoteDropped: true } : {}),
 		...(result.createdContentId ? { contentSid: result.createdContentId } : {}),
+		...extra,
 		raw: result.raw as IDataObject,
 	};
 }
 
+/** Checks a message against the provider's limits and abilities, without any request. */
+function checkedMessage(provider: WhatsAppProvider, to: Recipient, content: MessageContent, reply: { replyTo?: string; sendWithoutQuote?: boolean }) {
+	validateContent(content, provider.limits, PROVIDER_LABELS[provider.name]);
+	const message = { to, content, ...(reply.replyTo?.trim() ? { replyTo: reply.replyTo.trim() } : {}) };
+	const options = { dropUnsupportedQuote: reply.sendWithoutQuote === true };
+	provider.assertSupported(message, options);
+	return { message, options };
+}
+
 /**
- * Validates and sends one item's message to `to` (from readSendRecipient); `replyTo` may come
- * from the operation itself (Send Reply).
+ * The one way every send operation sends: validates the item's message to `to` (from
+ * readSendRecipient; `replyTo` may come from the operation itself, Send Reply), applies the
+ * Window Check (which may refuse it or swap in a template), sends it, and records it in the
+ * conversation store.
  */
 export async function sendContent(
 	this: IExecuteFunctions,
+	itemIndex: number,
 	provider: WhatsAppProvider,
 	to: Recipient,
 	content: MessageContent,
 	reply: { replyTo?: string; sendWithoutQuote?: boolean },
 ): Promise<IDataObject> {
-	validateContent(content, provider.limits, PROVIDER_LABELS[provider.name]);
-	const message = { to, content, ...(reply.replyTo?.trim() ? { replyTo: reply.replyTo.trim() } : {}) };
-	const options = { dropUnsupportedQuote: reply.sendWithoutQuote === true };
-	provider.assertSupported(message, options);
-	return sendResultJson(await provider.sendMessage(message, options));
+	checkedMessage(provider, to, content, reply);
+	const window = await checkWindow.call(this, itemIndex, provider, to, content);
+	const { message, options } = checkedMessage(provider, to, window.content, reply);
+	const result = await provider.sendMessage(message, options);
+	const recorded = await recordSentMessage(provider, to, window.content, result);
+	return sendResultJson(result, { ...window.json, ...recorded });
 }
 
 /** `execute` of a send operation whose fields are the message type's own plus the reply options. */
@@ -122,22 +140,27 @@ export function sendOperation(type: MessageType) {
 			replyTo?: string;
 			sendWithoutQuote?: boolean;
 		};
-		return await sendContent.call(this, provider, to, content, options);
+		return await sendContent.call(this, itemIndex, provider, to, content, options);
 	};
 }
 
-/** Recipient, the type's fields, and Options (the type's own, then the reply options). */
+/**
+ * Recipient, the type's fields, the Window Check with its fallback template (free-form types),
+ * and Options (the type's own, then the reply options).
+ */
 export function sendDescription(operation: string, type: MessageType): INodeProperties[] {
+	const freeForm = !type.allowedOutsideWindow;
 	return updateDisplayOptions({ show: { resource: ['message'], operation: [operation] } }, [
 		recipientField,
 		...type.fields,
+		...(freeForm ? [windowCheckField, ...windowTemplateFields] : []),
 		{
 			displayName: 'Options',
 			name: 'options',
 			type: 'collection',
 			placeholder: 'Add option',
 			default: {},
-			options: [...type.optionFields, ...replyOptionFields],
+			options: [...type.optionFields, ...replyOptionFields, ...(freeForm ? windowTemplateOptionFields : [])],
 		},
 	]);
 }

@@ -15,6 +15,7 @@ import * as sendSticker from './sendSticker.operation';
 import * as sendTemplate from './sendTemplate.operation';
 import * as sendText from './sendText.operation';
 import { readSendRecipient, recipientField, replyOptionFields, sendContent, type MessageType } from './send';
+import { windowCheckField, windowTemplateFields, windowTemplateOptionFields } from './windowCheck';
 
 /** Every message type a reply can be; each keeps its own fields. */
 export const REPLY_TYPES: Record<string, { name: string; type: MessageType }> = {
@@ -28,7 +29,10 @@ export const REPLY_TYPES: Record<string, { name: string; type: MessageType }> = 
 	template: { name: 'Template', type: sendTemplate.messageType },
 };
 
-/** Option fields of all types in one collection, each shown for the types that have it. */
+/**
+ * Option fields of all types in one collection, each shown for the types that have it.
+ * Variables (JSON) is shown for every type: a free-form reply's Window Check may send a template.
+ */
 function mergedOptionFields(): INodeProperties[] {
 	const byName = new Map<string, { field: INodeProperties; types: string[] }>();
 	for (const [value, { type }] of Object.entries(REPLY_TYPES)) {
@@ -38,10 +42,12 @@ function mergedOptionFields(): INodeProperties[] {
 			byName.set(field.name, entry);
 		}
 	}
-	return [...byName.values()].map(({ field, types }) => ({
-		...field,
-		displayOptions: { ...field.displayOptions, show: { ...field.displayOptions?.show, '/messageType': types } },
-	}));
+	const windowTemplateOptions = new Set(windowTemplateOptionFields.map((field) => field.name));
+	return [...byName.values()].map(({ field, types }) =>
+		windowTemplateOptions.has(field.name)
+			? field
+			: { ...field, displayOptions: { ...field.displayOptions, show: { ...field.displayOptions?.show, '/messageType': types } } },
+	);
 }
 
 function buildDescription(): INodeProperties[] {
@@ -69,6 +75,8 @@ function buildDescription(): INodeProperties[] {
 		...Object.entries(REPLY_TYPES).flatMap(([value, { type }]) =>
 			updateDisplayOptions({ show: { messageType: [value] } }, type.fields),
 		),
+		// A template reply is allowed outside the window: no check, and no second Template field.
+		...updateDisplayOptions({ hide: { messageType: ['template'] } }, [windowCheckField, ...windowTemplateFields]),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -96,5 +104,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as { sendWithoutQuote?: boolean };
 	const content = await entry.type.readContent.call(this, itemIndex, provider);
-	return await sendContent.call(this, provider, to, content, { replyTo, sendWithoutQuote: options.sendWithoutQuote });
+	return await sendContent.call(this, itemIndex, provider, to, content, { replyTo, sendWithoutQuote: options.sendWithoutQuote });
 }

@@ -10,13 +10,11 @@ import type {
 	BinaryFile,
 	BusinessProfileInfo,
 	BusinessProfileUpdate,
-	ChatHistoryQuery,
 	ContactProfile,
 	DeletedMedia,
 	DeletedTemplate,
 	E164,
 	NewTemplate,
-	StoredMessage,
 	TemplateDeletion,
 	TemplateInfo,
 	TemplateInfoPage,
@@ -365,21 +363,9 @@ export class MetaProvider implements WhatsAppProvider {
 		return await this.call(() => getMetaContactProfile(this.context, phoneNumber));
 	}
 
-	// Meta keeps no messages to read back: statuses and history only exist as webhooks.
-	async getMessage(_messageId: string): Promise<StoredMessage> {
-		throw new UnsupportedError(
-			'meta',
-			'Meta’s Cloud API cannot look up a message: statuses only arrive as webhooks, and this node has no conversation store to keep them yet',
-			'Use the WhatsApp Omni Trigger with the Statuses event to receive each status as it happens (or store them yourself, e.g. in a Data Table); Get Status on Meta will read from the conversation store once it exists.',
-		);
-	}
-
-	async getChatHistory(_query: ChatHistoryQuery): Promise<StoredMessage[]> {
-		throw new UnsupportedError(
-			'meta',
-			'Meta’s Cloud API has no chat history: messages only arrive as webhooks, and this node has no conversation store to keep them yet',
-			'Store messages from the WhatsApp Omni Trigger yourself (e.g. in a Data Table) for now; Get Chat History on Meta will read from the conversation store once it exists.',
-		);
+	/** Meta keeps no messages to read back (no getMessage, no getChatHistory): the store does. */
+	get businessKey(): string {
+		return this.credentials.phoneNumberId.trim();
 	}
 
 	private get context(): MetaContext {

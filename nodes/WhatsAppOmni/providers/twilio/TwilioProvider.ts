@@ -128,6 +128,10 @@ export class TwilioProvider implements WhatsAppProvider {
 		this.accountSid = credentials.accountSid.trim();
 	}
 
+	get businessKey(): string | undefined {
+		return this.sender.from?.replace(/^whatsapp:/i, '');
+	}
+
 	/**
 	 * Twilio documents WhatsApp addresses as `whatsapp:+E164` only; sending it a BSUID is not
 	 * documented, and reports conflict (error 21211, read as a phone number). So it is refused.

@@ -1,0 +1,239 @@
+/**
+ * Record in Store and the store-backed Ignore Duplicates, through the trigger's webhook(): what
+ * each event leaves in the conversation store, dedupe across two processes sharing one database,
+ * and what happens when the store cannot be reached or fails a write.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { useConversationStore } from '../../nodes/WhatsAppOmni/helpers/conversationStore';
+import { closeAllStores, hasNodeSqlite } from '../../nodes/WhatsAppOmni/store';
+import type { ConversationStore, StoreScope } from '../../nodes/WhatsAppOmni/store/types';
+import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
+import { openTestStore, useFreshStore } from '../storeHelpers';
+import { callWebhook, signedMetaCall, signedTwilioCall, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
+
+const fixture = (provider: string, name: string) =>
+	JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'webhooks', provider, `${name}.json`), 'utf8'));
+
+const APP_SECRET = 'record-test-app-secret';
+const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
+const META: StoreScope = { provider: 'meta', business: '106540352242922' };
+const TWILIO: StoreScope = { provider: 'twilio', business: '+14155238886' };
+const SENT_ID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI3RjlGNDNCQUQ5RDZGRjFEQUQA';
+
+const setup = (provider: 'meta' | 'twilio', parameters: object = {}, workflowId?: string): TriggerSetup => ({
+	parameters: { provider, events: ['messages', 'statuses', 'identity'], ...parameters },
+	credentials: {
+		whatsAppOmniMetaApi: { accessToken: 'EAAG-record', phoneNumberId: META.business, businessAccountId: '102290129340398', appId: '1', appSecret: APP_SECRET, baseUrl: 'http://127.0.0.1:1' },
+		whatsAppOmniTwilioApi: { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: AUTH_TOKEN, whatsAppNumber: TWILIO.business },
+	},
+	webhookUrl: WEBHOOK_URL,
+	...(workflowId ? { workflowId } : {}),
+});
+
+const metaPost = (payload: unknown): WebhookCall => signedMetaCall(JSON.stringify(payload), APP_SECRET);
+const twilioPost = (params: Record<string, string>): WebhookCall => signedTwilioCall(params, AUTH_TOKEN);
+
+let store: ConversationStore;
+beforeEach(async () => {
+	store = await useFreshStore();
+});
+afterAll(async () => {
+	useConversationStore(undefined);
+	await closeAllStores();
+});
+
+describe('Record in Store', () => {
+	it('Meta: an inbound message, with the contact’s name and last inbound time, found by number or BSUID', async () => {
+		const { response, items } = await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')));
+		expect(response.status).toBe(200);
+		expect(items).toHaveLength(1);
+		expect(items[0].json.storeWarning).toBeUndefined();
+
+		const byNumber = await store.getContact(META, { phoneNumber: '+16505551234' });
+		expect(byNumber).toMatchObject({ name: 'Sheena Nelson', lastInboundAt: '2025-06-08T20:59:43.000Z', userId: 'US.13491208655302741918' });
+		expect(await store.getContact(META, { userId: 'US.13491208655302741918' })).toEqual(byNumber);
+		const { messages } = await store.getHistory(META, { phoneNumber: '+16505551234' }, { limit: 10 });
+		expect(messages).toEqual([
+			expect.objectContaining({
+				id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+				direction: 'inbound',
+				type: 'text',
+				text: 'Hi! Do you ship to Canada?',
+				timestamp: '2025-06-08T20:59:43.000Z',
+			}),
+		]);
+		// Filed under the credential's phone number ID, nowhere else.
+		expect(await store.getContact({ provider: 'meta', business: '999' }, { phoneNumber: '+16505551234' })).toBeUndefined();
+	});
+
+	it('Meta: media ids and captions of inbound media', async () => {
+		await callWebhook(setup('meta'), metaPost(fixture('meta', 'image')));
+		const event = (await callWebhook(setup('meta', { options: { ignoreDuplicates: false } }), metaPost(fixture('meta', 'image')))).items[0].json as {
+			contact: { phoneNumber: string };
+			message: { media: { id: string; caption?: string } };
+		};
+		const [stored] = (await store.getHistory(META, { phoneNumber: event.contact.phoneNumber }, { limit: 1 })).messages;
+		expect(stored).toMatchObject({ type: 'image', mediaIds: [event.message.media.id] });
+		if (event.message.media.caption) expect(stored.text).toBe(event.message.media.caption);
+	});
+
+	it('Meta: every status, the furthest one latest, with errors and pricing, also when the Events filter leaves statuses out', async () => {
+		const onlyMessages = setup('meta', { events: ['messages'] });
+		for (const name of ['status-sent', 'status-delivered']) {
+			const { response, executed } = await callWebhook(onlyMessages, metaPost(fixture('meta', name)));
+			expect(response.status).toBe(200);
+			expect(executed).toBe(false);
+		}
+		expect(await store.getStatus(META, SENT_ID)).toMatchObject({
+			messageId: SENT_ID,
+			status: 'delivered',
+			history: [expect.objectContaining({ status: 'sent' }), expect.objectContaining({ status: 'delivered' })],
+			pricing: expect.objectContaining({ billable: true, category: 'utility' }),
+		});
+
+		const failed = fixture('meta', 'status-failed');
+		await callWebhook(setup('meta'), metaPost(failed));
+		const failedId = failed.entry[0].changes[0].value.statuses[0].id;
+		expect(await store.getStatus(META, failedId)).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 131047, title: 'Re-engagement message' })] });
+	});
+
+	it('Meta: a changed number moves the contact; the new number finds its window', async () => {
+		await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')));
+		const { items } = await callWebhook(setup('meta'), metaPost(fixture('meta', 'system-user-changed-number')));
+		expect(items[0].json).toMatchObject({ event: 'identity' });
+		expect(await store.getContact(META, { phoneNumber: '+16505559876' })).toMatchObject({ lastInboundAt: '2025-06-08T20:59:43.000Z' });
+		expect(await store.getContact(META, { phoneNumber: '+16505551234' })).toBeUndefined();
+	});
+
+	it('Twilio: filed under the sender’s number, statuses too', async () => {
+		await callWebhook(setup('twilio'), twilioPost(fixture('twilio', 'text')));
+		expect(await store.getContact(TWILIO, { phoneNumber: '+5511987654321' })).toMatchObject({ name: 'Lucas Silva', lastInboundAt: expect.any(String) });
+		await callWebhook(setup('twilio'), twilioPost(fixture('twilio', 'status-delivered')));
+		expect(await store.getStatus(TWILIO, 'SM7e9a1c3b5d2f46e8a0c2b4d6f8a1c3e9')).toMatchObject({ status: 'delivered' });
+	});
+
+	it('records nothing when Record in Store is off (Ignore Duplicates still uses the store)', async () => {
+		const off = setup('meta', { options: { recordInStore: false } });
+		expect((await callWebhook(off, metaPost(fixture('meta', 'text')))).items).toHaveLength(1);
+		expect(await store.getContact(META, { phoneNumber: '+16505551234' })).toBeUndefined();
+		forgetSeenEvents();
+		expect((await callWebhook(off, metaPost(fixture('meta', 'text')))).items).toHaveLength(0);
+	});
+});
+
+/**
+ * Two n8n processes: each has its own memory (forgetSeenEvents between them) and its own store
+ * object, on one database.
+ */
+async function deliveredInTwoProcesses(first: ConversationStore, second: ConversationStore, call: () => WebhookCall, provider: 'meta' | 'twilio' = 'meta') {
+	useConversationStore(first);
+	const one = await callWebhook(setup(provider), call());
+	forgetSeenEvents();
+	useConversationStore(second);
+	const two = await callWebhook(setup(provider), call());
+	expect([one.response.status, two.response.status]).toEqual([200, 200]);
+	return [one.items.length, two.items.length];
+}
+
+describe('Ignore Duplicates across processes', () => {
+	const backends: Array<[string, () => string]> = [['a shared in-memory database', () => `memory:shared-${Date.now()}-${Math.random()}`]];
+	if (hasNodeSqlite()) {
+		backends.push(['SQLite', () => `sqlite:${path.join(require('node:os').tmpdir(), `omni-dedupe-${process.pid}-${Date.now()}.sqlite`)}`]);
+	}
+	// PostgreSQL: with a server to point at (scripts/services), e.g. in CI.
+	if (process.env.WHATSAPP_OMNI_TEST_POSTGRES_URL) backends.push(['PostgreSQL', () => process.env.WHATSAPP_OMNI_TEST_POSTGRES_URL!]);
+
+	describe.each(backends)('on %s', (_name, url) => {
+		let first: ConversationStore;
+		let second: ConversationStore;
+		beforeEach(async () => {
+			const database = url();
+			first = await openTestStore(database);
+			second = await openTestStore(database);
+		});
+		afterEach(async () => {
+			useConversationStore(store);
+			await Promise.all([first.close(), second.close()]);
+		});
+
+		it('a message redelivered to another process is dropped there', async () => {
+			const text = fixture('meta', 'text');
+			text.entry[0].changes[0].value.messages[0].id = `wamid.cross-${Date.now()}`;
+			expect(await deliveredInTwoProcesses(first, second, () => metaPost(text))).toEqual([1, 0]);
+		});
+
+		it('a Twilio status redelivered to another process is dropped there; the next status is not', async () => {
+			const sid = `SM${Date.now().toString(16).padStart(32, '0')}`;
+			const status = (name: string) => ({ ...fixture('twilio', name), MessageSid: sid, SmsSid: sid });
+			expect(await deliveredInTwoProcesses(first, second, () => twilioPost(status('status-sent')), 'twilio')).toEqual([1, 0]);
+			expect(await deliveredInTwoProcesses(first, second, () => twilioPost(status('status-delivered')), 'twilio')).toEqual([1, 0]);
+		});
+
+		it('each workflow listening to the number still gets the event once', async () => {
+			const text = fixture('meta', 'text');
+			text.entry[0].changes[0].value.messages[0].id = `wamid.two-workflows-${Date.now()}`;
+			useConversationStore(first);
+			const a = await callWebhook(setup('meta', {}, 'wf-a'), metaPost(text));
+			forgetSeenEvents();
+			useConversationStore(second);
+			const b = await callWebhook(setup('meta', {}, 'wf-b'), metaPost(text));
+			const again = await callWebhook(setup('meta', {}, 'wf-b'), metaPost(text));
+			expect([a.items.length, b.items.length, again.items.length]).toEqual([1, 1, 0]);
+		});
+	});
+});
+
+describe('when the store fails', () => {
+	const PASSWORD = 'n0t-in-any-message';
+
+	it('cannot be reached: answers 200, emits every event with a storeWarning naming the variable and host, never the password, and dedupes in memory', async () => {
+		const saved = process.env.WHATSAPP_OMNI_STORE_URL;
+		// Nothing listens on port 1: the connection is refused at once.
+		process.env.WHATSAPP_OMNI_STORE_URL = `postgres://omni:${PASSWORD}@127.0.0.1:1/omni`;
+		useConversationStore(undefined);
+		try {
+			const batch = metaPost(fixture('meta', 'batch'));
+			const first = await callWebhook(setup('meta'), batch);
+			expect(first.response.status).toBe(200);
+			expect(first.items.length).toBeGreaterThan(1);
+			for (const item of first.items) {
+				const warning = item.json.storeWarning as string;
+				expect(warning).toMatch(/^The event was (not recorded and )?checked for duplicates in this n8n process only/);
+				expect(warning).toContain('WHATSAPP_OMNI_STORE_URL');
+				expect(warning).toContain("127.0.0.1");
+				expect(warning).not.toContain(PASSWORD);
+				expect(item.json.event).toBeDefined();
+			}
+			// The redelivery is still dropped, by this process's memory.
+			const again = await callWebhook(setup('meta'), metaPost(fixture('meta', 'batch')));
+			expect(again.response.status).toBe(200);
+			expect(again.items).toHaveLength(0);
+		} finally {
+			process.env.WHATSAPP_OMNI_STORE_URL = saved;
+			useConversationStore(store);
+		}
+	});
+
+	it('a failing write: the event is emitted with a warning and still deduped by the store', async () => {
+		const failingWrites = Object.create(store, {
+			recordMessage: { value: async () => Promise.reject(new Error('disk full')) },
+		}) as ConversationStore;
+		useConversationStore(failingWrites);
+		const { response, items } = await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')));
+		expect(response.status).toBe(200);
+		expect(items).toHaveLength(1);
+		expect(items[0].json.storeWarning).toBe(`The event was not recorded: the conversation store (${store.description}, set by WHATSAPP_OMNI_STORE_URL) failed: disk full`);
+		forgetSeenEvents();
+		expect((await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')))).items).toHaveLength(0);
+	});
+
+	it('a failing claim: the event is emitted with a warning, deduped in this process', async () => {
+		useConversationStore(Object.create(store, { claimEvent: { value: async () => Promise.reject(new Error('lock timeout')) } }) as ConversationStore);
+		const first = await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')));
+		expect(first.items[0].json.storeWarning).toMatch(/^The event was checked for duplicates in this n8n process only: .* failed: lock timeout$/);
+		expect(await store.getContact(META, { phoneNumber: '+16505551234' })).toBeDefined();
+		expect((await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')))).items).toHaveLength(0);
+	});
+});
