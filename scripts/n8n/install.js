@@ -250,6 +250,7 @@ function describe(result) {
 module.exports = {
 	RUNTIMES,
 	cacheRoot,
+	ensureNode,
 	ensureN8n,
 	isN8nReady,
 	rebuildNativeModules,

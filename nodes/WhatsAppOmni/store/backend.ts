@@ -100,3 +100,9 @@ export interface StorageEngine {
 	prune(cutoffMs: number, nowMs: number): Promise<PruneResult>;
 	close(): Promise<void>;
 }
+
+/**
+ * Thrown inside a shared transaction when contacts must be created, linked or merged: the store
+ * rolls it back and does the work again under the exclusive lock.
+ */
+export class NeedsExclusive extends Error {}

@@ -147,7 +147,7 @@ export async function openStore(env: Env = process.env, options: OpenStoreOption
 			);
 		}
 		const { openSqliteEngine } = await import('./sqlite');
-		return new EngineStore(openSqliteEngine(location.path), storeOptions);
+		return new EngineStore(await openSqliteEngine(location.path), storeOptions);
 	}
 	const { openPostgresEngine } = await import('./postgres');
 	return new EngineStore(await openPostgresEngine(location), storeOptions);

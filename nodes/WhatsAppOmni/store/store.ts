@@ -2,7 +2,7 @@
  * The conversation store's rules, written once over a StorageEngine (memory, SQLite, PostgreSQL):
  * contact identity, status order, history paging and retention.
  */
-import type { ContactRow, LockMode, MessageBounds, StorageEngine, StoreTx } from './backend';
+import { NeedsExclusive, type ContactRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
 import { mergeStatus, timeMs, toStoredStatus } from './status';
 import type {
 	ContactRef,
@@ -32,9 +32,6 @@ export interface StoreOptions {
 	/** Where a failed automatic prune is reported (it never fails a write). */
 	warn?: (message: string) => void;
 }
-
-/** Thrown inside a non-exclusive transaction when contacts must change: the work is redone exclusively. */
-class NeedsExclusive extends Error {}
 
 function hasContact(ref: ContactRef | undefined): ref is ContactRef {
 	return Boolean(ref && (ref.phoneNumber || ref.userId));

@@ -1,0 +1,262 @@
+/**
+ * The SQL engines (SQLite and PostgreSQL) share every statement: a driver only runs SQL (with `?`
+ * placeholders and `{t}` before table names) and brackets transactions in its own way.
+ */
+import type {
+	ContactPatch,
+	ContactRow,
+	LockMode,
+	MessageBounds,
+	MessageWithStatus,
+	StatusRow,
+	StorageEngine,
+	StoreTx,
+} from './backend';
+import type { Dialect } from './schema';
+import type { PruneResult, StoreScope } from './types';
+
+export type SqlValue = string | number | null;
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlRunner {
+	all(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
+	/** The number of rows changed. */
+	run(sql: string, params?: SqlValue[]): Promise<number>;
+}
+
+export interface SqlDriver {
+	readonly kind: 'sqlite' | 'postgres';
+	readonly dialect: Dialect;
+	readonly description: string;
+	/** Outside a transaction (one statement). */
+	read<T>(work: (db: SqlRunner) => Promise<T>): Promise<T>;
+	/** In one transaction that holds the lock `mode` asks for on `scope`. */
+	transaction<T>(scope: StoreScope, mode: LockMode, work: (db: SqlRunner, exclusive: boolean) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}
+
+const json = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T));
+const toJson = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+function contactFrom(row: SqlRow): ContactRow {
+	const contact: ContactRow = { id: Number(row.id) };
+	if (row.phone_number != null) contact.phoneNumber = String(row.phone_number);
+	if (row.user_id != null) contact.userId = String(row.user_id);
+	if (row.name != null) contact.name = String(row.name);
+	if (row.last_inbound_ms != null) contact.lastInboundMs = Number(row.last_inbound_ms);
+	return contact;
+}
+
+/** `prefix` picks the columns of a joined status (s_status…) or a plain status row (status…). */
+function statusFrom(row: SqlRow, prefix = ''): StatusRow | undefined {
+	const status = row[`${prefix}status`];
+	if (status === null || status === undefined || status === '') return undefined;
+	const result: StatusRow = {
+		status: String(status),
+		tsMs: Number(row[`${prefix}ts_ms`]),
+		history: json(row[`${prefix}history`]) ?? [],
+	};
+	const errors = json<StatusRow['errors']>(row[`${prefix}errors`]);
+	const pricing = json<StatusRow['pricing']>(row[`${prefix}pricing`]);
+	if (errors) result.errors = errors;
+	if (pricing) result.pricing = pricing;
+	return result;
+}
+
+function messageFrom(row: SqlRow): MessageWithStatus {
+	const message: MessageWithStatus = {
+		id: String(row.id),
+		direction: row.direction as MessageWithStatus['direction'],
+		contactId: Number(row.contact_id),
+		type: String(row.type),
+		tsMs: Number(row.ts_ms),
+	};
+	if (row.text != null) message.text = String(row.text);
+	const mediaIds = json<string[]>(row.media_ids);
+	if (mediaIds) message.mediaIds = mediaIds;
+	if (row.template_name != null) message.templateName = String(row.template_name);
+	if (row.contact_name != null) message.contactName = String(row.contact_name);
+	const status = statusFrom(row, 's_');
+	if (status) message.status = status;
+	return message;
+}
+
+const CONTACT_COLUMNS = 'id, phone_number, user_id, name, last_inbound_ms';
+const PATCH_COLUMNS: Record<keyof ContactPatch, string> = {
+	phoneNumber: 'phone_number',
+	userId: 'user_id',
+	name: 'name',
+	lastInboundMs: 'last_inbound_ms',
+};
+
+export class SqlEngine implements StorageEngine {
+	readonly kind: 'sqlite' | 'postgres';
+	readonly description: string;
+
+	constructor(private readonly driver: SqlDriver) {
+		this.kind = driver.kind;
+		this.description = driver.description;
+	}
+
+	private tx(db: SqlRunner, exclusive: boolean): StoreTx {
+		const postgres = this.driver.dialect === 'postgres';
+		return {
+			exclusive,
+			findContact: async (scope, field, value) => {
+				const column = field === 'phoneNumber' ? 'phone_number' : 'user_id';
+				const [row] = await db.all(`SELECT ${CONTACT_COLUMNS} FROM {t}contacts WHERE provider = ? AND business = ? AND ${column} = ?`, [scope.provider, scope.business, value]);
+				return row && contactFrom(row);
+			},
+			insertContact: async (scope, ref, nowMs) => {
+				const [row] = await db.all(
+					`INSERT INTO {t}contacts (provider, business, phone_number, user_id, updated_ms) VALUES (?, ?, ?, ?, ?) RETURNING ${CONTACT_COLUMNS}`,
+					[scope.provider, scope.business, ref.phoneNumber ?? null, ref.userId ?? null, nowMs],
+				);
+				return contactFrom(row);
+			},
+			updateContact: async (id, patch, nowMs) => {
+				const fields = (Object.keys(patch) as Array<keyof ContactPatch>).filter((field) => patch[field] !== undefined);
+				const assignments = fields.map((field) => `${PATCH_COLUMNS[field]} = ?`);
+				await db.run(`UPDATE {t}contacts SET ${[...assignments, 'updated_ms = ?'].join(', ')} WHERE id = ?`, [
+					...fields.map((field) => patch[field] ?? null),
+					nowMs,
+					id,
+				]);
+			},
+			touchInbound: async (id, tsMs, name, nowMs) => {
+				await db.run(
+					`UPDATE {t}contacts SET
+						name = CASE WHEN CAST(? AS TEXT) IS NOT NULL AND (last_inbound_ms IS NULL OR last_inbound_ms <= ?) THEN CAST(? AS TEXT) ELSE name END,
+						last_inbound_ms = CASE WHEN last_inbound_ms IS NULL OR last_inbound_ms < ? THEN ? ELSE last_inbound_ms END,
+						updated_ms = ?
+					WHERE id = ?`,
+					[name ?? null, tsMs, name ?? null, tsMs, tsMs, nowMs, id],
+				);
+			},
+			mergeContact: async (fromId, intoId) => {
+				await db.run('UPDATE {t}messages SET contact_id = ? WHERE contact_id = ?', [intoId, fromId]);
+				await db.run('DELETE FROM {t}contacts WHERE id = ?', [fromId]);
+			},
+			insertMessage: async (scope, message, nowMs) => {
+				const changed = await db.run(
+					`INSERT INTO {t}messages (provider, business, id, contact_id, direction, type, text, media_ids, template_name, ts_ms, contact_name, recorded_ms)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, business, id) DO NOTHING`,
+					[
+						scope.provider, scope.business, message.id, message.contactId, message.direction, message.type, message.text ?? null,
+						toJson(message.mediaIds), message.templateName ?? null, message.tsMs, message.contactName ?? null, nowMs,
+					],
+				);
+				if (changed > 0) await db.run('UPDATE {t}contacts SET updated_ms = ? WHERE id = ?', [nowMs, message.contactId]);
+				return changed > 0;
+			},
+			lockStatus: async (scope, messageId) => {
+				const key = [scope.provider, scope.business, messageId];
+				if (postgres) {
+					// An empty row to lock, so two first statuses of one message wait for each other.
+					await db.run(
+						`INSERT INTO {t}statuses (provider, business, message_id, status, ts_ms, history, updated_ms) VALUES (?, ?, ?, '', 0, '[]', 0) ON CONFLICT DO NOTHING`,
+						key,
+					);
+				}
+				const [row] = await db.all(
+					`SELECT status, ts_ms, history, errors, pricing FROM {t}statuses WHERE provider = ? AND business = ? AND message_id = ?${postgres ? ' FOR UPDATE' : ''}`,
+					key,
+				);
+				return row && statusFrom(row);
+			},
+			saveStatus: async (scope, messageId, status, nowMs) => {
+				await db.run(
+					`INSERT INTO {t}statuses (provider, business, message_id, status, ts_ms, history, errors, pricing, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+					ON CONFLICT (provider, business, message_id) DO UPDATE SET status = excluded.status, ts_ms = excluded.ts_ms,
+						history = excluded.history, errors = excluded.errors, pricing = excluded.pricing, updated_ms = excluded.updated_ms`,
+					[scope.provider, scope.business, messageId, status.status, status.tsMs, JSON.stringify(status.history), toJson(status.errors), toJson(status.pricing), nowMs],
+				);
+			},
+		};
+	}
+
+	transaction<T>(scope: StoreScope, mode: LockMode, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+		return this.driver.transaction(scope, mode, (db, exclusive) => work(this.tx(db, exclusive)));
+	}
+
+	findContacts(scope: StoreScope, ref: { phoneNumber?: string; userId?: string }): Promise<ContactRow[]> {
+		return this.driver.read(async (db) => {
+			// The BSUID's row first: it is the person when the two are not linked yet.
+			const rows = await db.all(
+				`SELECT ${CONTACT_COLUMNS}, CASE WHEN user_id = ? THEN 0 ELSE 1 END AS rank FROM {t}contacts
+				WHERE provider = ? AND business = ? AND (user_id = ? OR phone_number = ?) ORDER BY rank`,
+				[ref.userId ?? null, scope.provider, scope.business, ref.userId ?? null, ref.phoneNumber ?? null],
+			);
+			return rows.map(contactFrom);
+		});
+	}
+
+	getStatus(scope: StoreScope, messageId: string): Promise<StatusRow | undefined> {
+		return this.driver.read(async (db) => {
+			const [row] = await db.all('SELECT status, ts_ms, history, errors, pricing FROM {t}statuses WHERE provider = ? AND business = ? AND message_id = ?', [
+				scope.provider,
+				scope.business,
+				messageId,
+			]);
+			return row && statusFrom(row);
+		});
+	}
+
+	listMessages(scope: StoreScope, contactIds: number[], bounds: MessageBounds, limit: number): Promise<MessageWithStatus[]> {
+		const where = [`m.contact_id IN (${contactIds.map(() => '?').join(', ')})`];
+		const params: SqlValue[] = [scope.provider, scope.business, ...contactIds];
+		if (bounds.afterMs !== undefined) {
+			where.push('m.ts_ms >= ?');
+			params.push(bounds.afterMs);
+		}
+		if (bounds.beforeMs !== undefined) {
+			where.push('m.ts_ms <= ?');
+			params.push(bounds.beforeMs);
+		}
+		if (bounds.cursor) {
+			where.push('(m.ts_ms < ? OR (m.ts_ms = ? AND m.id < ?))');
+			params.push(bounds.cursor.tsMs, bounds.cursor.tsMs, bounds.cursor.id);
+		}
+		params.push(limit);
+		return this.driver.read(async (db) => {
+			const rows = await db.all(
+				`SELECT m.id, m.contact_id, m.direction, m.type, m.text, m.media_ids, m.template_name, m.ts_ms, m.contact_name,
+					s.status AS s_status, s.ts_ms AS s_ts_ms, s.history AS s_history, s.errors AS s_errors, s.pricing AS s_pricing
+				FROM {t}messages m
+				LEFT JOIN {t}statuses s ON s.provider = ? AND s.business = ? AND s.message_id = m.id
+				WHERE ${where.join(' AND ')}
+				ORDER BY m.ts_ms DESC, m.id DESC LIMIT ?`,
+				params,
+			);
+			return rows.map(messageFrom);
+		});
+	}
+
+	claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean> {
+		// One statement: a new key is inserted, an expired one taken over, a live one left alone.
+		return this.driver.read(async (db) => {
+			const changed = await db.run(
+				`INSERT INTO {t}claims (namespace, key, expires_ms) VALUES (?, ?, ?)
+				ON CONFLICT (namespace, key) DO UPDATE SET expires_ms = excluded.expires_ms WHERE {t}claims.expires_ms <= ?`,
+				[namespace, key, expiresMs, nowMs],
+			);
+			return changed > 0;
+		});
+	}
+
+	prune(cutoffMs: number, nowMs: number): Promise<PruneResult> {
+		return this.driver.read(async (db) => ({
+			messages: await db.run('DELETE FROM {t}messages WHERE ts_ms < ?', [cutoffMs]),
+			statuses: await db.run('DELETE FROM {t}statuses WHERE ts_ms < ?', [cutoffMs]),
+			events: await db.run('DELETE FROM {t}claims WHERE expires_ms <= ?', [nowMs]),
+			contacts: await db.run(
+				'DELETE FROM {t}contacts WHERE updated_ms < ? AND NOT EXISTS (SELECT 1 FROM {t}messages m WHERE m.contact_id = {t}contacts.id)',
+				[cutoffMs],
+			),
+		}));
+	}
+
+	close(): Promise<void> {
+		return this.driver.close();
+	}
+}
