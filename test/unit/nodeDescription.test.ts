@@ -24,6 +24,18 @@ describe('WhatsApp Omni node description', () => {
 		]);
 	});
 
+	it('offers Window Check on every free-form send, never on Send Template, and on Send Reply except template replies', () => {
+		const checked = description.properties
+			.filter((property) => property.name === 'windowCheck')
+			.flatMap((property) => property.displayOptions?.show?.operation as string[]);
+		expect(checked.sort()).toEqual(['sendContact', 'sendDocument', 'sendInteractive', 'sendLocation', 'sendMedia', 'sendReply', 'sendSticker', 'sendText']);
+		const reply = description.properties.find((property) => property.name === 'windowCheck' && property.displayOptions?.show?.operation?.includes('sendReply'));
+		expect(reply?.displayOptions?.hide).toEqual({ messageType: ['template'] });
+		// The fallback template is Send Template's own picker, shown only when it is asked for.
+		const fallback = description.properties.filter((property) => property.name === 'template' && property.displayOptions?.show?.operation?.includes('sendText'));
+		expect(fallback.map((property) => property.displayOptions?.show?.windowCheck)).toEqual([['sendTemplate'], ['sendTemplate']]);
+	});
+
 	it('describes every parameter for people and agents', () => {
 		const missing = description.properties
 			.filter((property) => property.type !== 'options' || property.name !== 'resource')
@@ -92,6 +104,12 @@ describe('WhatsApp Omni Trigger description', () => {
 	it('is named as DESIGN.md says, is a trigger, and is never an AI tool', () => {
 		expect(trigger).toMatchObject({ displayName: 'WhatsApp Omni Trigger', name: 'whatsAppOmniTrigger', group: ['trigger'], inputs: [] });
 		expect(trigger.usableAsTool).toBeUndefined();
+	});
+
+	it('offers version 2 to new nodes (n8n evaluates an expression per request for start nodes of version 1) and keeps version 1 working', () => {
+		expect(trigger).toMatchObject({ version: [1, 2], defaultVersion: 2 });
+		// Both versions have the same parameters: nothing is shown or hidden by version.
+		expect(JSON.stringify(trigger.properties)).not.toContain('@version');
 	});
 
 	it('has the handshake (GET) and the events (POST) on one path', () => {

@@ -196,6 +196,12 @@ describe('refusals and validation, before any request', () => {
 		expect(sandbox.requests).toEqual([]);
 	});
 
+	it('Get Chat History on Twilio refuses a BSUID: Twilio’s history is kept by phone number', async () => {
+		const result = await run('twilio', 'conversation', 'getChatHistory', { contact: 'US.13491208655302741918', returnAll: true });
+		expect(result.error?.message).toBe('Item 1: Twilio keeps message history by phone number, so it cannot look up the business-scoped user ID (BSUID) "US.13491208655302741918"');
+		expect(sandbox.requests).toEqual([]);
+	});
+
 	it('Get Status of a SID Twilio does not know fails with Twilio’s 20404', async () => {
 		const result = await getStatus('twilio', `SM${'f'.repeat(32)}`);
 		expect(result.error?.message).toBe('Twilio error 20404: The Twilio resource was not found');
