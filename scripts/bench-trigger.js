@@ -21,8 +21,10 @@
  * use into $WHATSAPP_OMNI_N8N_CACHE). Builds the package first unless BENCH_TRIGGER_BUILD=0.
  * BENCH_TRIGGER_PROFILE=<dir> starts n8n with --cpu-prof and writes its profile there on exit;
  * BENCH_TRIGGER_ONLY=trigger (or webhook) then sends to that workflow alone.
- * BENCH_TRIGGER_N8N_ENV='{"NAME":"value"}' adds to n8n's environment (e.g. another expression engine);
- * BENCH_TRIGGER_TYPE_VERSION sets the trigger's typeVersion in the workflow (default 1).
+ * Runs twice: with n8n's defaults, and with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (see configurations()).
+ * BENCH_TRIGGER_N8N_ENV='{"NAME":"value"}' runs once with that added to n8n's environment instead;
+ * BENCH_TRIGGER_TYPE_VERSION sets the trigger's typeVersion in the workflow (default 2; 1 costs n8n an
+ * expression per request).
  * Figures only; nothing here passes or fails on speed.
  */
 require('../sandbox/register');
@@ -47,7 +49,7 @@ const PROFILE_DIR = process.env.BENCH_TRIGGER_PROFILE;
 /** `trigger` or `webhook`: run only that workflow (for a profile of one of them). */
 const ONLY = process.env.BENCH_TRIGGER_ONLY;
 /** typeVersion of the trigger in the benchmark workflow. */
-const TRIGGER_VERSION = Number(process.env.BENCH_TRIGGER_TYPE_VERSION ?? 1);
+const TRIGGER_VERSION = Number(process.env.BENCH_TRIGGER_TYPE_VERSION ?? 2);
 /** Extra environment for n8n, as JSON, e.g. '{"N8N_EXPRESSION_ENGINE":"legacy"}' to compare engines. */
 const N8N_ENV = JSON.parse(process.env.BENCH_TRIGGER_N8N_ENV || '{}');
 /** How long to wait for a run's executions to finish before giving up. */
@@ -245,14 +247,39 @@ function summarize(results) {
 	return { events, perSecond: events / seconds, cpuPerEvent: cpuMs / events, p50: percentile(times, 50), p99: percentile(times, 99), polls, errors, statuses };
 }
 
+/**
+ * The n8n settings compared. n8n's defaults give every start node except its own Webhook node an
+ * expression isolate per request (live-webhooks `webhookPhaseNeedsIsolate`), which no community
+ * trigger can avoid; with lazy acquisition n8n builds isolates only for expressions it evaluates.
+ */
+function configurations() {
+	if (Object.keys(N8N_ENV).length) return [{ label: `n8n env ${JSON.stringify(N8N_ENV)}`, env: N8N_ENV }];
+	return [
+		{ label: "n8n's defaults", env: {} },
+		{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	];
+}
+
 async function main() {
 	const sandbox = await startSandbox();
+	try {
+		let build = BUILD;
+		for (const configuration of configurations()) {
+			await benchConfiguration(sandbox, configuration, build);
+			build = false; // the first run built and packed the package
+		}
+	} finally {
+		await sandbox.stop();
+	}
+}
+
+async function benchConfiguration(sandbox, configuration, build) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omni-bench-n8n-'));
 	let n8n;
 	try {
 		const port = await freePort();
 		const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
-		n8n = await startN8n({ userFolder, port, brokerPort: await freePort(), build: BUILD, nodeArgs, env: N8N_ENV });
+		n8n = await startN8n({ userFolder, port, brokerPort: await freePort(), build, nodeArgs, env: configuration.env });
 		const api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
 		const { meta } = await createSandboxCredentials(api, sandbox);
@@ -298,7 +325,7 @@ async function main() {
 
 		console.log(
 			`WhatsApp Omni Trigger vs n8n's Webhook node in n8n ${n8n.version} (${os.cpus().length} CPUs), signed Meta text messages to the production URLs, ` +
-				`${ROUNDS} × ${COUNT} per workflow and concurrency, interleaved${Object.keys(N8N_ENV).length ? `, n8n env ${JSON.stringify(N8N_ENV)}` : ''}. CPU = n8n process tree; the executions-API polls that detect the end ` +
+				`${ROUNDS} × ${COUNT} per workflow and concurrency, interleaved, ${configuration.label}, trigger typeVersion ${TRIGGER_VERSION}. CPU = n8n process tree; the executions-API polls that detect the end ` +
 				`cost ~${pollMs.toFixed(1)} ms each and are included.`,
 		);
 		const net = (row) => (row.cpuPerEvent * row.events - row.polls * pollMs) / row.events;
@@ -324,7 +351,6 @@ async function main() {
 		}
 	} finally {
 		await n8n?.stop();
-		await sandbox.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 }

@@ -152,7 +152,7 @@ export async function triggerWorkflow(env: E2eEnvironment, provider: Provider, p
 				id: uuid(),
 				name: 'WhatsApp Omni Trigger',
 				type: 'n8n-nodes-whatsapp-omni.whatsAppOmniTrigger',
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId,
 				parameters: { provider, events: ['messages', 'statuses'], ...parameters },
