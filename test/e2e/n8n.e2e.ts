@@ -262,13 +262,10 @@ describe('Message › Get Status and Conversation › Get Chat History, run by n
 		expect(limited.output.map((m) => m.text)).toEqual(['history two', 'history reply']);
 	});
 
-	it.each([
-		['getStatus', { operation: 'getStatus', messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE' }],
-		['getChatHistory', { resource: 'conversation', operation: 'getChatHistory', contact: CONTACT, returnAll: true }],
-	])('Meta: %s refuses, naming the missing conversation store, before any request', async (_name, parameters) => {
-		const run = await runOperation('meta', parameters);
+	it('Meta: Get Status of a message no trigger recorded fails saying statuses come from the trigger, before any request', async () => {
+		const run = await runOperation('meta', { operation: 'getStatus', messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE' });
 		expect(run.status).not.toBe(200);
-		expect(await executionError(run.workflowId)).toMatch(/^Meta \(WhatsApp Cloud API\) cannot do this: .*conversation store/);
+		expect(await executionError(run.workflowId)).toMatch(/^Item 1: The conversation store has no status of message "wamid\.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUE"/);
 		expect(sandbox.requests.filter((r) => r.provider === 'meta')).toHaveLength(0);
 	});
 });

@@ -2,23 +2,16 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { recipientContact } from '../../helpers/conversationStore';
 import { collectPages, returnAllOrLimit, readLimit } from '../../helpers/paging';
-import { BSUID_EXAMPLE } from '../../helpers/recipient';
 import { ValidationError } from '../../helpers/ValidationError';
 import { PROVIDER_NAMES, type Recipient, type WhatsAppProvider } from '../../providers/types';
-import { storedMessageJson as providerMessageJson } from '../message/getStatus.operation';
-import { readContact, readStore, requireStoreScope } from './storeAccess';
-import { storedMessageJson } from './storedJson';
+import { storedMessageJson } from '../message/getStatus.operation';
+import { contactField, readContact, readStore, requireStoreScope } from './storeAccess';
+import { recordedMessageJson } from './recordedJson';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Contact',
-		name: 'contact',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+15551234567',
-		description: `The customer: their WhatsApp number with its country code (E.164, e.g. +15551234567; spaces, dashes and a whatsapp: prefix are fine) or, on Meta, their business-scoped user ID (BSUID, e.g. ${BSUID_EXAMPLE}). Every message between them and your business number is returned, both directions. Meta keeps no history: there it comes from the conversation store, which the WhatsApp Omni Trigger fills with what it receives and this node with what it sends.`,
-	},
+	contactField(
+		'Every message between them and your business number is returned, both directions. Twilio looks up phone numbers only. Meta keeps no history: there it comes from the conversation store, which the WhatsApp Omni Trigger fills with what it receives and this node with what it sends.',
+	),
 	...returnAllOrLimit,
 	{
 		displayName: 'Options',
@@ -125,7 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 		);
 	}
 	const messages = await provider.getChatHistory({ contact: contact.phoneNumber, ...range, ...(limit !== undefined ? { limit } : {}) });
-	return messages.map(providerMessageJson);
+	return messages.map(storedMessageJson);
 }
 
 /** Messages read from the store per request when all are wanted. */
@@ -147,5 +140,5 @@ async function storedHistory(
 			return { items: page.messages, nextCursor: page.nextCursor };
 		}, limit),
 	);
-	return messages.map((message) => storedMessageJson(provider.name, message));
+	return messages.map((message) => recordedMessageJson(provider.name, message));
 }

@@ -1,22 +1,13 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { recipientContact } from '../../helpers/conversationStore';
-import { BSUID_EXAMPLE, recipientAddress } from '../../helpers/recipient';
+import { recipientAddress } from '../../helpers/recipient';
 import type { WhatsAppProvider } from '../../providers/types';
-import { readContact, readStore, requireStoreScope } from './storeAccess';
+import { contactField, readContact, readStore, requireStoreScope } from './storeAccess';
 import { closedWindowReason, windowOf } from './window';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Contact',
-		name: 'contact',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+15551234567',
-		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-description-miscased-json -- an n8n expression, written as it is typed
-		description: `The customer: their WhatsApp number with its country code (E.164, e.g. +15551234567) or their business-scoped user ID (BSUID, e.g. ${BSUID_EXAMPLE}). After the WhatsApp Omni Trigger, {{ $json.contact.id }} always works.`,
-	},
+	contactField('The window is read from the conversation store, which the WhatsApp Omni Trigger fills with the messages people send.'),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['getWindow'] } }, properties);

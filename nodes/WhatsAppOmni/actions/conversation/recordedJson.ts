@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DeliveryStatus, ProviderName } from '../../providers/types';
+import { deliveryStatus } from '../../providers/deliveryStatus';
+import type { ProviderName } from '../../providers/types';
 import type { StatusError, StoredMessage, StoredStatus } from '../../store/types';
 
 /**
@@ -9,22 +10,6 @@ import type { StatusError, StoredMessage, StoredStatus } from '../../store/types
  * plus what only the store has (the status history, every error, Meta's pricing). There is no
  * `raw`: the store keeps no provider payloads.
  */
-
-/** The statuses the trigger records, in Get Status's words; the provider's own stays in providerStatus. */
-const UNIFIED: Record<string, DeliveryStatus> = {
-	accepted: 'queued',
-	scheduled: 'queued',
-	queued: 'queued',
-	sending: 'queued',
-	sent: 'sent',
-	delivered: 'delivered',
-	read: 'read',
-	// A voice message was listened to: it was read, and more.
-	played: 'read',
-	failed: 'failed',
-	canceled: 'failed',
-	undelivered: 'undelivered',
-};
 
 function firstError(errors: StatusError[] | undefined): IDataObject {
 	const error = errors?.[0];
@@ -35,7 +20,7 @@ function firstError(errors: StatusError[] | undefined): IDataObject {
 
 function statusFields(status: StoredStatus): IDataObject {
 	return {
-		status: UNIFIED[status.status] ?? 'sent',
+		status: deliveryStatus(status.status, false),
 		providerStatus: status.status,
 		...firstError(status.errors),
 		...(status.errors?.length ? { errors: status.errors as unknown as IDataObject[] } : {}),
@@ -46,12 +31,12 @@ function statusFields(status: StoredStatus): IDataObject {
 }
 
 /** Get Status from the store: a status only exists for a message the business sent. */
-export function storedStatusJson(provider: ProviderName, status: StoredStatus): IDataObject {
+export function recordedStatusJson(provider: ProviderName, status: StoredStatus): IDataObject {
 	return { provider, messageId: status.messageId, direction: 'outbound', ...statusFields(status) };
 }
 
 /** One Get Chat History item from the store. */
-export function storedMessageJson(provider: ProviderName, message: StoredMessage): IDataObject {
+export function recordedMessageJson(provider: ProviderName, message: StoredMessage): IDataObject {
 	const contact = message.contact.phoneNumber ?? message.contact.userId;
 	const inbound = message.direction === 'inbound';
 	return {

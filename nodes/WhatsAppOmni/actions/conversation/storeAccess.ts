@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { conversationStore, providerScope, STORE_URL_VARIABLE } from '../../helpers/conversationStore';
 import { BSUID_EXAMPLE, InvalidRecipientError, parseRecipient } from '../../helpers/recipient';
@@ -10,6 +10,20 @@ import type { ConversationStore, StoreScope } from '../../store/types';
  * What the operations that read the conversation store share: the credential's scope, the
  * Contact parameter, and one read with an error that says what to do when the store fails.
  */
+
+/** The Contact parameter of the Conversation operations; `more` says what the operation does with it. */
+export function contactField(more: string): INodeProperties {
+	return {
+		displayName: 'Contact',
+		name: 'contact',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+15551234567',
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-description-miscased-json -- an n8n expression, written as it is typed
+		description: `The customer: their WhatsApp number with its country code (E.164, e.g. +15551234567; spaces, dashes and a whatsapp: prefix are fine) or their business-scoped user ID (BSUID, e.g. ${BSUID_EXAMPLE}); after the WhatsApp Omni Trigger, {{ $json.contact.id }} always works. ${more}`,
+	};
+}
 
 /** The credential's business number as the store files it; refused when the credential names none. */
 export function requireStoreScope(provider: WhatsAppProvider): StoreScope {

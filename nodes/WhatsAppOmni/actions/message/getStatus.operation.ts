@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { ValidationError } from '../../helpers/ValidationError';
 import type { StoredMessage, WhatsAppProvider } from '../../providers/types';
 import { readStore, requireStoreScope } from '../conversation/storeAccess';
-import { storedStatusJson } from '../conversation/storedJson';
+import { recordedStatusJson } from '../conversation/recordedJson';
 
 const properties: INodeProperties[] = [
 	{
@@ -48,5 +48,5 @@ async function storedStatus(this: IExecuteFunctions, itemIndex: number, provider
 			'Statuses come from the WhatsApp Omni Trigger: it records each one it receives while its workflow is active with "Record in Store" on (the default), whatever its Events filter. A message sent while no trigger listened, or sent from another phone number, has none; a status may also take a few seconds to arrive after a send.',
 		);
 	}
-	return storedStatusJson(provider.name, status);
+	return recordedStatusJson(provider.name, status);
 }

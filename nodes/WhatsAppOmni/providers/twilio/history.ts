@@ -1,7 +1,8 @@
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 
 import { ValidationError } from '../../helpers/ValidationError';
-import type { ChatHistoryQuery, DeliveryStatus, StoredMessage } from '../types';
+import { deliveryStatus } from '../deliveryStatus';
+import type { ChatHistoryQuery, StoredMessage } from '../types';
 import { withRawResponse } from './client';
 import type { TwilioContext } from './context';
 import { MESSAGE_SID, toWhatsAppAddress } from './messages';
@@ -26,27 +27,6 @@ export interface TwilioMessageJson {
 	price?: string | number | null;
 	price_unit?: string | null;
 	[key: string]: unknown;
-}
-
-const STATUS_MAP: Record<string, DeliveryStatus> = {
-	accepted: 'queued',
-	scheduled: 'queued',
-	queued: 'queued',
-	sending: 'queued',
-	sent: 'sent',
-	delivered: 'delivered',
-	read: 'read',
-	failed: 'failed',
-	canceled: 'failed',
-	undelivered: 'undelivered',
-	partially_delivered: 'undelivered',
-	receiving: 'received',
-	received: 'received',
-};
-
-/** Twilio's words → the unified status. A word Twilio adds later is kept in providerStatus. */
-function unifiedTwilioStatus(status: string, inbound: boolean): DeliveryStatus {
-	return STATUS_MAP[status] ?? (inbound ? 'received' : 'queued');
 }
 
 function withoutChannel(address: string | null | undefined): string {
@@ -74,7 +54,7 @@ export function toStoredMessage(json: TwilioMessageJson): StoredMessage {
 		provider: 'twilio',
 		messageId: json.sid,
 		direction: inbound ? 'inbound' : 'outbound',
-		status: unifiedTwilioStatus(json.status, inbound),
+		status: deliveryStatus(json.status, inbound),
 		providerStatus: json.status,
 		from,
 		to,
