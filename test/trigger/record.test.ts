@@ -1,16 +1,16 @@
 /**
  * Record in Store and the store-backed Ignore Duplicates, through the trigger's webhook(): what
- * each event leaves in the conversation store, dedupe across two processes sharing one database,
- * and what happens when the store cannot be reached or fails a write.
+ * each event leaves in the conversation store, and what happens when the store cannot be reached
+ * or fails a write (dedupe across processes: dedupeAcrossProcesses.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { useConversationStore } from '../../nodes/WhatsAppOmni/helpers/conversationStore';
-import { closeAllStores, hasNodeSqlite } from '../../nodes/WhatsAppOmni/store';
+import { closeAllStores } from '../../nodes/WhatsAppOmni/store';
 import type { ConversationStore, StoreScope } from '../../nodes/WhatsAppOmni/store/types';
 import { forgetSeenEvents } from '../../nodes/WhatsAppOmni/trigger/dedupe';
-import { openTestStore, useFreshStore } from '../storeHelpers';
+import { useFreshStore } from '../storeHelpers';
 import { callWebhook, signedMetaCall, signedTwilioCall, WEBHOOK_URL, type TriggerSetup, type WebhookCall } from './context';
 
 const fixture = (provider: string, name: string) =>
@@ -22,14 +22,13 @@ const META: StoreScope = { provider: 'meta', business: '106540352242922' };
 const TWILIO: StoreScope = { provider: 'twilio', business: '+14155238886' };
 const SENT_ID = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI3RjlGNDNCQUQ5RDZGRjFEQUQA';
 
-const setup = (provider: 'meta' | 'twilio', parameters: object = {}, workflowId?: string): TriggerSetup => ({
+const setup = (provider: 'meta' | 'twilio', parameters: object = {}): TriggerSetup => ({
 	parameters: { provider, events: ['messages', 'statuses', 'identity'], ...parameters },
 	credentials: {
 		whatsAppOmniMetaApi: { accessToken: 'EAAG-record', phoneNumberId: META.business, businessAccountId: '102290129340398', appId: '1', appSecret: APP_SECRET, baseUrl: 'http://127.0.0.1:1' },
 		whatsAppOmniTwilioApi: { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: AUTH_TOKEN, whatsAppNumber: TWILIO.business },
 	},
 	webhookUrl: WEBHOOK_URL,
-	...(workflowId ? { workflowId } : {}),
 });
 
 const metaPost = (payload: unknown): WebhookCall => signedMetaCall(JSON.stringify(payload), APP_SECRET);
@@ -120,68 +119,6 @@ describe('Record in Store', () => {
 		expect(await store.getContact(META, { phoneNumber: '+16505551234' })).toBeUndefined();
 		forgetSeenEvents();
 		expect((await callWebhook(off, metaPost(fixture('meta', 'text')))).items).toHaveLength(0);
-	});
-});
-
-/**
- * Two n8n processes: each has its own memory (forgetSeenEvents between them) and its own store
- * object, on one database.
- */
-async function deliveredInTwoProcesses(first: ConversationStore, second: ConversationStore, call: () => WebhookCall, provider: 'meta' | 'twilio' = 'meta') {
-	useConversationStore(first);
-	const one = await callWebhook(setup(provider), call());
-	forgetSeenEvents();
-	useConversationStore(second);
-	const two = await callWebhook(setup(provider), call());
-	expect([one.response.status, two.response.status]).toEqual([200, 200]);
-	return [one.items.length, two.items.length];
-}
-
-describe('Ignore Duplicates across processes', () => {
-	const backends: Array<[string, () => string]> = [['a shared in-memory database', () => `memory:shared-${Date.now()}-${Math.random()}`]];
-	if (hasNodeSqlite()) {
-		backends.push(['SQLite', () => `sqlite:${path.join(require('node:os').tmpdir(), `omni-dedupe-${process.pid}-${Date.now()}.sqlite`)}`]);
-	}
-	// PostgreSQL: with a server to point at (scripts/services), e.g. in CI.
-	if (process.env.WHATSAPP_OMNI_TEST_POSTGRES_URL) backends.push(['PostgreSQL', () => process.env.WHATSAPP_OMNI_TEST_POSTGRES_URL!]);
-
-	describe.each(backends)('on %s', (_name, url) => {
-		let first: ConversationStore;
-		let second: ConversationStore;
-		beforeEach(async () => {
-			const database = url();
-			first = await openTestStore(database);
-			second = await openTestStore(database);
-		});
-		afterEach(async () => {
-			useConversationStore(store);
-			await Promise.all([first.close(), second.close()]);
-		});
-
-		it('a message redelivered to another process is dropped there', async () => {
-			const text = fixture('meta', 'text');
-			text.entry[0].changes[0].value.messages[0].id = `wamid.cross-${Date.now()}`;
-			expect(await deliveredInTwoProcesses(first, second, () => metaPost(text))).toEqual([1, 0]);
-		});
-
-		it('a Twilio status redelivered to another process is dropped there; the next status is not', async () => {
-			const sid = `SM${Date.now().toString(16).padStart(32, '0')}`;
-			const status = (name: string) => ({ ...fixture('twilio', name), MessageSid: sid, SmsSid: sid });
-			expect(await deliveredInTwoProcesses(first, second, () => twilioPost(status('status-sent')), 'twilio')).toEqual([1, 0]);
-			expect(await deliveredInTwoProcesses(first, second, () => twilioPost(status('status-delivered')), 'twilio')).toEqual([1, 0]);
-		});
-
-		it('each workflow listening to the number still gets the event once', async () => {
-			const text = fixture('meta', 'text');
-			text.entry[0].changes[0].value.messages[0].id = `wamid.two-workflows-${Date.now()}`;
-			useConversationStore(first);
-			const a = await callWebhook(setup('meta', {}, 'wf-a'), metaPost(text));
-			forgetSeenEvents();
-			useConversationStore(second);
-			const b = await callWebhook(setup('meta', {}, 'wf-b'), metaPost(text));
-			const again = await callWebhook(setup('meta', {}, 'wf-b'), metaPost(text));
-			expect([a.items.length, b.items.length, again.items.length]).toEqual([1, 1, 0]);
-		});
 	});
 });
 
