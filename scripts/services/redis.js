@@ -49,6 +49,8 @@ async function startRedis() {
 	child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
 	const stop = () => {
 		if (child.exitCode === null) child.kill('SIGKILL');
+		child.stdout.destroy();
+		child.stderr.destroy();
 		fs.rmSync(folder, { recursive: true, force: true });
 		process.removeListener('exit', stop);
 	};
@@ -74,7 +76,9 @@ async function startRedis() {
 		stop: async () => {
 			const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
 			child.kill('SIGTERM');
-			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+			let timer;
+			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+			clearTimeout(timer);
 			stop();
 		},
 	};
