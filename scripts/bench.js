@@ -56,7 +56,7 @@ async function main() {
 		const metaUrl = `${sandbox.graphBaseUrl}/v24.0/${sandbox.meta.phoneNumberId}/messages`;
 		const metaHeaders = { authorization: `Bearer ${sandbox.meta.accessToken}`, 'content-type': 'application/json' };
 		const metaBody = (i) => JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: `1555${String(i).padStart(7, '0')}`, type: 'text', text: { body: `bench ${i}` } });
-		rows.push(['meta', await timed('bare http', (i) => bareRequest(agent, metaUrl, metaHeaders, metaBody(i))), await timed('MetaProvider', (i) => meta.sendMessage({ to: `+1555${String(i).padStart(7, '0')}`, content: { type: 'text', text: `bench ${i}` } }))]);
+		rows.push(['meta', await timed('bare http', (i) => bareRequest(agent, metaUrl, metaHeaders, metaBody(i))), await timed('MetaProvider', (i) => meta.sendMessage({ to: { kind: 'phone', phoneNumber: `+1555${String(i).padStart(7, '0')}` }, content: { type: 'text', text: `bench ${i}` } }))]);
 
 		const twilio = new TwilioProvider({
 			authType: 'authToken',
@@ -71,7 +71,7 @@ async function main() {
 			'content-type': 'application/x-www-form-urlencoded',
 		};
 		const twilioBody = (i) => new URLSearchParams({ To: `whatsapp:+1555${String(i).padStart(7, '0')}`, From: sandbox.twilio.whatsAppNumber, Body: `bench ${i}` }).toString();
-		rows.push(['twilio', await timed('bare http', (i) => bareRequest(agent, twilioUrl, twilioHeaders, twilioBody(i))), await timed('TwilioProvider', (i) => twilio.sendMessage({ to: `+1555${String(i).padStart(7, '0')}`, content: { type: 'text', text: `bench ${i}` } }))]);
+		rows.push(['twilio', await timed('bare http', (i) => bareRequest(agent, twilioUrl, twilioHeaders, twilioBody(i))), await timed('TwilioProvider', (i) => twilio.sendMessage({ to: { kind: 'phone', phoneNumber: `+1555${String(i).padStart(7, '0')}` }, content: { type: 'text', text: `bench ${i}` } }))]);
 	} finally {
 		agent.destroy();
 		await sandbox.stop();
@@ -122,7 +122,7 @@ async function uploadMemory() {
 		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
 		const started = process.hrtime.bigint();
 		await meta.sendMessage({
-			to: '+15550000000',
+			to: { kind: 'phone', phoneNumber: '+15550000000' },
 			content: { type: 'media', mediaType: 'document', filename: 'big.pdf', source: { kind: 'binary', file: { fileName: 'big.pdf', mimeType: 'application/pdf', size, open } } },
 		});
 		clearInterval(sampler);
@@ -199,8 +199,23 @@ async function triggerInN8n() {
 	if (code !== 0) throw new Error(`bench-trigger.js exited with ${code}`);
 }
 
+/**
+ * The conversation store (scripts/bench-store.js), under the Node 24 that n8n uses: node:sqlite
+ * is missing from this project's Node 20. Starts a throw-away PostgreSQL (Debian's `postgresql`).
+ */
+async function conversationStore() {
+	const { RUNTIMES, ensureNode } = require('./n8n/install');
+	const node = path.join(ensureNode(RUNTIMES.current.node), 'bin', 'node');
+	const code = await new Promise((resolve) => {
+		const child = spawn(node, ['--disable-warning=ExperimentalWarning', path.join(__dirname, 'bench-store.js')], { stdio: 'inherit' });
+		child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+	});
+	if (code !== 0) throw new Error(`bench-store.js exited with ${code}`);
+}
+
 main()
 	.then(uploadMemory)
+	.then(conversationStore)
 	.then(triggerInN8n)
 	.catch((error) => {
 	console.error(error);

@@ -147,7 +147,8 @@ export async function openPostgresEngine(location: PostgresLocation): Promise<Sq
 		connectionString: location.connectionString,
 		max: POOL_SIZE,
 		idleTimeoutMillis: 30_000,
-		connectionTimeoutMillis: 10_000,
+		// Short: a webhook waiting on an unreachable store must still answer the provider in time.
+		connectionTimeoutMillis: 5_000,
 		application_name: 'n8n-nodes-whatsapp-omni',
 	});
 	const driver = new PostgresDriver(pool, location);
