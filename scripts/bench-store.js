@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The conversation store's speed: recording 10,000 statuses (SQLite and a throw-away PostgreSQL
- * with its default, durable settings), events per second and the p99 time of one record; and the
+ * with its default, durable settings), events per second and the p99 time of one record, directly
+ * and through the trigger's store path (parse, claim, record); and the
  * first page of Get Chat History over a contact with 10,000 messages on SQLite. Run after
  * `npm run build`, under Node ≥ 22.13 for SQLite (`npm run bench` starts it under Node 24).
  * Figures only; nothing here passes or fails on speed.
@@ -12,6 +13,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { openStore } = require('../dist/nodes/WhatsAppOmni/store');
+const { useConversationStore } = require('../dist/nodes/WhatsAppOmni/helpers/conversationStore');
+const { createProvider } = require('../dist/nodes/WhatsAppOmni/providers');
+const { storeEvents } = require('../dist/nodes/WhatsAppOmni/trigger/record');
 const { startPostgres } = require('./services/postgres');
 
 const STATUSES = Number(process.env.BENCH_STORE_STATUSES ?? 10_000);
@@ -54,6 +58,55 @@ function line(label, { perSecond, p50, p99 }) {
 	console.log(`store   ${label.padEnd(10)} ${STATUSES} statuses, ${CONCURRENCY} in flight: ${perSecond.toFixed(0)} events/s, per record p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
 }
 
+/**
+ * The trigger's own store path for status webhooks: Meta's body parsed by the provider, then
+ * storeEvents claims the event (Ignore Duplicates) and records the status (Record in Store), as
+ * the trigger does once it has answered the provider. The answer itself never waits for this.
+ */
+async function triggerStatusWebhooks(store) {
+	useConversationStore(store);
+	const provider = createProvider('meta', { accessToken: 'bench', phoneNumberId: '106540352242922', appSecret: 'bench' });
+	const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'webhooks', 'meta', 'status-delivered.json'), 'utf8'));
+	const order = ['sent', 'delivered', 'read'];
+	const bodies = Array.from({ length: STATUSES }, (_, i) => {
+		const body = structuredClone(fixture);
+		const status = body.entry[0].changes[0].value.statuses[0];
+		status.id = `wamid.trigger-${Math.floor(i / order.length)}`;
+		status.status = order[i % order.length];
+		status.timestamp = String(Math.floor(T0 / 1000) + i);
+		return JSON.stringify(body);
+	});
+	const options = { record: true, ignoreDuplicates: true, namespace: 'bench:trigger' };
+	const latencies = [];
+	let next = 0;
+	let emitted = 0;
+	const started = process.hrtime.bigint();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < bodies.length) {
+				const text = bodies[next++];
+				const begin = process.hrtime.bigint();
+				const events = provider.parseWebhook({ body: JSON.parse(text) });
+				const stored = await storeEvents(events, () => true, options);
+				latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+				emitted += stored.filter((s) => !s.storeWarning).length;
+			}
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	useConversationStore(undefined);
+	if (emitted !== STATUSES) throw new Error(`trigger path: ${emitted} of ${STATUSES} status events emitted without a warning`);
+	latencies.sort((a, b) => a - b);
+	return { perSecond: STATUSES / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+function triggerLine(label, { perSecond, p50, p99 }) {
+	console.log(
+		`trigger ${label.padEnd(10)} ${STATUSES} status webhooks, parse + claim + record, ${CONCURRENCY} in flight: ${perSecond.toFixed(0)} webhooks/s, ` +
+			`per webhook p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (after the provider's answer, before the execution starts)`,
+	);
+}
+
 async function historyFirstPage(store) {
 	const contact = { phoneNumber: '+15550009876' };
 	for (let i = 0; i < HISTORY_MESSAGES; i++) {
@@ -81,12 +134,14 @@ async function main() {
 	try {
 		const sqlite = await openStore({ WHATSAPP_OMNI_STORE_URL: `sqlite:${path.join(folder, 'bench.sqlite')}` });
 		line('sqlite', await recordStatuses(sqlite));
+		triggerLine('sqlite', await triggerStatusWebhooks(sqlite));
 		const history = await historyFirstPage(sqlite);
 		console.log(`store   sqlite     Get Chat History first page (50 of ${HISTORY_MESSAGES} messages of one contact, ${2 * HISTORY_MESSAGES} in all): p50 ${history.p50.toFixed(2)} ms, p99 ${history.p99.toFixed(2)} ms`);
 		await sqlite.close();
 
 		const pg = await openStore({ WHATSAPP_OMNI_STORE_URL: postgres.url });
 		line('postgres', await recordStatuses(pg));
+		triggerLine('postgres', await triggerStatusWebhooks(pg));
 		await pg.close();
 
 		const memory = await openStore({ WHATSAPP_OMNI_STORE_URL: 'memory:bench' });
