@@ -52,15 +52,41 @@ async function waitFor(url, timeoutMs, isAlive) {
 }
 
 /**
- * @param {{ userFolder: string, port: number, runtime?: 'current' | 'legacy', brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean, nodeArgs?: string[] }} options
+ * The package folder of a process started before (`linkNodesFrom`, its user folder), linked into
+ * this one: queue-mode processes run the same installed package without packing it again.
+ */
+function linkPackage(userFolder, linkNodesFrom) {
+	const source = path.join(linkNodesFrom, '.n8n', 'nodes');
+	if (!fs.existsSync(path.join(source, 'node_modules'))) throw new Error(`no installed package to link in ${source}`);
+	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+	fs.rmSync(path.join(userFolder, '.n8n', 'nodes'), { recursive: true, force: true });
+	fs.symlinkSync(source, path.join(userFolder, '.n8n', 'nodes'), 'dir');
+}
+
+/**
+ * `n8n start` and `n8n webhook` serve /healthz/readiness on N8N_PORT; a worker serves it only
+ * with its health server on, on a port of its own (here the one given as `port`).
+ */
+function healthServerEnv(command, port) {
+	return command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {};
+}
+
+/**
+ * @param {{ userFolder: string, port: number, runtime?: 'current' | 'legacy', brokerPort?: number, env?: Record<string,string>, logFile?: string, build?: boolean, nodeArgs?: string[], command?: 'start' | 'worker' | 'webhook', linkNodesFrom?: string }} options
  *   `nodeArgs`: options for the Node.js running n8n (e.g. `--cpu-prof`), put before n8n's script.
- * Returns `pid`, the n8n process's id (benchmarks read its CPU time from /proc).
+ *   `command`: the n8n process to run (queue mode: 'worker' and 'webhook' beside one 'start');
+ *   a worker's `port` is its health server's.
+ *   `linkNodesFrom`: the user folder of a process started before, whose installed package this
+ *   one links instead of building and installing it again.
+ * Returns `pid`, the n8n process's id (benchmarks read its CPU time from /proc), and `bootSeconds`.
  */
 async function startN8n(options) {
 	const install = ensureN8n(options.runtime ?? 'current');
 	log(describe(install));
+	const command = options.command ?? 'start';
 	fs.mkdirSync(options.userFolder, { recursive: true });
-	installPackage(options.userFolder, { build: options.build !== false });
+	if (options.linkNodesFrom) linkPackage(options.userFolder, options.linkNodesFrom);
+	else installPackage(options.userFolder, { build: options.build !== false });
 	const baseUrl = `http://127.0.0.1:${options.port}`;
 	const logFile = options.logFile ?? path.join(options.userFolder, 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
@@ -80,6 +106,7 @@ async function startN8n(options) {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENCRYPTION_KEY: 'whatsapp-omni-sandbox-encryption-key',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		...healthServerEnv(command, options.port),
 		...options.env,
 	};
 	// A test runner's environment (NODE_ENV=test, JEST_*) changes how n8n starts.
@@ -87,20 +114,23 @@ async function startN8n(options) {
 	env.NODE_ENV = 'production';
 	for (const key of Object.keys(env)) if (key.startsWith('JEST_')) delete env[key];
 	const started = Date.now();
-	const child = spawn(install.nodeBin, [...(options.nodeArgs ?? []), install.n8nBin, 'start'], { env, stdio: ['ignore', out, out] });
+	const child = spawn(install.nodeBin, [...(options.nodeArgs ?? []), install.n8nBin, command], { env, stdio: ['ignore', out, out] });
 	let alive = true;
 	child.on('exit', () => (alive = false));
 	try {
 		await waitFor(`${baseUrl}/healthz/readiness`, 180_000, () => alive);
 		// n8n 1.x is "ready" before its REST API is mounted; the editor's first call is the sign.
-		await waitFor(`${baseUrl}/rest/settings`, 60_000, () => alive);
+		if (command === 'start') await waitFor(`${baseUrl}/rest/settings`, 60_000, () => alive);
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw new Error(`${error.message}\n--- last lines of ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`);
 	}
-	log(`n8n ${install.version} ready at ${baseUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	const bootSeconds = (Date.now() - started) / 1000;
+	log(`n8n ${install.version} ${command} ready at ${baseUrl} after ${bootSeconds.toFixed(1)} s`);
 	return {
 		baseUrl,
+		command,
+		bootSeconds,
 		logFile,
 		version: install.version,
 		pid: child.pid,
