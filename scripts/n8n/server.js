@@ -113,6 +113,9 @@ async function startN8n(options) {
 	delete env.NODE_OPTIONS;
 	env.NODE_ENV = 'production';
 	for (const key of Object.keys(env)) if (key.startsWith('JEST_')) delete env[key];
+	// The test runner's in-memory store (test/setup.ts) cannot be shared with another process: n8n
+	// gets the store it is given, or its default (SQLite in the user folder), as users have it.
+	if (env.WHATSAPP_OMNI_STORE_URL === 'memory:' && !options.env?.WHATSAPP_OMNI_STORE_URL) delete env.WHATSAPP_OMNI_STORE_URL;
 	const started = Date.now();
 	const child = spawn(install.nodeBin, [...(options.nodeArgs ?? []), install.n8nBin, command], { env, stdio: ['ignore', out, out] });
 	let alive = true;

@@ -30,6 +30,8 @@ export interface E2eEnvironment {
 	outputDir: string;
 	/** The n8n version running. */
 	version: string;
+	/** N8N_USER_FOLDER of that n8n (the default conversation store lives in its .n8n folder). */
+	userFolder?: string;
 	stop(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function startEnvironment({ runtime = 'current' }: { runtime?: 'cur
 		const api: N8nApiClient = new N8nApi(server.baseUrl);
 		await (api as unknown as { signIn(): Promise<void> }).signIn();
 		const { meta, twilio } = await createSandboxCredentials(api, sandbox);
-		return { sandbox, api, baseUrl: server.baseUrl, credentials: { meta, twilio }, outputDir, version: server.version, stop };
+		return { sandbox, api, baseUrl: server.baseUrl, credentials: { meta, twilio }, outputDir, version: server.version, userFolder, stop };
 	} catch (error) {
 		// Nothing may outlive a failed start: a running n8n would keep the test runner from exiting.
 		await stop();
