@@ -158,10 +158,14 @@ export async function startQueueEnvironment({ webhookProcesses = 1 }: { webhookP
 		};
 
 		const main = await start('main', 'start', await freePort());
-		const [worker, ...webhooks] = await Promise.all([
+		// allSettled: a process still booting when another fails must be running (and listed) before stop().
+		const others = await Promise.allSettled([
 			start('worker', 'worker', await freePort(), main.userFolder),
 			...webhookPorts.map((port, i) => start(`webhook-${i + 1}`, 'webhook', port, main.userFolder)),
 		]);
+		const failed = others.find((outcome) => outcome.status === 'rejected');
+		if (failed) throw (failed as PromiseRejectedResult).reason;
+		const [worker, ...webhooks] = others.map((outcome) => (outcome as PromiseFulfilledResult<N8nProcess>).value);
 		const api: N8nApiClient = new N8nApi(main.baseUrl);
 		await (api as unknown as { signIn(): Promise<void> }).signIn();
 		const { meta, twilio } = await createSandboxCredentials(api, sandbox);
