@@ -188,6 +188,13 @@ export function storeContract(backend: ContractBackend): void {
 				expect((await store.getStatus(META, 'wamid.o'))?.history).toEqual([{ status: 'sent', timestamp: at(8) }, { status: 'delivered', timestamp: at(20) }]);
 			});
 
+			it('orders statuses of the same second by their own order, not by arrival (whole-second provider times)', async () => {
+				await status('wamid.same', 'read', 30);
+				await status('wamid.same', 'delivered', 30);
+				await status('wamid.same', 'sent', 30);
+				expect((await store.getStatus(META, 'wamid.same'))?.history.map((h) => h.status)).toEqual(['sent', 'delivered', 'read']);
+			});
+
 			it('treats failed as final, keeping its errors, and still lists what came after', async () => {
 				const errors = [{ code: 131047, title: 'Re-engagement message', message: 'More than 24 hours have passed' }];
 				await status('wamid.f', 'sent', 10);

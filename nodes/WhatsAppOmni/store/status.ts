@@ -40,7 +40,9 @@ export function mergeStatus(current: StatusRow | undefined, incoming: StatusReco
 	} else {
 		history.push({ status: incoming.status, tsMs, errors, seq: history.length });
 	}
-	history.sort((a, b) => a.tsMs - b.tsMs || a.seq - b.seq);
+	// Providers give whole seconds: within one second the order is the statuses' own (sent before
+	// delivered), not the arrival order, which differs between processes.
+	history.sort((a, b) => a.tsMs - b.tsMs || statusRank(a.status) - statusRank(b.status) || a.seq - b.seq);
 	const latest = furthest(history);
 	const pricing = incoming.pricing ? { ...current?.pricing, ...incoming.pricing } : current?.pricing;
 	return { status: latest.status, tsMs: latest.tsMs, history, errors: latest.errors, pricing };

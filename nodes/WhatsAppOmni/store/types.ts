@@ -78,7 +78,7 @@ export interface StoredStatus {
 	/** The furthest status reached (order in STATUS_RANK; failed and undelivered are final). */
 	status: string;
 	timestamp: string;
-	/** Every distinct status received, oldest first (by the provider's time, then arrival). */
+	/** Every distinct status received, oldest first (by the provider's time; within one time by rank, then arrival). */
 	history: Array<{ status: string; timestamp: string; errors?: StatusError[] }>;
 	errors?: StatusError[];
 	pricing?: Record<string, unknown>;
