@@ -68,16 +68,8 @@ const onlyExecution = async (workflowId: string) => {
 	return executions[0];
 };
 
-/**
- * A status history's statuses, `read` (delivered by the test once `delivered` was recorded) last.
- * `sent` and `delivered` come 50 ms apart with the same whole-second time from Meta, and the
- * webhook answers before it records, so on a tie the store may order them by arrival either way.
- */
-const historyOrder = (history: Array<{ status: string }>) => {
-	const statuses = history.map((entry) => entry.status);
-	const last = statuses.at(-1);
-	return [...statuses.slice(0, -1).sort((a, b) => ['sent', 'delivered'].indexOf(a) - ['sent', 'delivered'].indexOf(b)), last];
-};
+/** A status history's statuses, oldest first: the store orders a tie in time by the statuses' own order. */
+const historyOrder = (history: Array<{ status: string }>) => history.map((entry) => entry.status);
 
 const triggerOutput = (execution: any) => execution.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((item: any) => item.json);
 
