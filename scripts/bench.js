@@ -173,31 +173,32 @@ async function uploadMemory() {
 }
 
 /**
- * The trigger in a real n8n next to n8n's own Webhook node (scripts/bench-trigger.js, also
- * `npm run bench:trigger`). n8n is 2.8 GB, so this never starts an install by itself: it runs when
- * the n8n cache already passes its check, or when WHATSAPP_OMNI_BENCH_N8N=1 (which installs n8n
- * if needed); WHATSAPP_OMNI_BENCH_N8N=0 skips it. dist/ is used as built, like above.
+ * The scripts that run a real n8n: the trigger next to n8n's own Webhook node
+ * (scripts/bench-trigger.js, also `npm run bench:trigger`) and bulk sending next to n8n's own
+ * WhatsApp node (scripts/bench-bulk.js). n8n is 2.8 GB, so this never starts an install by itself:
+ * they run when the n8n cache already passes its check, or when WHATSAPP_OMNI_BENCH_N8N=1 (which
+ * installs n8n if needed); WHATSAPP_OMNI_BENCH_N8N=0 skips them. dist/ is used as built, like above.
  */
-async function triggerInN8n() {
+async function inN8n(label, script, env) {
 	const { cacheRoot, isN8nReady } = require('./n8n/install');
 	const asked = process.env.WHATSAPP_OMNI_BENCH_N8N;
 	if (asked === '0') {
-		console.log('trigger in n8n: skipped (WHATSAPP_OMNI_BENCH_N8N=0)');
+		console.log(`${label}: skipped (WHATSAPP_OMNI_BENCH_N8N=0)`);
 		return;
 	}
 	if (asked !== '1' && !isN8nReady('current')) {
-		console.log(`trigger in n8n: skipped, no ready n8n in ${cacheRoot()} (WHATSAPP_OMNI_BENCH_N8N=1 installs it and runs this part)`);
+		console.log(`${label}: skipped, no ready n8n in ${cacheRoot()} (WHATSAPP_OMNI_BENCH_N8N=1 installs it and runs this part)`);
 		return;
 	}
 	const code = await new Promise((resolve) => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'bench-trigger.js')], {
-			stdio: 'inherit',
-			env: { ...process.env, BENCH_TRIGGER_BUILD: process.env.BENCH_TRIGGER_BUILD ?? '0' },
-		});
+		const child = spawn(process.execPath, [path.join(__dirname, script)], { stdio: 'inherit', env: { ...process.env, ...env } });
 		child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 	});
-	if (code !== 0) throw new Error(`bench-trigger.js exited with ${code}`);
+	if (code !== 0) throw new Error(`${script} exited with ${code}`);
 }
+
+const triggerInN8n = () => inN8n('trigger in n8n', 'bench-trigger.js', { BENCH_TRIGGER_BUILD: process.env.BENCH_TRIGGER_BUILD ?? '0' });
+const bulkInN8n = () => inN8n('bulk sending in n8n', 'bench-bulk.js', { BENCH_BULK_BUILD: process.env.BENCH_BULK_BUILD ?? '0' });
 
 /**
  * The conversation store (scripts/bench-store.js), under the Node 24 that n8n uses: node:sqlite
@@ -217,6 +218,7 @@ main()
 	.then(uploadMemory)
 	.then(conversationStore)
 	.then(triggerInN8n)
+	.then(bulkInN8n)
 	.catch((error) => {
 	console.error(error);
 	process.exit(1);
