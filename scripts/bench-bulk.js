@@ -24,7 +24,8 @@
  * Figures, per sender: msg/s over the sender node's own execution time (n8n's runData), the
  * webhook call end to end, TLS connections opened, peak requests in flight, and the longest
  * answer of n8n's /healthz polled every ~10 ms from a worker thread during the run (the longest
- * event-loop stall of n8n's main process, within one poll's cost).
+ * event-loop stall of n8n's main process, within one poll's cost), both while the sender node ran
+ * and over the whole call (which adds the Webhook, Split Out and saving the execution).
  *
  * Runs:
  *   1. BENCH_BULK_COUNT (1,000) messages, BENCH_BULK_LATENCY_MS (50) ms per provider answer,
@@ -56,8 +57,8 @@ const ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 2);
 const LATENCY_MS = Number(process.env.BENCH_BULK_LATENCY_MS ?? 50);
 const RATE = Number(process.env.BENCH_BULK_RATE ?? 80);
 const STALL_COUNT = Number(process.env.BENCH_BULK_STALL_COUNT ?? 10_000);
-/** Items in flight for Omni (its Concurrency option) in the runs without a provider limit. */
-const OMNI_CONCURRENCY = Number(process.env.BENCH_BULK_CONCURRENCY ?? 16);
+/** Omni's Concurrency in the runs without a provider limit, one workflow each (10 is its default). */
+const CONCURRENCIES = (process.env.BENCH_BULK_CONCURRENCY ?? '10,50').split(',').map(Number);
 const BUILD = process.env.BENCH_BULK_BUILD !== '0';
 const N8N_ENV = JSON.parse(process.env.BENCH_BULK_N8N_ENV || '{}');
 /** Shares of provider answers replaced by a fault in run 2 (the issue's figures). */
@@ -173,8 +174,11 @@ const metaError = (status, code, message, extra = {}) => ({
  * sandbox's /graph on one keep-alive agent. Counts TLS connections, requests and the peak in
  * flight. In run 2 it also plays the provider's limit and faults (see `setFaults`): Meta's
  * throughput limit (no more than `rate` accepted sends in any 1 s window, 429 code 130429 above
- * it), 429s and 500s without processing, and connection resets before the request reaches the
- * sandbox or after the sandbox accepted it (the answer never comes back).
+ * it), 429s and 500s without processing, connection resets before a request went out (a new
+ * connection reset before its TLS handshake: the drawn request is answered with
+ * `Connection: close`, so a new connection follows) and resets after the sandbox accepted the
+ * message (the answer never comes back). A client cannot tell a reset after processing from one
+ * while the request is being processed, only one before the request was written.
  */
 async function startFront({ key, cert }, sandboxUrl) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
@@ -182,6 +186,9 @@ async function startFront({ key, cert }, sandboxUrl) {
 	let faults;
 	let random = Math.random;
 	let accepted = [];
+	let pendingResets = 0;
+	/** When the sandbox accepted each send (epoch ms), for the pace the provider saw. */
+	let sent = [];
 	const count = (kind) => (stats.faults[kind] = (stats.faults[kind] ?? 0) + 1);
 	const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert), keepAliveTimeout: 30_000 }, (req, res) => {
 		stats.requests++;
@@ -199,6 +206,7 @@ async function startFront({ key, cert }, sandboxUrl) {
 			const body = Buffer.concat(chunks);
 			const isSend = req.method === 'POST' && /\/messages$/.test(req.url);
 			let fault;
+			let closeAfter = false;
 			if (faults && isSend) {
 				const draw = random();
 				let edge = 0;
@@ -215,8 +223,10 @@ async function startFront({ key, cert }, sandboxUrl) {
 				res.end(text);
 			};
 			if (fault === 'resetBefore') {
-				count(fault);
-				return setTimeout(() => req.socket.destroy(), LATENCY_MS);
+				// This request goes through, but its connection closes after the answer, and the next
+				// new connection is reset before its TLS handshake: a failure before a request went out.
+				pendingResets++;
+				closeAfter = true;
 			}
 			if (fault === '429') {
 				count(fault);
@@ -239,18 +249,25 @@ async function startFront({ key, cert }, sandboxUrl) {
 				const parts = [];
 				response.on('data', (chunk) => parts.push(chunk));
 				response.on('end', () => {
+					if (isSend && response.statusCode === 200) sent.push(Date.now());
 					if (fault === 'resetAfter' && response.statusCode === 200) {
 						count(fault);
 						req.socket.destroy();
 						return;
 					}
-					answer({ status: response.statusCode, headers: response.headers, body: Buffer.concat(parts) });
+					answer({ status: response.statusCode, headers: { ...response.headers, ...(closeAfter ? { connection: 'close' } : {}) }, body: Buffer.concat(parts) });
 				});
 			});
 			// The sandbox dropping the connection (its own reset faults) reaches n8n as the same reset.
 			upstream.on('error', () => req.socket.destroy());
 			upstream.end(body);
 		});
+	});
+	server.on('connection', (socket) => {
+		if (pendingResets === 0) return;
+		pendingResets--;
+		count('resetBefore');
+		socket.resetAndDestroy();
 	});
 	server.on('secureConnection', () => stats.tls++);
 	await new Promise((resolve, reject) => {
@@ -262,7 +279,10 @@ async function startFront({ key, cert }, sandboxUrl) {
 		reset() {
 			Object.assign(stats, { tls: 0, requests: 0, peakInFlight: stats.inFlight, faults: {}, rateLimited: 0 });
 			accepted = [];
+			pendingResets = 0;
+			sent = [];
 		},
+		acceptedAt: () => [...sent],
 		/** `{ rate, shares: { 429, 500, resetBefore, resetAfter }, seed }` or undefined (off). */
 		setFaults(options) {
 			faults = options;
@@ -293,12 +313,14 @@ function startHealthPoller(baseUrl) {
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 		let active = false, times = [];
 		const poll = () => new Promise((resolve) => {
+			const at = Date.now();
 			const started = process.hrtime.bigint();
+			const done = () => resolve([at, Number(process.hrtime.bigint() - started) / 1e6]);
 			const request = http.get(workerData.url, { agent }, (response) => {
 				response.resume();
-				response.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+				response.on('end', done);
 			});
-			request.on('error', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+			request.on('error', done);
 		});
 		const loop = async () => {
 			while (active) {
@@ -315,16 +337,30 @@ function startHealthPoller(baseUrl) {
 	const worker = new Worker(code, { eval: true, workerData: { url: `${baseUrl}/healthz`, every: HEALTH_POLL_MS } });
 	return {
 		start: () => worker.postMessage('start'),
+		/** Resolves with every poll of the run as [epoch ms when sent, answer time in ms]. */
 		stop: () =>
 			new Promise((resolve) => {
-				worker.once('message', (times) => {
-					const sorted = [...times].sort((a, b) => a - b);
-					resolve({ polls: times.length, max: sorted.at(-1) ?? NaN, p99: sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN });
-				});
+				worker.once('message', resolve);
 				worker.postMessage('stop');
 			}),
 		close: () => worker.terminate(),
 	};
+}
+
+let clockTicks;
+/** CPU ms (user + system) the process `pid` has used so far, from /proc (same PID namespace). */
+function processCpuMs(pid) {
+	clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// comm may hold spaces and parentheses: the fields start after the last ')'.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
+/** Longest and 99th-percentile /healthz answer of some polls, and how many. */
+function pollFigures(polls) {
+	const sorted = polls.map(([, ms]) => ms).sort((a, b) => a - b);
+	return { polls: sorted.length, max: sorted.at(-1) ?? NaN, p99: sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN };
 }
 
 const uuid = () => crypto.randomUUID();
@@ -359,14 +395,15 @@ function bulkWorkflow(name, sender) {
 }
 
 /**
- * WhatsApp Omni › Send Text. `engine` are the sending options of the node (Concurrency,
- * Messages per Second, retries) under the names the built node has, found in its description.
+ * WhatsApp Omni › Send Text. `bulk` are values of the node's sending options (Concurrency,
+ * Messages per Second), put in the collection the built node has them in (see engineOptions).
  */
-function omniSender(credential, engine, { continueOnFail = false } = {}) {
+function omniSender(credential, engine, bulk, { continueOnFail = false } = {}) {
+	const values = engine.collection ? { [engine.collection]: bulk } : {};
 	return {
 		type: 'n8n-nodes-whatsapp-omni.whatsAppOmni',
 		typeVersion: 1,
-		parameters: { provider: 'meta', resource: 'message', operation: 'sendText', to: '={{ $json.to }}', text: '={{ $json.text }}', options: { ...engine } },
+		parameters: { provider: 'meta', resource: 'message', operation: 'sendText', to: '={{ $json.to }}', text: '={{ $json.text }}', options: {}, ...values },
 		credentials: { whatsAppOmniMetaApi: { id: credential.id, name: credential.name } },
 		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 	};
@@ -407,33 +444,47 @@ function floorSender() {
 }
 
 /**
- * The names WhatsApp Omni's built node gives its sending options: the collection option whose
- * name or display name mentions concurrency / messages per second. `{}` for a build without them.
+ * Where WhatsApp Omni's built node has its sending options: the collection holding a number
+ * option about concurrency and one about messages per second, their names, defaults and
+ * maxima. `{}` for a build without them (then the runs use whatever the node does).
  */
-function omniEngineOptions() {
-	const names = {};
+function engineOptions() {
+	let description;
 	try {
-		const { versionDescription } = require('../dist/nodes/WhatsAppOmni/actions/versionDescription');
-		const walk = (properties) => {
-			for (const property of properties ?? []) {
-				const label = `${property.name} ${property.displayName ?? ''}`.toLowerCase();
-				if (!names.concurrency && /concurrenc/.test(label) && property.type === 'number') names.concurrency = property.name;
-				if (!names.rate && /(per second|persecond|rate limit)/.test(label) && property.type === 'number') names.rate = property.name;
-				walk(property.options);
-				walk(property.values);
-			}
-		};
-		walk(versionDescription.properties);
+		({ versionDescription: description } = require('../dist/nodes/WhatsAppOmni/actions/versionDescription'));
 	} catch {
-		// dist/ without the node: the run fails later with n8n's own message
+		return {};
 	}
-	return names;
+	for (const collection of description.properties ?? []) {
+		if (collection.type !== 'collection') continue;
+		const find = (pattern) => (collection.options ?? []).find((o) => o.type === 'number' && pattern.test(`${o.name} ${o.displayName}`.toLowerCase()));
+		const concurrency = find(/concurrenc/);
+		const rate = find(/per second/);
+		if (concurrency && rate) {
+			return {
+				collection: collection.name,
+				concurrency: concurrency.name,
+				rate: rate.name,
+				defaults: { [concurrency.name]: concurrency.default, [rate.name]: rate.default },
+				maxRate: rate.typeOptions?.maxValue,
+			};
+		}
+	}
+	return {};
 }
 
 /** The newest execution of a workflow, with its data. */
 async function lastExecution(api, workflowId) {
-	const { data } = await api.request('GET', `/api/v1/executions?workflowId=${workflowId}&includeData=true&limit=1`);
-	return data.data[0];
+	// n8n answers 503 "Database is not ready" for a moment after a long execution blocked it.
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const { data } = await api.request('GET', `/api/v1/executions?workflowId=${workflowId}&includeData=true&limit=1`);
+			return data.data[0];
+		} catch (error) {
+			if (attempt >= 40 || !/answered 503/.test(error.message)) throw error;
+			await sleep(500);
+		}
+	}
 }
 
 const recipient = (run, index) => `+1555${String(run * 100_000 + index).padStart(7, '0')}`;
@@ -448,12 +499,15 @@ async function bulkRun(context, target, run, count) {
 	front.reset();
 	await sleep(300);
 	poller.start();
+	const cpuBefore = { n8n: processCpuMs(context.pid), bench: process.cpuUsage() };
 	const started = process.hrtime.bigint();
 	const response = await fetch(`${baseUrl}/webhook/${target.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
 	const answer = await response.text();
 	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-	const stall = await poller.stop();
-	const front_ = { ...front.stats, faults: { ...front.stats.faults } };
+	const polls = await poller.stop();
+	const benchCpu = process.cpuUsage(cpuBefore.bench);
+	const cpu = { n8n: processCpuMs(context.pid) - cpuBefore.n8n, bench: (benchCpu.user + benchCpu.system) / 1000 };
+	const front_ = { ...front.stats, faults: { ...front.stats.faults }, acceptedAt: front.acceptedAt() };
 	let execution;
 	for (let i = 0; i < 40 && !(execution && execution.stoppedAt && Number(execution.id) > target.lastExecutionId); i++) {
 		execution = await lastExecution(api, target.workflowId);
@@ -463,9 +517,14 @@ async function bulkRun(context, target, run, count) {
 	const runData = execution.data?.resultData?.runData?.Send?.[0];
 	if (!runData) throw new Error(`${target.label}: no run of the Send node (HTTP ${response.status}: ${answer.slice(0, 300)}; ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)})`);
 	const output = runData.data?.main?.[0] ?? [];
+	// The whole call (webhook, Split Out, saving the execution) and the sender node's own stretch:
+	// the polls that overlapped it (n8n's startTime and this process share the clock).
+	const nodeStart = runData.startTime;
+	const nodeEnd = runData.startTime + runData.executionTime;
+	const stall = { ...pollFigures(polls), node: pollFigures(polls.filter(([at, ms]) => at < nodeEnd && at + ms > nodeStart)) };
 	const accepted = new Map();
 	for (const message of sandbox.outbound) accepted.set(message.to, (accepted.get(message.to) ?? 0) + 1);
-	return { label: target.label, count, items, status: response.status, execution: execution.status, nodeMs: runData.executionTime, wallMs, stall, front: front_, output, accepted };
+	return { label: target.label, bulk: target.bulk, count, items, status: response.status, execution: execution.status, nodeMs: runData.executionTime, wallMs, stall, cpu, front: front_, output, accepted };
 }
 
 const perSecond = (r) => (r.count / r.nodeMs) * 1000;
@@ -473,9 +532,24 @@ const perSecond = (r) => (r.count / r.nodeMs) * 1000;
 function describeRun(r) {
 	return (
 		`${r.label.padEnd(24)} ${perSecond(r).toFixed(0).padStart(6)} msg/s (node ${(r.nodeMs / 1000).toFixed(2)} s, webhook call ${(r.wallMs / 1000).toFixed(2)} s), ` +
-		`TLS connections ${r.front.tls}, peak in flight ${r.front.peakInFlight}, longest /healthz ${r.stall.max.toFixed(0)} ms (p99 ${r.stall.p99.toFixed(0)} ms, ${r.stall.polls} polls)` +
+		`n8n CPU ${(r.cpu.n8n / r.count).toFixed(2)} ms/msg, TLS front + sandbox CPU ${(r.cpu.bench / r.count).toFixed(2)} ms/msg, ` +
+		`TLS connections ${r.front.tls}, peak in flight ${r.front.peakInFlight}, longest /healthz ${r.stall.node.max.toFixed(0)} ms while the node ran ` +
+		`(p99 ${r.stall.node.p99.toFixed(0)} ms, ${r.stall.node.polls} polls), ${r.stall.max.toFixed(0)} ms over the whole call` +
 		`${r.execution !== 'success' ? `, execution ${r.execution}` : ''}`
 	);
+}
+
+/** How the accepted sends spread over time: busiest 1 s, the steady rate, the tail. */
+function providerPace(times) {
+	const sorted = [...times].sort((a, b) => a - b);
+	let busiest = 0;
+	for (let i = 0, j = 0; i < sorted.length; i++) {
+		while (sorted[i] - sorted[j] >= 1000) j++;
+		busiest = Math.max(busiest, i - j + 1);
+	}
+	const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+	const steady = ((0.9 * (sorted.length - 1)) / Math.max(1, at(0.95) - at(0.05))) * 1000;
+	return { count: sorted.length, busiest, steady, tailMs: sorted.at(-1) - at(0.99), spanMs: sorted.at(-1) - sorted[0] };
 }
 
 /** Run 2's account: accepted sends per recipient against what n8n said about each item. */
@@ -538,39 +612,37 @@ async function inner() {
 			...(await domains('whatsAppApi')),
 		});
 
-		const engine = omniEngineOptions();
-		const unlimited = {
-			...(engine.concurrency ? { [engine.concurrency]: OMNI_CONCURRENCY } : {}),
-			...(engine.rate ? { [engine.rate]: 0 } : {}),
-		};
-		const limited = {
-			...(engine.concurrency ? { [engine.concurrency]: OMNI_CONCURRENCY } : {}),
-			...(engine.rate ? { [engine.rate]: RATE } : {}),
-		};
-		const targets = {};
-		for (const [key, label, sender] of [
-			['omni', 'WhatsApp Omni', omniSender(omniCredential, unlimited)],
+		const engine = engineOptions();
+		// No provider limit: Messages per Second at the node's maximum (Meta's highest tier), so
+		// Concurrency and the latency set the pace. The limited run keeps every option at its default.
+		const variants = engine.collection ? CONCURRENCIES.map((c) => ({ [engine.concurrency]: c, [engine.rate]: engine.maxRate ?? 1000 })) : [{}];
+		const limited = engine.collection && engine.defaults[engine.rate] !== RATE ? { [engine.rate]: RATE } : {};
+		const senders = [
+			...variants.map((bulk, i) => [`omni${i}`, engine.collection ? `WhatsApp Omni c=${bulk[engine.concurrency]}` : 'WhatsApp Omni', omniSender(omniCredential, engine, bulk), bulk]),
 			['builtin', 'built-in WhatsApp node', builtinSender(builtinCredential, sandbox.meta.phoneNumberId)],
 			['floor', 'floor (Edit Fields)', floorSender()],
-			['limited', `WhatsApp Omni, ${RATE} msg/s`, omniSender(omniCredential, limited, { continueOnFail: true })],
-		]) {
+			['limited', `WhatsApp Omni, provider at ${RATE} msg/s`, omniSender(omniCredential, engine, limited, { continueOnFail: true }), limited],
+		];
+		const targets = {};
+		for (const [key, label, sender, bulk] of senders) {
 			const { path: webhookPath, definition } = bulkWorkflow(`bench bulk: ${label}`, sender);
 			const created = await api.createWorkflow(definition);
 			await api.activate(created.id);
-			targets[key] = { key, label, path: webhookPath, workflowId: created.id, lastExecutionId: 0 };
+			targets[key] = { key, label, bulk, path: webhookPath, workflowId: created.id, lastExecutionId: 0 };
 		}
 		poller = startHealthPoller(n8n.baseUrl);
-		const context = { api, baseUrl: n8n.baseUrl, sandbox, front, poller };
+		const context = { api, baseUrl: n8n.baseUrl, pid: n8n.pid, sandbox, front, poller };
 		let run = 1;
+		const compared = senders.map(([key]) => key).filter((key) => key !== 'limited');
 
 		// Warm-up: JIT, the first executions, one of each sender.
-		for (const key of ['omni', 'builtin', 'floor']) await bulkRun(context, targets[key], run++, 50);
+		for (const key of compared) await bulkRun(context, targets[key], run++, 50);
 
-		const results = { omni: [], builtin: [], floor: [] };
-		const order = ['omni', 'builtin', 'floor'];
+		const results = Object.fromEntries(compared.map((key) => [key, []]));
 		for (let round = 0; round < ROUNDS; round++) {
-			for (let k = 0; k < order.length; k++) {
-				const key = order[(k + round) % order.length];
+			// Interleaved, the order rotating each round, so no sender always runs first or last.
+			for (let k = 0; k < compared.length; k++) {
+				const key = compared[(k + round) % compared.length];
 				const result = await bulkRun(context, targets[key], run++, COUNT);
 				results[key].push(result);
 				log(`round ${round + 1}: ${describeRun(result)}`);
@@ -583,12 +655,13 @@ async function inner() {
 		log(describeRun(limitedRun));
 
 		let stallRun;
+		const heaviest = targets[`omni${variants.length - 1}`];
 		if (STALL_COUNT > 0) {
-			stallRun = await bulkRun(context, targets.omni, run++, STALL_COUNT);
+			stallRun = await bulkRun(context, heaviest, run++, STALL_COUNT);
 			log(describeRun(stallRun));
 		}
 
-		report({ n8n, unshare, engine, unlimited, limited, results, limitedRun, stallRun });
+		report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, heaviest });
 	} finally {
 		await poller?.close();
 		await n8n?.stop();
@@ -597,53 +670,77 @@ async function inner() {
 	}
 }
 
-function report({ n8n, unshare, engine, unlimited, limited, results, limitedRun, stallRun }) {
+function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, heaviest }) {
 	const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 	const sum = (rows) => ({
 		perSecond: median(rows.map(perSecond)),
 		msPerMessage: median(rows.map((r) => r.nodeMs / r.count)),
 		tls: median(rows.map((r) => r.front.tls)),
 		peak: Math.max(...rows.map((r) => r.front.peakInFlight)),
-		stall: Math.max(...rows.map((r) => r.stall.max)),
+		stall: Math.max(...rows.map((r) => r.stall.node.max)),
+		callStall: Math.max(...rows.map((r) => r.stall.max)),
+		cpu: median(rows.map((r) => r.cpu.n8n / r.count)),
+		benchCpu: median(rows.map((r) => r.cpu.bench / r.count)),
 		failedItems: rows.reduce((n, r) => n + r.output.filter((i) => i.json?.error !== undefined).length, 0),
 		accepted: rows.reduce((n, r) => n + [...r.accepted.values()].reduce((a, b) => a + b, 0), 0),
 	});
-	const omni = sum(results.omni);
-	const builtin = sum(results.builtin);
-	const floor = sum(results.floor);
+	const rows = Object.fromEntries(Object.entries(results).map(([key, runs]) => [key, sum(runs)]));
+	const omniKeys = Object.keys(results).filter((key) => key.startsWith('omni'));
 	const expressionEngine = N8N_ENV.N8N_EXPRESSION_ENGINE ?? process.env.N8N_EXPRESSION_ENGINE ?? 'vm (n8n 2.41 default)';
 	console.log(
 		`Bulk sending in n8n ${n8n.version} (${os.cpus().length} CPUs, N8N_EXPRESSION_ENGINE=${expressionEngine}): Webhook → Split Out → sender, ${COUNT} text messages ` +
 			`per run, ${ROUNDS} rounds interleaved, ${LATENCY_MS} ms provider latency, both senders over TLS to graph.facebook.com (unshare ${unshare}; a TLS front on loopback → the sandbox). ` +
-			`Omni options ${JSON.stringify(unlimited)}${engine.concurrency ? '' : ' (this build has no Concurrency option)'}. msg/s = messages / the sender node's execution time; medians of the rounds.`,
+			(engine.collection
+				? `Omni's ${engine.collection}: ${engine.rate} ${engine.maxRate ?? 1000} (no provider limit), ${engine.concurrency} as labelled (default ${engine.defaults[engine.concurrency]}). `
+				: 'This build of Omni has no Concurrency / Messages per Second options. ') +
+			"msg/s = messages / the sender node's execution time in n8n; medians of the rounds.",
 	);
-	for (const [label, s, rows] of [['WhatsApp Omni', omni, results.omni], ['built-in WhatsApp node', builtin, results.builtin], ['floor (Edit Fields)', floor, results.floor]]) {
+	for (const [key, s] of Object.entries(rows)) {
 		console.log(
-			`  ${label.padEnd(24)} ${s.perSecond.toFixed(0).padStart(6)} msg/s (${s.msPerMessage.toFixed(3)} ms/msg; rounds ${rows.map((r) => perSecond(r).toFixed(0)).join(', ')})  TLS connections ${s.tls}  peak in flight ${s.peak}  ` +
-				`longest /healthz ${s.stall.toFixed(0)} ms${label.startsWith('floor') ? '' : `  accepted ${s.accepted}/${rows.length * COUNT}`}${s.failedItems ? `  failed items ${s.failedItems}` : ''}`,
+			`  ${targets[key].label.padEnd(24)} ${s.perSecond.toFixed(0).padStart(6)} msg/s (${s.msPerMessage.toFixed(3)} ms/msg; rounds ${results[key].map((r) => perSecond(r).toFixed(0)).join(', ')})  ` +
+				`n8n CPU ${s.cpu.toFixed(2)} ms/msg (front + sandbox ${s.benchCpu.toFixed(2)})  ` +
+				`TLS connections ${s.tls}  peak in flight ${s.peak}  longest /healthz ${s.stall.toFixed(0)} ms in the node (${s.callStall.toFixed(0)} ms in the call)` +
+				`${key === 'floor' ? '' : `  accepted ${s.accepted}/${results[key].length * COUNT}`}${s.failedItems ? `  failed items ${s.failedItems}` : ''}`,
 		);
 	}
-	console.log(`  ratio Omni / built-in: ${(omni.perSecond / builtin.perSecond).toFixed(2)}x msg/s   (target: ≥ 4x without a provider limit)`);
-	console.log(`  Omni above the floor: ${(omni.msPerMessage - floor.msPerMessage).toFixed(3)} ms per message (built-in above it: ${(builtin.msPerMessage - floor.msPerMessage).toFixed(3)} ms)`);
+	for (const key of omniKeys) {
+		console.log(
+			`  ${targets[key].label}: ${(rows[key].perSecond / rows.builtin.perSecond).toFixed(2)}x the built-in node's msg/s (target: ≥ 4x without a provider limit); ` +
+				`${(rows[key].msPerMessage - rows.floor.msPerMessage).toFixed(3)} ms per message above the floor`,
+		);
+	}
+	console.log(
+		`  built-in node: ${(rows.builtin.msPerMessage - rows.floor.msPerMessage).toFixed(3)} ms per message above the floor; ` +
+			`n8n CPU per message above the floor: ${omniKeys.map((key) => `${targets[key].label} ${(rows[key].cpu - rows.floor.cpu).toFixed(2)} ms`).join(', ')}, built-in ${(rows.builtin.cpu - rows.floor.cpu).toFixed(2)} ms`,
+	);
 
 	const tally = exactlyOnce(limitedRun);
 	const ideal = (COUNT / RATE) * 1000;
 	console.log(
-		`WhatsApp Omni with the provider enforcing ${RATE} msg/s (≤ ${RATE} accepted in any 1 s) and faults ${JSON.stringify(FAULTS)} (seeded), Continue On Fail, ${COUNT} messages, options ${JSON.stringify(limited)}:`,
+		`WhatsApp Omni with the provider enforcing ${RATE} msg/s (≤ ${RATE} accepted in any 1 s, 429 above) and injecting ${Object.entries(FAULTS).map(([k, v]) => `${v * 100} % ${k}`).join(', ')} (seeded), ` +
+			`Continue On Fail, ${COUNT} messages, Bulk Sending ${JSON.stringify(limitedRun.bulk ?? {})} (defaults otherwise${engine.defaults ? ` ${JSON.stringify(engine.defaults)}` : ''}):`,
 	);
 	console.log(
-		`  total ${(limitedRun.nodeMs / 1000).toFixed(2)} s (node; webhook call ${(limitedRun.wallMs / 1000).toFixed(2)} s) vs N / rate ${(ideal / 1000).toFixed(2)} s: ${(((limitedRun.nodeMs - ideal) / ideal) * 100).toFixed(1)} % ` +
-			`(target: within 10 %)  peak in flight ${limitedRun.front.peakInFlight}  requests ${limitedRun.front.requests}  TLS connections ${limitedRun.front.tls}  longest /healthz ${limitedRun.stall.max.toFixed(0)} ms`,
+		`  total ${(limitedRun.nodeMs / 1000).toFixed(2)} s (node; webhook call ${(limitedRun.wallMs / 1000).toFixed(2)} s) vs N / rate ${(ideal / 1000).toFixed(2)} s: ${limitedRun.nodeMs >= ideal ? '+' : ''}${(((limitedRun.nodeMs - ideal) / ideal) * 100).toFixed(1)} % ` +
+			`(target: within 10 %)  peak in flight ${limitedRun.front.peakInFlight}  requests ${limitedRun.front.requests}  TLS connections ${limitedRun.front.tls}  longest /healthz ${limitedRun.stall.node.max.toFixed(0)} ms in the node (${limitedRun.stall.max.toFixed(0)} ms in the call)`,
+	);
+	const pace = providerPace(limitedRun.front.acceptedAt);
+	console.log(
+		`  the provider accepted ${pace.count} sends: at most ${pace.busiest} in any 1 s; ${pace.steady.toFixed(1)} msg/s between the 5th and 95th percentile of them; ` +
+			`the last 1 % took ${(pace.tailMs / 1000).toFixed(2)} s; first to last ${(pace.spanMs / 1000).toFixed(2)} s; retried requests ${limitedRun.front.requests - COUNT}`,
 	);
 	console.log(
-		`  provider answers: rate-limited ${limitedRun.front.rateLimited}, injected ${JSON.stringify(limitedRun.front.faults)}; ` +
-			`recipients accepted once ${tally.once}, twice or more ${tally.duplicates}, never and reported ${tally.lostReported}, never and not reported ${tally.lost}; ` +
+		`  provider answers: over the rate ${limitedRun.front.rateLimited}, injected ${JSON.stringify(limitedRun.front.faults)}; ` +
+			`recipients accepted once ${tally.once}, more than once ${tally.duplicates}, never (item failed) ${tally.lostReported}, never (item said sent) ${tally.lost}; ` +
 			`items sent ${tally.succeeded}, "may have been sent" ${tally.maybeSentFlagged}, other errors ${tally.failedOther}${tally.missingItems ? `, missing ${tally.missingItems}` : ''}`,
 	);
-	console.log(`  exactly-once ${tally.held ? 'held' : 'did NOT hold'}   (target: zero duplicates, zero losses; after-processing resets as "may have been sent" items)`);
+	console.log(`  exactly-once ${tally.held ? 'held' : 'did NOT hold'}   (target: zero duplicates, zero losses; after-processing resets come back as "may have been sent" items)`);
 	if (stallRun) {
 		console.log(
-			`WhatsApp Omni, ${STALL_COUNT} messages, no provider limit: ${describeRun(stallRun).replace(/^WhatsApp Omni\s+/, '')}, accepted ${[...stallRun.accepted.values()].reduce((a, b) => a + b, 0)}   (target: no stall over 200 ms)`,
+			`${heaviest.label}, ${STALL_COUNT} messages, no provider limit: ${perSecond(stallRun).toFixed(0)} msg/s (node ${(stallRun.nodeMs / 1000).toFixed(2)} s, webhook call ${(stallRun.wallMs / 1000).toFixed(2)} s), ` +
+				`longest /healthz ${stallRun.stall.node.max.toFixed(0)} ms while the node ran (p99 ${stallRun.stall.node.p99.toFixed(0)} ms, ${stallRun.stall.node.polls} polls), ` +
+				`${stallRun.stall.max.toFixed(0)} ms over the whole call (webhook, Split Out, saving ${STALL_COUNT} items), TLS connections ${stallRun.front.tls}, peak in flight ${stallRun.front.peakInFlight}, ` +
+				`accepted ${[...stallRun.accepted.values()].reduce((a, b) => a + b, 0)}/${STALL_COUNT}   (target: no stall over 200 ms)`,
 		);
 	}
 }
