@@ -727,7 +727,8 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 	const pace = providerPace(limitedRun.front.acceptedAt);
 	console.log(
 		`  the provider accepted ${pace.count} sends: at most ${pace.busiest} in any 1 s; ${pace.steady.toFixed(1)} msg/s between the 5th and 95th percentile of them; ` +
-			`the last 1 % took ${(pace.tailMs / 1000).toFixed(2)} s; first to last ${(pace.spanMs / 1000).toFixed(2)} s; retried requests ${limitedRun.front.requests - COUNT}`,
+			`the last 1 % took ${(pace.tailMs / 1000).toFixed(2)} s; first to last ${(pace.spanMs / 1000).toFixed(2)} s; ` +
+			`attempts beyond one per message ${limitedRun.front.requests - COUNT + (limitedRun.front.faults.resetBefore ?? 0)} (answered with a fault, or reset before a request went out)`,
 	);
 	console.log(
 		`  provider answers: over the rate ${limitedRun.front.rateLimited}, injected ${JSON.stringify(limitedRun.front.faults)}; ` +
