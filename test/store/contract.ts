@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import type { ConversationStore, StoreScope } from '../../nodes/WhatsAppOmni/store';
-import { STORE_URL_VARIABLE, StoreSchemaTooNewError, StoreUnavailableError } from '../../nodes/WhatsAppOmni/store';
+import type { ContactRef, ConversationStore, FlowStateWrite, StoreScope } from '../../nodes/WhatsAppOmni/store';
+import { FlowStateTooLargeError, MAX_FLOW_STATE_BYTES, STORE_URL_VARIABLE, StoreSchemaTooNewError, StoreUnavailableError } from '../../nodes/WhatsAppOmni/store';
 
 export interface Clock {
 	now: () => number;
@@ -23,8 +23,8 @@ export interface TestDatabase {
 		version(): Promise<number | undefined>;
 		setVersion(version: number): Promise<void>;
 		indexNames(): Promise<string[]>;
-		/** Builds the database as schema version 1 made it, holding one inbound message `wamid.v1` from +15550001111. */
-		buildVersion1(): Promise<void>;
+		/** Builds the database as schema `version` made it, holding one inbound message `wamid.v1` from +15550001111. */
+		buildVersion(version: number): Promise<void>;
 		/** Every table name of the store, to see that a refused open created nothing. */
 		tableNames(): Promise<string[]>;
 	};
@@ -343,6 +343,181 @@ export function storeContract(backend: ContractBackend): void {
 			});
 		});
 
+		describe('flow state', () => {
+			const HOUR_MS = 3600_000;
+			const now = () => new Date(clockMs).toISOString();
+			const set = (document: Record<string, unknown>, extra: Partial<FlowStateWrite> = {}, on: ConversationStore = store, contact: ContactRef = { phoneNumber: ALICE }) =>
+				on.setFlowState(META, contact, { document, mode: 'replace', ...extra });
+			const get = (contact: ContactRef = { phoneNumber: ALICE }, on: ConversationStore = store) => on.getFlowState(META, contact);
+
+			it('is absent until set; a write gives the document, version 1 and the write time', async () => {
+				expect(await get()).toBeUndefined();
+				const written = await set({ step: 'ask_address', cart: [{ sku: 'A1', qty: 2 }] });
+				expect(written).toEqual({ document: { step: 'ask_address', cart: [{ sku: 'A1', qty: 2 }] }, version: 1, updatedAt: now() });
+				expect(await get()).toEqual(written);
+				// Another process sees it.
+				expect(await get({ phoneNumber: ALICE }, await open())).toEqual(written);
+			});
+
+			it('merge is a JSON Merge Patch (objects merge, null removes, arrays replace); replace swaps the whole document', async () => {
+				await set({ a: 1, keep: 'yes', nested: { x: 1, y: 2 }, list: [1, 2] });
+				const merged = await set({ a: null, b: 2, nested: { y: null, z: 3 }, list: [3] }, { mode: 'merge' });
+				expect(merged).toMatchObject({ document: { keep: 'yes', b: 2, nested: { x: 1, z: 3 }, list: [3] }, version: 2 });
+				expect(Object.keys((merged as { document: object }).document)).not.toContain('a');
+				expect(await set({ c: 1 })).toMatchObject({ document: { c: 1 }, version: 3 });
+				expect(await get()).toMatchObject({ document: { c: 1 }, version: 3 });
+				// Merging into nothing is the patch without its nulls.
+				expect(await set({ d: { e: 1, f: null } }, { mode: 'merge' }, store, { phoneNumber: '+15550000003' })).toMatchObject({ document: { d: { e: 1 } }, version: 1 });
+			});
+
+			it('compare-and-set: a write or clear expecting another version changes nothing and says which version is current', async () => {
+				expect(await set({ step: 1 }, { expectedVersion: 0 })).toMatchObject({ version: 1 });
+				expect(await set({ step: 'again' }, { expectedVersion: 0 })).toEqual({ conflict: true, expectedVersion: 0, currentVersion: 1 });
+				expect(await set({ step: 2 }, { expectedVersion: 1, mode: 'merge' })).toMatchObject({ document: { step: 2 }, version: 2 });
+				expect(await set({ step: 'stale' }, { expectedVersion: 1 })).toEqual({ conflict: true, expectedVersion: 1, currentVersion: 2 });
+				expect(await get()).toMatchObject({ document: { step: 2 }, version: 2 });
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE }, 1)).toEqual({ conflict: true, expectedVersion: 1, currentVersion: 2 });
+				expect(await get()).toMatchObject({ version: 2 });
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE }, 2)).toEqual({ cleared: true, version: 2 });
+				expect(await get()).toBeUndefined();
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE })).toEqual({ cleared: false });
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE }, 2)).toEqual({ conflict: true, expectedVersion: 2, currentVersion: 0 });
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE }, 0)).toEqual({ cleared: false });
+				// After a clear the version keeps counting: a writer still holding version 2 cannot match a new state.
+				expect(await set({ step: 'new flow' }, { expectedVersion: 0 })).toMatchObject({ version: 4 });
+				expect(await set({ step: 'stale' }, { expectedVersion: 2 })).toEqual({ conflict: true, expectedVersion: 2, currentVersion: 4 });
+				expect(await store.clearFlowState(META, { phoneNumber: '+15550000009' })).toEqual({ cleared: false });
+				expect(await store.getContact(META, { phoneNumber: '+15550000009' })).toBeUndefined();
+			});
+
+			it('of 20 simultaneous writes expecting one version, through two processes, exactly one wins', async () => {
+				const other = await open();
+				await set({ step: 'start' });
+				const results = await Promise.all(
+					Array.from({ length: 20 }, (_, i) => set({ step: `writer ${i}` }, { expectedVersion: 1 }, i % 2 ? store : other)),
+				);
+				const winners = results.filter((result) => !('conflict' in result));
+				expect(winners).toHaveLength(1);
+				expect(results.filter((result) => 'conflict' in result)).toEqual(Array(19).fill({ conflict: true, expectedVersion: 1, currentVersion: 2 }));
+				expect(await get({ phoneNumber: ALICE }, other)).toEqual(winners[0]);
+				expect(winners[0]).toMatchObject({ version: 2 });
+			});
+
+			it('of 20 simultaneous first writes for a contact nobody knew, through two processes, exactly one wins', async () => {
+				const other = await open();
+				const results = await Promise.all(
+					Array.from({ length: 20 }, (_, i) => set({ step: `writer ${i}` }, { expectedVersion: 0 }, i % 2 ? store : other, { userId: ALICE_ID })),
+				);
+				expect(results.filter((result) => !('conflict' in result))).toHaveLength(1);
+				expect(await get({ userId: ALICE_ID })).toMatchObject({ version: 1 });
+			});
+
+			it('20 simultaneous merges without an expected version lose no key', async () => {
+				const other = await open();
+				await Promise.all(Array.from({ length: 20 }, (_, i) => set({ [`k${i}`]: i }, { mode: 'merge' }, i % 2 ? store : other)));
+				const state = await get();
+				expect(state?.version).toBe(20);
+				expect(Object.keys(state!.document)).toHaveLength(20);
+			});
+
+			it('expires: an expired state reads as absent, a new write starts from nothing, and every write sets the expiry anew', async () => {
+				// Half an hour: within the hour, no automatic prune removes the expired row meanwhile.
+				const expiresAt = new Date(clockMs + HOUR_MS / 2).toISOString();
+				expect(await set({ step: 'waiting' }, { expiresAt })).toEqual({ document: { step: 'waiting' }, version: 1, updatedAt: now(), expiresAt });
+				clockMs += HOUR_MS / 2 - 1;
+				expect(await get()).toMatchObject({ version: 1, expiresAt });
+				clockMs += 1;
+				expect(await get()).toBeUndefined();
+				expect(await store.clearFlowState(META, { phoneNumber: ALICE })).toEqual({ cleared: false });
+				expect(await set({ other: true }, { expectedVersion: 1 })).toEqual({ conflict: true, expectedVersion: 1, currentVersion: 0 });
+				const fresh = await set({ other: true }, { mode: 'merge', expectedVersion: 0 });
+				expect(fresh).toEqual({ document: { other: true }, version: 2, updatedAt: now() });
+				clockMs += 10 * HOUR_MS;
+				expect(await get()).toMatchObject({ document: { other: true } });
+			});
+
+			it('refuses an expiry that is past or not a time, and a document that is not a JSON object', async () => {
+				await expect(set({ a: 1 }, { expiresAt: now() })).rejects.toThrow(/not in the future/);
+				await expect(set({ a: 1 }, { expiresAt: 'in an hour' })).rejects.toThrow(/expiresAt is not an ISO 8601 time/);
+				await expect(store.setFlowState(META, { phoneNumber: ALICE }, { document: [1, 2] as unknown as Record<string, unknown>, mode: 'replace' })).rejects.toThrow(/JSON object/);
+				await expect(set({ a: 1 }, { expectedVersion: -1 })).rejects.toThrow(/expectedVersion/);
+				await expect(set({ a: 1 }, { mode: 'upsert' as 'merge' })).rejects.toThrow(/mode/);
+				await expect(set({ a: 1 }, {}, store, {})).rejects.toThrow(/phone number or a user ID/);
+				expect(await get()).toBeUndefined();
+			});
+
+			it(`keeps at most ${MAX_FLOW_STATE_BYTES} bytes of JSON (UTF-8): beyond, nothing is written`, async () => {
+				const overhead = JSON.stringify({ s: '' }).length;
+				expect(await set({ s: 'x'.repeat(MAX_FLOW_STATE_BYTES - overhead) })).toMatchObject({ version: 1 });
+				const tooLarge = await set({ s: 'é'.repeat((MAX_FLOW_STATE_BYTES - overhead) / 2 + 1) }).then(() => undefined, (error: Error) => error);
+				expect(tooLarge).toBeInstanceOf(FlowStateTooLargeError);
+				expect(tooLarge?.message).toBe(`The flow state would be ${MAX_FLOW_STATE_BYTES + 2} bytes of JSON; the limit is ${MAX_FLOW_STATE_BYTES} bytes (64 KB)`);
+				// A merge that would grow past the limit is refused too.
+				await expect(set({ more: 'y' }, { mode: 'merge' })).rejects.toBeInstanceOf(FlowStateTooLargeError);
+				expect(await get()).toMatchObject({ version: 1, document: { s: expect.stringMatching(/^x+$/) } });
+			});
+
+			it('keeps scopes apart: the same person under another number or provider has their own state', async () => {
+				await set({ where: 'meta' });
+				expect(await store.getFlowState(TWILIO, { phoneNumber: ALICE })).toBeUndefined();
+				await store.setFlowState(TWILIO, { phoneNumber: ALICE }, { document: { where: 'twilio' }, mode: 'replace' });
+				expect(await get()).toMatchObject({ document: { where: 'meta' }, version: 1 });
+				expect(await store.getFlowState(TWILIO, { phoneNumber: ALICE })).toMatchObject({ document: { where: 'twilio' }, version: 1 });
+			});
+
+			it('a phone number and its linked BSUID find the same state', async () => {
+				await set({ step: 'by phone' });
+				expect(await get({ userId: ALICE_ID })).toBeUndefined();
+				await inbound('wamid.link', 1, { contact: { phoneNumber: ALICE, userId: ALICE_ID } });
+				expect(await get({ userId: ALICE_ID })).toMatchObject({ document: { step: 'by phone' }, version: 1 });
+				expect(await set({ step: 'by BSUID' }, { expectedVersion: 1 }, store, { userId: ALICE_ID })).toMatchObject({ version: 2 });
+				expect(await get()).toMatchObject({ document: { step: 'by BSUID' }, version: 2 });
+			});
+
+			it('linking two contacts that each had a state keeps the newer one, at a version past both', async () => {
+				await set({ step: 'phone flow' });
+				clockMs += 1000;
+				await set({ step: 'bsuid flow' }, { mode: 'merge' }, store, { userId: ALICE_ID });
+				await set({ step: 'bsuid flow 2' }, {}, store, { userId: ALICE_ID });
+				await inbound('wamid.link', 1, { contact: { phoneNumber: ALICE, userId: ALICE_ID } });
+				const merged = { document: { step: 'bsuid flow 2' }, version: 3, updatedAt: now() };
+				expect(await get()).toEqual(merged);
+				expect(await get({ userId: ALICE_ID })).toEqual(merged);
+				// Holders of either old version get a conflict.
+				expect(await set({ x: 1 }, { expectedVersion: 1 })).toEqual({ conflict: true, expectedVersion: 1, currentVersion: 3 });
+				expect(await set({ x: 1 }, { expectedVersion: 2 })).toEqual({ conflict: true, expectedVersion: 2, currentVersion: 3 });
+			});
+
+			it('moves with an identity change: the new number or BSUID finds it, the old one nothing', async () => {
+				await set({ step: 'moving' }, { expiresAt: new Date(clockMs + HOUR_MS).toISOString() });
+				await store.recordIdentityChange(META, { phoneNumber: ALICE }, { phoneNumber: '+15559990000' });
+				expect(await get({ phoneNumber: '+15559990000' })).toMatchObject({ document: { step: 'moving' }, version: 1, expiresAt: expect.any(String) });
+				expect(await get()).toBeUndefined();
+				// A changed BSUID whose new identity already had a (live) state: one state, never two.
+				await set({ step: 'old bsuid' }, {}, store, { userId: 'US.1' });
+				clockMs += 1000;
+				await set({ step: 'new bsuid' }, {}, store, { userId: 'US.2' });
+				await store.recordIdentityChange(META, { userId: 'US.1' }, { userId: 'US.2' });
+				expect(await get({ userId: 'US.2' })).toMatchObject({ document: { step: 'new bsuid' }, version: 2 });
+				expect(await get({ userId: 'US.1' })).toBeUndefined();
+			});
+
+			it('prune deletes expired states and states untouched since the cut-off; a contact with a state stays', async () => {
+				await set({ step: 'expiring' }, { expiresAt: new Date(clockMs + HOUR_MS).toISOString() }, store, { phoneNumber: '+15550000001' });
+				await set({ step: 'forever' }, {}, store, { phoneNumber: '+15550000002' });
+				await set({ step: 'cleared' }, {}, store, { phoneNumber: '+15550000003' });
+				await store.clearFlowState(META, { phoneNumber: '+15550000003' });
+				clockMs += HOUR_MS;
+				expect(await store.prune(new Date(T0 - 86400_000))).toEqual({ messages: 0, statuses: 0, events: 0, contacts: 0, flowStates: 1 });
+				expect(await get({ phoneNumber: '+15550000002' })).toMatchObject({ document: { step: 'forever' } });
+				// Once the retention age has passed without a write, the rest go, and then their contacts.
+				clockMs += 86400_000 * 2;
+				expect(await store.prune(new Date(clockMs - 86400_000))).toMatchObject({ flowStates: 2, contacts: 3 });
+				expect(await get({ phoneNumber: '+15550000002' })).toBeUndefined();
+				expect(await store.getContact(META, { phoneNumber: '+15550000002' })).toBeUndefined();
+			});
+		});
+
 		describe('claimEvent', () => {
 			it('is true once per key and namespace within the time to live, in any process', async () => {
 				const other = await open();
@@ -393,7 +568,7 @@ export function storeContract(backend: ContractBackend): void {
 				clockMs += 2000;
 				// Contacts go only once they have no messages and no activity since the cut-off.
 				const result = await store.prune(new Date(T0 - 86400_000));
-				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0 });
+				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0, flowStates: 0 });
 				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.new']);
 				expect(await store.getStatus(META, 'wamid.old-out')).toBeUndefined();
 				expect(await store.getStatus(META, 'wamid.new-out')).toBeDefined();
@@ -426,13 +601,16 @@ export function storeContract(backend: ContractBackend): void {
 			describe('schema', () => {
 				it('creates the latest schema in an empty database', async () => {
 					expect(await db.schema!.version()).toBe(latest);
-					expect(await db.schema!.indexNames()).toEqual(expect.arrayContaining(['messages_by_contact', 'messages_by_time', 'statuses_by_time', 'claims_by_expiry']));
+					expect(await db.schema!.indexNames()).toEqual(
+						expect.arrayContaining(['messages_by_contact', 'messages_by_time', 'statuses_by_time', 'claims_by_expiry', 'flow_states_by_expiry', 'flow_states_by_activity']),
+					);
+					expect(await db.schema!.tableNames()).toContain('flow_states');
 				});
 
 				it('upgrades a version 1 database and keeps its rows', async () => {
 					const old = await backend.database();
 					try {
-						await old.schema!.buildVersion1();
+						await old.schema!.buildVersion(1);
 						expect(await old.schema!.indexNames()).not.toContain('messages_by_time');
 						const upgraded = await old.open(clock);
 						try {
@@ -441,6 +619,29 @@ export function storeContract(backend: ContractBackend): void {
 							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
 							await upgraded.recordMessage(META, { id: 'wamid.v2', direction: 'inbound', contact: { phoneNumber: '+15550001111' }, type: 'text', timestamp: at(10) });
 							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v2', 'wamid.v1']);
+						} finally {
+							await upgraded.close();
+						}
+					} finally {
+						await old.drop();
+					}
+				});
+
+				it('upgrades a database of the previous version and keeps its rows: its contacts take flow state', async () => {
+					const old = await backend.database();
+					try {
+						await old.schema!.buildVersion(latest - 1);
+						expect(await old.schema!.tableNames()).not.toContain('flow_states');
+						const upgraded = await old.open(clock);
+						try {
+							expect(await old.schema!.version()).toBe(latest);
+							expect(await old.schema!.tableNames()).toContain('flow_states');
+							expect(await old.schema!.indexNames()).toEqual(expect.arrayContaining(['flow_states_by_expiry', 'flow_states_by_activity']));
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
+							expect(await upgraded.getFlowState(META, { phoneNumber: '+15550001111' })).toBeUndefined();
+							await upgraded.setFlowState(META, { phoneNumber: '+15550001111' }, { document: { step: 'upgraded' }, mode: 'replace' });
+							expect(await upgraded.getFlowState(META, { phoneNumber: '+15550001111' })).toMatchObject({ document: { step: 'upgraded' }, version: 1 });
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
 						} finally {
 							await upgraded.close();
 						}
@@ -463,7 +664,7 @@ export function storeContract(backend: ContractBackend): void {
 				it('refuses a database from a newer version, naming the fix, and writes nothing to it', async () => {
 					const newer = await backend.database();
 					try {
-						await newer.schema!.buildVersion1();
+						await newer.schema!.buildVersion(1);
 						await newer.schema!.setVersion(latest + 7);
 						const tables = await newer.schema!.tableNames();
 						const error = await newer.open(clock).then(

@@ -52,12 +52,14 @@ storeContract({
 				setVersion: async (version) => void (await query(`UPDATE "${schema}".store_meta SET value = $1 WHERE key = 'schema_version'`, [String(version)])),
 				indexNames: async () => (await query('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [schema])).map((row) => String(row.indexname)),
 				tableNames: tables,
-				buildVersion1: async () => {
-					// As version 1 of the package left a database: its statements, by hand.
+				buildVersion: async (version) => {
+					// As that version of the package left a database: its statements, by hand.
 					await query(`CREATE SCHEMA "${schema}"`);
-					for (const statement of MIGRATIONS[0].statements('postgres')) await query(statement.replace(/\{t\}/g, `"${schema}".`));
+					for (const migration of MIGRATIONS.filter((step) => step.version <= version)) {
+						for (const statement of migration.statements('postgres')) await query(statement.replace(/\{t\}/g, `"${schema}".`));
+					}
 					await query(`CREATE TABLE "${schema}".store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-					await query(`INSERT INTO "${schema}".store_meta VALUES ('schema_version', '1')`);
+					await query(`INSERT INTO "${schema}".store_meta VALUES ('schema_version', $1)`, [String(version)]);
 					await query(`INSERT INTO "${schema}".contacts (id, provider, business, phone_number, updated_ms) VALUES (1, 'meta', '106540352242922', '+15550001111', ${T0})`);
 					await query(
 						`INSERT INTO "${schema}".messages (provider, business, id, contact_id, direction, type, text, ts_ms, recorded_ms) VALUES ('meta', '106540352242922', 'wamid.v1', 1, 'inbound', 'text', 'from v1', ${T0}, ${T0})`,

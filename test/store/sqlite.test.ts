@@ -50,12 +50,14 @@ storeContract({
 				setVersion: async (version) => raw(file, (db) => void db.prepare("UPDATE store_meta SET value = ? WHERE key = 'schema_version'").run(String(version))),
 				indexNames: async () => raw(file, (db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((row) => String(row.name))),
 				tableNames: async () => tables(),
-				buildVersion1: async () => {
+				buildVersion: async (version) => {
 					fs.mkdirSync(path.dirname(file), { recursive: true });
 					raw(file, (db) => {
-						// As version 1 of the package left a database: its statements, by hand.
-						for (const statement of MIGRATIONS[0].statements('sqlite')) db.exec(statement.replace(/\{t\}/g, ''));
-						db.exec("CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO store_meta VALUES ('schema_version', '1')");
+						// As that version of the package left a database: its statements, by hand.
+						for (const migration of MIGRATIONS.filter((step) => step.version <= version)) {
+							for (const statement of migration.statements('sqlite')) db.exec(statement.replace(/\{t\}/g, ''));
+						}
+						db.exec(`CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO store_meta VALUES ('schema_version', '${version}')`);
 						db.exec(`INSERT INTO contacts (id, provider, business, phone_number, updated_ms) VALUES (1, 'meta', '106540352242922', '+15550001111', ${T0})`);
 						db.exec(`INSERT INTO messages (provider, business, id, contact_id, direction, type, text, ts_ms, recorded_ms) VALUES ('meta', '106540352242922', 'wamid.v1', 1, 'inbound', 'text', 'from v1', ${T0}, ${T0})`);
 					});

@@ -3,7 +3,7 @@
  * writes inside a transaction. Every rule (contact identity, status order, paging, retention)
  * lives once, in store.ts, on top of these primitives, so the three engines cannot drift apart.
  */
-import type { PruneResult, StatusError, StoreScope } from './types';
+import type { FlowStateDocument, PruneResult, StatusError, StoreScope } from './types';
 
 /** A person as stored: `id` is the engine's own row id, stable across links and number changes. */
 export interface ContactRow {
@@ -54,6 +54,17 @@ export interface MessageWithStatus extends MessageRow {
 	status?: StatusRow;
 }
 
+/**
+ * A contact's flow state row. A row without a document is a cleared state, kept so the version
+ * keeps counting (a writer holding an old version must not match a state created after a clear).
+ */
+export interface FlowStateRow {
+	document?: FlowStateDocument;
+	version: number;
+	updatedMs: number;
+	expiresMs?: number;
+}
+
 /** Newest first: (tsMs, id) descending; the cursor is the last row of the previous page. */
 export interface MessageBounds {
 	afterMs?: number;
@@ -78,13 +89,18 @@ export interface StoreTx {
 	updateContact(id: number, patch: ContactPatch, nowMs: number): Promise<void>;
 	/** Later inbound message: last inbound time moves forward only; the name follows the newest message. */
 	touchInbound(id: number, tsMs: number, name: string | undefined, nowMs: number): Promise<void>;
-	/** Moves every message of `fromId` to `intoId` and deletes `fromId`. */
+	/** Moves every message of `fromId` to `intoId` and deletes `fromId` (its flow state is the store's to move first). */
 	mergeContact(fromId: number, intoId: number): Promise<void>;
 	/** False when the message was already there (then nothing changes). */
 	insertMessage(scope: StoreScope, message: MessageRow, nowMs: number): Promise<boolean>;
 	/** Reads a message's status and keeps others from changing it until the transaction ends. */
 	lockStatus(scope: StoreScope, messageId: string): Promise<StatusRow | undefined>;
 	saveStatus(scope: StoreScope, messageId: string, status: StatusRow, nowMs: number): Promise<void>;
+	/** Reads a contact's flow state and keeps others from changing it until the transaction ends. */
+	lockFlowState(contactId: number): Promise<FlowStateRow | undefined>;
+	/** Writes a contact's flow state row (and counts as the contact's activity). */
+	saveFlowState(contactId: number, row: FlowStateRow, nowMs: number): Promise<void>;
+	deleteFlowState(contactId: number): Promise<void>;
 }
 
 export interface StorageEngine {
@@ -95,6 +111,7 @@ export interface StorageEngine {
 	findContacts(scope: StoreScope, ref: { phoneNumber?: string; userId?: string }): Promise<ContactRow[]>;
 	getStatus(scope: StoreScope, messageId: string): Promise<StatusRow | undefined>;
 	listMessages(scope: StoreScope, contactIds: number[], bounds: MessageBounds, limit: number): Promise<MessageWithStatus[]>;
+	getFlowState(contactId: number): Promise<FlowStateRow | undefined>;
 	/** Atomic: true when no unexpired claim of the key exists (and records this one). */
 	claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean>;
 	prune(cutoffMs: number, nowMs: number): Promise<PruneResult>;

@@ -36,3 +36,14 @@ export function schemaTooNew(where: string, found: number, known: number): Store
 			'Upgrade the package on every n8n process (main, webhook and workers) to the same version.',
 	);
 }
+
+/** A flow state document larger than the store keeps: nothing was written. */
+export class FlowStateTooLargeError extends Error {
+	override name = 'FlowStateTooLargeError';
+	constructor(
+		readonly bytes: number,
+		readonly limit: number,
+	) {
+		super(`The flow state would be ${bytes} bytes of JSON; the limit is ${limit} bytes (${limit / 1024} KB)`);
+	}
+}

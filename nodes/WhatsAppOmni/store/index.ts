@@ -18,7 +18,7 @@ import { DEFAULT_RETENTION_DAYS, EngineStore, type StoreOptions } from './store'
 import type { ConversationStore } from './types';
 
 export * from './types';
-export { StoreConfigError, StoreSchemaTooNewError, StoreUnavailableError, STORE_URL_VARIABLE } from './errors';
+export { FlowStateTooLargeError, StoreConfigError, StoreSchemaTooNewError, StoreUnavailableError, STORE_URL_VARIABLE } from './errors';
 
 export const RETENTION_VARIABLE = 'WHATSAPP_OMNI_STORE_RETENTION_DAYS';
 export const DEFAULT_POSTGRES_SCHEMA = 'whatsapp_omni';

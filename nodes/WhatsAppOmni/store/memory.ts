@@ -4,7 +4,7 @@
  * database that every store of this process opened with the same name shares (tests use that to
  * play two processes); plain `memory:` is the name "".
  */
-import type { ContactPatch, ContactRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
+import type { ContactPatch, ContactRow, FlowStateRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
 import { Mutex } from './mutex';
 import type { PruneResult, StoreScope } from './types';
 
@@ -23,6 +23,8 @@ class MemoryDatabase {
 	readonly statuses = new Map<string, StatusRow>();
 	/** `namespace \0 key` → expiry */
 	readonly claims = new Map<string, number>();
+	/** contact id → flow state */
+	readonly flowStates = new Map<number, FlowStateRow>();
 	nextContactId = 1;
 	openStores = 0;
 }
@@ -124,6 +126,18 @@ export class MemoryEngine implements StorageEngine {
 			saveStatus: async (scope, messageId, status) => {
 				db.statuses.set(`${scopeKey(scope)}\0${messageId}`, copy(status));
 			},
+			lockFlowState: async (contactId) => {
+				const row = db.flowStates.get(contactId);
+				return row && copy(row);
+			},
+			saveFlowState: async (contactId, row, nowMs) => {
+				db.flowStates.set(contactId, copy(row));
+				const contact = db.contacts.get(contactId);
+				if (contact) contact.updatedMs = nowMs;
+			},
+			deleteFlowState: async (contactId) => {
+				db.flowStates.delete(contactId);
+			},
 		};
 	}
 
@@ -170,6 +184,12 @@ export class MemoryEngine implements StorageEngine {
 		});
 	}
 
+	async getFlowState(contactId: number): Promise<FlowStateRow | undefined> {
+		this.checkOpen();
+		const row = this.db.flowStates.get(contactId);
+		return row && copy(row);
+	}
+
 	async claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean> {
 		this.checkOpen();
 		const id = `${namespace}\0${key}`;
@@ -183,7 +203,7 @@ export class MemoryEngine implements StorageEngine {
 		this.checkOpen();
 		return this.db.mutex.run(async () => {
 			const db = this.db;
-			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0 };
+			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0, flowStates: 0 };
 			for (const [key, row] of db.messages) {
 				if (row.tsMs < cutoffMs) {
 					db.messages.delete(key);
@@ -202,9 +222,15 @@ export class MemoryEngine implements StorageEngine {
 					result.events++;
 				}
 			}
+			for (const [contactId, row] of db.flowStates) {
+				if ((row.expiresMs !== undefined && row.expiresMs <= nowMs) || row.updatedMs < cutoffMs) {
+					db.flowStates.delete(contactId);
+					result.flowStates++;
+				}
+			}
 			const withMessages = new Set([...db.messages.values()].map((row) => row.contactId));
 			for (const row of db.contacts.values()) {
-				if (row.updatedMs < cutoffMs && !withMessages.has(row.id)) {
+				if (row.updatedMs < cutoffMs && !withMessages.has(row.id) && !db.flowStates.has(row.id)) {
 					if (row.phoneNumber) db.contactIndex.delete(indexKey(row.scope, 'phoneNumber', row.phoneNumber));
 					if (row.userId) db.contactIndex.delete(indexKey(row.scope, 'userId', row.userId));
 					db.contacts.delete(row.id);

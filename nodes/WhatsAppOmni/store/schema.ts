@@ -85,6 +85,25 @@ export const MIGRATIONS: Migration[] = [
 			'CREATE INDEX contacts_by_activity ON {t}contacts (updated_ms)',
 		],
 	},
+	{
+		version: 3,
+		purpose: 'flow state: one small JSON document per contact, versioned, with an optional expiry',
+		statements(dialect) {
+			const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+			// Keyed by the contact row, which stays the person's across links and number changes.
+			return [
+				`CREATE TABLE {t}flow_states (
+					contact_id ${int} PRIMARY KEY,
+					document TEXT,
+					version ${int} NOT NULL,
+					updated_ms ${int} NOT NULL,
+					expires_ms ${int}
+				)`,
+				'CREATE INDEX flow_states_by_expiry ON {t}flow_states (expires_ms)',
+				'CREATE INDEX flow_states_by_activity ON {t}flow_states (updated_ms)',
+			];
+		},
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,6 +5,7 @@
 import type {
 	ContactPatch,
 	ContactRow,
+	FlowStateRow,
 	LockMode,
 	MessageBounds,
 	MessageWithStatus,
@@ -80,6 +81,16 @@ function messageFrom(row: SqlRow): MessageWithStatus {
 	if (status) message.status = status;
 	return message;
 }
+
+function flowStateFrom(row: SqlRow): FlowStateRow {
+	const state: FlowStateRow = { version: Number(row.version), updatedMs: Number(row.updated_ms) };
+	const document = json<FlowStateRow['document']>(row.document);
+	if (document) state.document = document;
+	if (row.expires_ms != null) state.expiresMs = Number(row.expires_ms);
+	return state;
+}
+
+const FLOW_STATE_COLUMNS = 'document, version, updated_ms, expires_ms';
 
 const CONTACT_COLUMNS = 'id, phone_number, user_id, name, last_inbound_ms';
 const PATCH_COLUMNS: Record<keyof ContactPatch, string> = {
@@ -172,6 +183,27 @@ export class SqlEngine implements StorageEngine {
 					[scope.provider, scope.business, messageId, status.status, status.tsMs, JSON.stringify(status.history), toJson(status.errors), toJson(status.pricing), nowMs],
 				);
 			},
+			lockFlowState: async (contactId) => {
+				if (postgres) {
+					// A row to lock even before the first write (version 0, no document: no state), so
+					// two first writes for one contact wait for each other like later ones do.
+					await db.run('INSERT INTO {t}flow_states (contact_id, version, updated_ms) VALUES (?, 0, 0) ON CONFLICT DO NOTHING', [contactId]);
+				}
+				const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}flow_states WHERE contact_id = ?${postgres ? ' FOR UPDATE' : ''}`, [contactId]);
+				return row && flowStateFrom(row);
+			},
+			saveFlowState: async (contactId, row, nowMs) => {
+				await db.run(
+					`INSERT INTO {t}flow_states (contact_id, document, version, updated_ms, expires_ms) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT (contact_id) DO UPDATE SET document = excluded.document, version = excluded.version,
+						updated_ms = excluded.updated_ms, expires_ms = excluded.expires_ms`,
+					[contactId, toJson(row.document), row.version, row.updatedMs, row.expiresMs ?? null],
+				);
+				await db.run('UPDATE {t}contacts SET updated_ms = ? WHERE id = ?', [nowMs, contactId]);
+			},
+			deleteFlowState: async (contactId) => {
+				await db.run('DELETE FROM {t}flow_states WHERE contact_id = ?', [contactId]);
+			},
 		};
 	}
 
@@ -232,6 +264,13 @@ export class SqlEngine implements StorageEngine {
 		});
 	}
 
+	getFlowState(contactId: number): Promise<FlowStateRow | undefined> {
+		return this.driver.read(async (db) => {
+			const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}flow_states WHERE contact_id = ?`, [contactId]);
+			return row && flowStateFrom(row);
+		});
+	}
+
 	claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean> {
 		// One statement: a new key is inserted, an expired one taken over, a live one left alone.
 		return this.driver.read(async (db) => {
@@ -249,8 +288,12 @@ export class SqlEngine implements StorageEngine {
 			messages: await db.run('DELETE FROM {t}messages WHERE ts_ms < ?', [cutoffMs]),
 			statuses: await db.run('DELETE FROM {t}statuses WHERE ts_ms < ?', [cutoffMs]),
 			events: await db.run('DELETE FROM {t}claims WHERE expires_ms <= ?', [nowMs]),
+			// Before contacts: a contact goes only once its flow state has gone.
+			flowStates: await db.run('DELETE FROM {t}flow_states WHERE expires_ms <= ? OR updated_ms < ?', [nowMs, cutoffMs]),
 			contacts: await db.run(
-				'DELETE FROM {t}contacts WHERE updated_ms < ? AND NOT EXISTS (SELECT 1 FROM {t}messages m WHERE m.contact_id = {t}contacts.id)',
+				`DELETE FROM {t}contacts WHERE updated_ms < ?
+				AND NOT EXISTS (SELECT 1 FROM {t}messages m WHERE m.contact_id = {t}contacts.id)
+				AND NOT EXISTS (SELECT 1 FROM {t}flow_states f WHERE f.contact_id = {t}contacts.id)`,
 				[cutoffMs],
 			),
 		}));

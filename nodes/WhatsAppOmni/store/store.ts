@@ -3,10 +3,15 @@
  * contact identity, status order, history paging and retention.
  */
 import { NeedsExclusive, type ContactRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
+import { checkDocument, clearedRow, currentVersion, isLive, mergedRow, toFlowState, writtenRow } from './flowState';
 import { mergeStatus, timeMs, toStoredStatus } from './status';
 import type {
 	ContactRef,
 	ConversationStore,
+	FlowState,
+	FlowStateCleared,
+	FlowStateConflict,
+	FlowStateWrite,
 	HistoryPage,
 	HistoryQuery,
 	MessageRecord,
@@ -67,8 +72,14 @@ async function resolveContact(tx: StoreTx, scope: StoreScope, ref: ContactRef, n
 	return tx.insertContact(scope, { phoneNumber: ref.phoneNumber, userId: ref.userId }, nowMs);
 }
 
-/** `from`'s messages move to `into`, which keeps the newer name and last inbound time. */
+/** `from`'s messages and flow state move to `into`, which keeps the newer name and last inbound time. */
 async function mergeInto(tx: StoreTx, from: ContactRow, into: ContactRow, nowMs: number): Promise<void> {
+	const fromState = await tx.lockFlowState(from.id);
+	if (fromState) {
+		const merged = mergedRow(fromState, await tx.lockFlowState(into.id), nowMs);
+		await tx.deleteFlowState(from.id);
+		await tx.saveFlowState(into.id, merged, nowMs);
+	}
 	await tx.mergeContact(from.id, into.id);
 	const fromNewer = (from.lastInboundMs ?? -Infinity) > (into.lastInboundMs ?? -Infinity);
 	if (fromNewer) {
@@ -78,6 +89,12 @@ async function mergeInto(tx: StoreTx, from: ContactRow, into: ContactRow, nowMs:
 	} else if (!into.name && from.name) {
 		await tx.updateContact(into.id, { name: from.name }, nowMs);
 		into.name = from.name;
+	}
+}
+
+function checkExpectedVersion(version: number | undefined): void {
+	if (version !== undefined && !(Number.isSafeInteger(version) && version >= 0)) {
+		throw new RangeError(`Flow state: expectedVersion must be a whole number, 0 or more, not ${String(version)}`);
 	}
 }
 
@@ -257,6 +274,59 @@ export class EngineStore implements ConversationStore {
 		if (row.name) stored.name = row.name;
 		if (row.lastInboundMs !== undefined) stored.lastInboundAt = new Date(row.lastInboundMs).toISOString();
 		return stored;
+	}
+
+	async getFlowState(scope: StoreScope, contact: ContactRef): Promise<FlowState | undefined> {
+		checkContact(contact);
+		// The BSUID's row comes first: it is the person when the two are not linked yet.
+		const [row] = await this.engine.findContacts(scope, contact);
+		if (!row) return undefined;
+		const state = await this.engine.getFlowState(row.id);
+		return isLive(state, this.now()) ? toFlowState(state) : undefined;
+	}
+
+	async setFlowState(scope: StoreScope, contact: ContactRef, write: FlowStateWrite): Promise<FlowState | FlowStateConflict> {
+		checkContact(contact);
+		checkDocument(write.document);
+		if (write.mode !== 'merge' && write.mode !== 'replace') throw new TypeError(`Flow state: mode must be merge or replace, not ${String(write.mode)}`);
+		checkExpectedVersion(write.expectedVersion);
+		const nowMs = this.now();
+		let expiresMs: number | undefined;
+		if (write.expiresAt !== undefined) {
+			expiresMs = Date.parse(write.expiresAt);
+			if (!Number.isFinite(expiresMs)) throw new TypeError(`Flow state: expiresAt is not an ISO 8601 time: ${write.expiresAt}`);
+			if (expiresMs <= nowMs) throw new RangeError(`Flow state: expiresAt ${write.expiresAt} is not in the future`);
+		}
+		return this.write(scope, 'shared', async (tx) => {
+			const row = await resolveContact(tx, scope, contact, nowMs);
+			const current = await tx.lockFlowState(row.id);
+			const version = currentVersion(current, nowMs);
+			if (write.expectedVersion !== undefined && write.expectedVersion !== version) {
+				return { conflict: true, expectedVersion: write.expectedVersion, currentVersion: version } as const;
+			}
+			// Throws before anything is saved when the result is too large (the transaction rolls back).
+			const next = writtenRow(current, write, expiresMs, nowMs);
+			await tx.saveFlowState(row.id, next, nowMs);
+			return toFlowState(next);
+		});
+	}
+
+	async clearFlowState(scope: StoreScope, contact: ContactRef, expectedVersion?: number): Promise<FlowStateCleared | FlowStateConflict> {
+		checkContact(contact);
+		checkExpectedVersion(expectedVersion);
+		const nowMs = this.now();
+		return this.write(scope, 'shared', async (tx): Promise<FlowStateCleared | FlowStateConflict> => {
+			// Never creates or links a contact: clearing what nobody has is nothing to record.
+			const row =
+				(contact.userId ? await tx.findContact(scope, 'userId', contact.userId) : undefined) ??
+				(contact.phoneNumber ? await tx.findContact(scope, 'phoneNumber', contact.phoneNumber) : undefined);
+			const current = row ? await tx.lockFlowState(row.id) : undefined;
+			const version = currentVersion(current, nowMs);
+			if (expectedVersion !== undefined && expectedVersion !== version) return { conflict: true, expectedVersion, currentVersion: version };
+			if (!row || !current || !isLive(current, nowMs)) return { cleared: false };
+			await tx.saveFlowState(row.id, clearedRow(current, nowMs), nowMs);
+			return { cleared: true, version };
+		});
 	}
 
 	async claimEvent(namespace: string, key: string, ttlMs: number): Promise<boolean> {

@@ -122,8 +122,62 @@ export interface PruneResult {
 	events: number;
 	/** Statuses whose latest change is older than the cut-off (with or without their message). */
 	statuses: number;
-	/** Contacts without messages whose last activity is older than the cut-off. */
+	/** Contacts without messages and flow state whose last activity is older than the cut-off. */
 	contacts: number;
+	/** Flow states past their expiry, and flow states (or cleared ones) untouched since the cut-off. */
+	flowStates: number;
+}
+
+/** The largest flow state document, in UTF-8 bytes of its JSON. */
+export const MAX_FLOW_STATE_BYTES = 64 * 1024;
+
+/** A JSON object: a flow state's document. */
+export type FlowStateDocument = Record<string, unknown>;
+
+/** A contact's flow state as Get State finds it (an expired or cleared state is not found). */
+export interface FlowState {
+	document: FlowStateDocument;
+	/** 1 for the first write; every write (and a clear) adds one. */
+	version: number;
+	/** ISO 8601 of the last write. */
+	updatedAt: string;
+	/** ISO 8601: from then on the state reads as absent. */
+	expiresAt?: string;
+}
+
+export interface FlowStateWrite {
+	document: FlowStateDocument;
+	/**
+	 * `merge`: the document is a JSON Merge Patch (RFC 7396) on the current state: objects merge
+	 * key by key, `null` removes a key, anything else replaces. `replace`: the document becomes the state.
+	 */
+	mode: 'merge' | 'replace';
+	/** ISO 8601, in the future. Every write sets the expiry anew: without one, the state never expires. */
+	expiresAt?: string;
+	/**
+	 * Compare-and-set: written only when the current version is this one (0: only when there is no
+	 * state, or it expired or was cleared). Otherwise nothing changes and a conflict is returned.
+	 */
+	expectedVersion?: number;
+}
+
+/** A write or clear refused because the state is not at the version the caller expected. */
+export interface FlowStateConflict {
+	conflict: true;
+	expectedVersion: number;
+	/** 0 when there is no state (never set, expired or cleared). */
+	currentVersion: number;
+}
+
+export interface FlowStateCleared {
+	/** False when there was no state to clear (never set, expired or already cleared). */
+	cleared: boolean;
+	/** The version the state had when it was cleared. */
+	version?: number;
+}
+
+export function isFlowStateConflict(result: object): result is FlowStateConflict {
+	return (result as Partial<FlowStateConflict>).conflict === true;
 }
 
 export interface ConversationStore {
@@ -151,7 +205,21 @@ export interface ConversationStore {
 	 */
 	claimEvent(namespace: string, key: string, ttlMs: number): Promise<boolean>;
 
-	/** Deletes messages (and their statuses) older than `olderThan` and expired event claims. */
+	/**
+	 * A contact's flow state, shared by every process; undefined when there is none (never set,
+	 * expired or cleared). A phone number and its linked BSUID find the same state.
+	 */
+	getFlowState(scope: StoreScope, contact: ContactRef): Promise<FlowState | undefined>;
+	/**
+	 * Merges into or replaces a contact's flow state, atomically: with `expectedVersion`, a
+	 * compare-and-set (of many simultaneous writes expecting one version, exactly one wins).
+	 * Throws FlowStateTooLargeError, before writing, when the resulting document exceeds MAX_FLOW_STATE_BYTES.
+	 */
+	setFlowState(scope: StoreScope, contact: ContactRef, write: FlowStateWrite): Promise<FlowState | FlowStateConflict>;
+	/** Removes a contact's flow state; with `expectedVersion`, only at that version (0: only when there is none). */
+	clearFlowState(scope: StoreScope, contact: ContactRef, expectedVersion?: number): Promise<FlowStateCleared | FlowStateConflict>;
+
+	/** Deletes messages (and their statuses) older than `olderThan`, expired event claims and flow states. */
 	prune(olderThan: Date): Promise<PruneResult>;
 	close(): Promise<void>;
 }
