@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { DEFAULT_DELIVERY_SETTINGS, withDeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
 
 import { ValidationError } from '../../nodes/WhatsAppOmni/helpers/ValidationError';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
@@ -280,7 +281,8 @@ describe('Twilio Get Chat History: getChatHistory', () => {
 			.query(true)
 			.times(2)
 			.reply(429, { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 }, { 'Retry-After': '3' });
-		const error = await rejectionOf(provider().getChatHistory({ contact: '+15551234567' }));
+		const oneAttempt = { ...DEFAULT_DELIVERY_SETTINGS, maxAttempts: 1 };
+		const error = await rejectionOf(withDeliverySettings(oneAttempt, () => provider().getChatHistory({ contact: '+15551234567' })));
 		expect(error).toBeInstanceOf(ProviderError);
 		expect(error).toMatchObject({ code: 20429, httpStatus: 429, retryAfterSeconds: 3 });
 	});

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { Readable } from 'node:stream';
 
+import { DEFAULT_DELIVERY_SETTINGS, withDeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
 import { ValidationError } from '../../nodes/WhatsAppOmni/helpers/ValidationError';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
@@ -12,6 +13,7 @@ const credentials: MetaCredentials = { accessToken: 'EAAG-unit', phoneNumberId: 
 const GRAPH = 'https://graph.facebook.com';
 const MESSAGES = '/v24.0/106540352242922/messages';
 const provider = () => new MetaProvider(credentials);
+const UNPACED = { ...DEFAULT_DELIVERY_SETTINGS, perRecipient: { messages: 0, windowSeconds: 60 } };
 
 useNock(clearGraphClients);
 
@@ -24,7 +26,10 @@ async function sentBody(content: MessageContent, replyTo?: string): Promise<Reco
 			return true;
 		})
 		.reply(200, { messaging_product: 'whatsapp', messages: [{ id: 'wamid.OUT' }] });
-	const result = await provider().sendMessage({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content, ...(replyTo ? { replyTo } : {}) });
+	// Every body goes to one person: no pair-rate pacing here, these tests are about the bodies.
+	const result = await withDeliverySettings(UNPACED, () =>
+		provider().sendMessage({ to: { kind: 'phone' as const, phoneNumber: '+15551234567' }, content, ...(replyTo ? { replyTo } : {}) }),
+	);
 	expect(scope.isDone()).toBe(true);
 	expect(result.messageId).toBe('wamid.OUT');
 	return body;
@@ -93,10 +98,10 @@ describe('Meta message bodies', () => {
 			})
 			.reply(200, { messages: [{ id: 'wamid.DOC' }] });
 		const opened = jest.fn(async () => Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]));
-		await provider().sendMessage({
+		await withDeliverySettings(UNPACED, () => provider().sendMessage({
 			to: { kind: 'phone' as const, phoneNumber: '+15551234567' },
 			content: { type: 'media', mediaType: 'document', filename: 'fake.pdf', source: { kind: 'binary', file: { fileName: 'fa"ke.pdf', mimeType: 'application/pdf', size: bytes.length, open: opened } } },
-		});
+		}));
 		expect(opened).toHaveBeenCalledTimes(1);
 		const boundary = /boundary=(\S+)/.exec(String(uploadHeaders['content-type']))?.[1];
 		expect(boundary).toMatch(/^----WhatsAppOmni[0-9a-f]{24}$/);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 
+import { DEFAULT_DELIVERY_SETTINGS, withDeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
 import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
 import { rejectionOf, useNock } from './nockHelpers';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
@@ -106,7 +107,9 @@ describe('MetaProvider credential checks', () => {
 });
 
 describe('Meta error mapping', () => {
-	const send = () => new MetaProvider(credentials).sendMessage(text('Hello'));
+	// What one refusal becomes, to one person many times; retries and pacing have their own tests.
+	const once = { ...DEFAULT_DELIVERY_SETTINGS, maxAttempts: 1, perRecipient: { messages: 0, windowSeconds: 60 } };
+	const send = () => withDeliverySettings(once, () => new MetaProvider(credentials).sendMessage(text('Hello')));
 	const reply = (status: number, error: object, headers?: Record<string, string>) =>
 		nock('https://graph.facebook.com')
 			.post('/v24.0/106540352242922/messages')

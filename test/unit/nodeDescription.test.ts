@@ -89,7 +89,7 @@ describe('WhatsApp Omni node description', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-		expect(Object.keys(pkg.dependencies).sort()).toEqual(['axios', 'pg', 'twilio']); // pg: the PostgreSQL conversation store (DESIGN.md, Dependencies)
+		expect(Object.keys(pkg.dependencies).sort()).toEqual(['axios', 'pg', 'rate-limiter-flexible', 'twilio']); // pg: the PostgreSQL conversation store (DESIGN.md, Dependencies); rate-limiter-flexible: the send rate shared across processes
 		expect(pkg.n8n.nodes).toEqual(['dist/nodes/WhatsAppOmni/WhatsAppOmni.node.js', 'dist/nodes/WhatsAppOmni/WhatsAppOmniTrigger.node.js']);
 		expect(pkg.n8n.credentials.sort()).toEqual([
 			'dist/credentials/WhatsAppOmniMetaApi.credentials.js',

@@ -42,6 +42,9 @@ function context(provider: ProviderName, count: number, continueOnFail = false) 
 			to: phone(itemIndex),
 			text: `message ${itemIndex}`,
 			options: {},
+			// What a refusal says once retries are over; retrying itself is tested in bulkSending.test.ts.
+			// One at a time: which item the refusal hits must not depend on timing.
+			bulkSending: { maxAttempts: 1, concurrency: 1 },
 		};
 		return name in values ? values[name] : fallback;
 	}) as IExecuteFunctions['getNodeParameter']);
@@ -186,6 +189,7 @@ describe('a rate-limited item with Continue On Fail', () => {
 
 		expect(output[0].json.messageId).toBe('wamid.0');
 		expect(output[1].json).toEqual({
+			attempts: 1,
 			error: 'Meta (WhatsApp Cloud API) error 130429: Throughput limit reached',
 			hint: `${THROUGHPUT} This item was not sent. Meta asked to wait 30 s before retrying: send this item again after that. Provider said: (#130429) Rate limit hit`,
 			provider: 'meta',
@@ -199,6 +203,7 @@ describe('a rate-limited item with Continue On Fail', () => {
 		twilioHost('api').post(TWILIO_MESSAGES).reply(429, TWILIO_20429, { 'Retry-After': '3' });
 		const [output] = await router.call(context('twilio', 1, true));
 		expect(output[0].json).toEqual({
+			attempts: 1,
 			error: 'Twilio error 20429: Too many requests to Twilio',
 			hint: 'Twilio is rate-limiting this account: send fewer items at once. This item was not sent. Twilio asked to wait 3 s before retrying: send this item again after that. Provider said: Too Many Requests',
 			provider: 'twilio',

@@ -52,7 +52,7 @@ describe('router', () => {
 			finished.push(to);
 			return { provider: 'meta', messageId: `wamid.${index}`, to, status: 'accepted', raw: {} };
 		});
-		const [output] = await router.call(context(phones, false), { concurrency: 4 });
+		const [output] = await router.call(context(phones, false), { settings: { concurrency: 4 } });
 		expect(finished).not.toEqual(phones);
 		expect(output.map((item) => [item.json.messageId, item.pairedItem])).toEqual(
 			phones.map((_, index) => [`wamid.${index}`, { item: index }]),
@@ -69,7 +69,7 @@ describe('router', () => {
 			}
 			return { provider: 'meta', messageId: `wamid.${to}`, to, status: 'accepted', raw: {} };
 		});
-		const [output] = await router.call(context(phones, true), { concurrency: 3 });
+		const [output] = await router.call(context(phones, true), { settings: { concurrency: 3 } });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(output[0].json.messageId).toBe('wamid.+15550000000');
 		expect(output[1].json.error).toMatch(/^Item 2: "not a number" is neither a WhatsApp phone number nor a business-scoped user ID \(BSUID\)/);
@@ -80,7 +80,7 @@ describe('router', () => {
 	it('reads the credential once per execution, not once per item', async () => {
 		jest.spyOn(MetaProvider.prototype, 'sendMessage').mockResolvedValue({ provider: 'meta', messageId: 'w', to: '+1', status: 'accepted', raw: {} });
 		const ctx = context(['+15550000001', '+15550000002', '+15550000003'], false);
-		await router.call(ctx, { concurrency: 2 });
+		await router.call(ctx, { settings: { concurrency: 2 } });
 		expect(ctx.getCredentials).toHaveBeenCalledTimes(1);
 		expect(ctx.getCredentials).toHaveBeenCalledWith('whatsAppOmniMetaApi', 0);
 	});

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { DEFAULT_DELIVERY_SETTINGS, withDeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
 
 import { CredentialError } from '../../nodes/WhatsAppOmni/providers/CredentialError';
 import { ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
@@ -131,7 +132,8 @@ describe('TwilioProvider.sendMessage', () => {
 });
 
 describe('Twilio error mapping', () => {
-	const send = () => new TwilioProvider(credentials).sendMessage(text('Hello'));
+	// What one refusal becomes; the retries that may come before it have their own tests.
+	const send = () => withDeliverySettings({ ...DEFAULT_DELIVERY_SETTINGS, maxAttempts: 1 }, () => new TwilioProvider(credentials).sendMessage(text('Hello')));
 	const reply = (status: number, body: object, headers?: Record<string, string>) =>
 		nock('https://api.twilio.com').post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`).reply(status, body, headers);
 

@@ -24,6 +24,7 @@ const sendText = (provider: 'meta' | 'twilio', parameters: object = {}) => ({
 	text: '={{ $json.text }}',
 	...parameters,
 });
+const ONE_ATTEMPT = { bulkSending: { maxAttempts: 1 } };
 const items = (...rows: Array<[string, string]>): INodeExecutionData[] =>
 	rows.map(([phone, text]) => ({ json: { phone, text } }));
 
@@ -112,13 +113,14 @@ describe('Send Text through Meta in the n8n engine', () => {
 
 	it('maps a 429 with Retry-After and a 500', async () => {
 		sandbox.setFaults({ rate: 1, kinds: ['429'], retryAfterSeconds: 9 });
-		const limited = await runWorkflow(sendWorkflow(sendText('meta')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
+		// One attempt: what a refusal says once retries are over (retries: bulkSending.test.ts).
+		const limited = await runWorkflow(sendWorkflow(sendText('meta', ONE_ATTEMPT)), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(limited.error?.message).toBe('Meta (WhatsApp Cloud API) error 130429: Throughput limit reached');
 		expect((limited.error as { httpCode?: string }).httpCode).toBe('429');
 		expect(limited.error?.description).toMatch(/Nothing was sent\. Meta asked to wait 9 s before retrying: run it again after that\./);
 
 		sandbox.setFaults({ rate: 1, kinds: ['500'] });
-		const broken = await runWorkflow(sendWorkflow(sendText('meta')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
+		const broken = await runWorkflow(sendWorkflow(sendText('meta', ONE_ATTEMPT)), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(broken.error?.message).toMatch(/^Meta \(WhatsApp Cloud API\) error( \d+)?: /);
 		expect((broken.error as { httpCode?: string }).httpCode).toBe('500');
 	});
@@ -189,13 +191,13 @@ describe('Send Text through Twilio in the n8n engine', () => {
 		expect(everything(wrong)).not.toContain('wrong-secret-auth-token');
 
 		sandbox.setFaults({ rate: 1, kinds: ['429'], retryAfterSeconds: 4 });
-		const limited = await runWorkflow(sendWorkflow(sendText('twilio')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
+		const limited = await runWorkflow(sendWorkflow(sendText('twilio', ONE_ATTEMPT)), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(limited.error?.message).toBe('Twilio error 20429: Too many requests to Twilio');
 		expect((limited.error as { httpCode?: string }).httpCode).toBe('429');
 		expect(limited.error?.description).toMatch(/Nothing was sent\. Twilio asked to wait 4 s before retrying: run it again after that\./);
 
 		sandbox.setFaults({ rate: 1, kinds: ['500'] });
-		const broken = await runWorkflow(sendWorkflow(sendText('twilio')), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
+		const broken = await runWorkflow(sendWorkflow(sendText('twilio', ONE_ATTEMPT)), { credentials: credentials(), input: items(['+15551234567', 'hi']) });
 		expect(broken.error?.message).toBe('Twilio error 20500: Twilio had an internal error');
 		expect(everything(broken)).not.toContain(sandbox.twilio.authToken);
 	});

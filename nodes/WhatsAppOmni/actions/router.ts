@@ -7,6 +7,8 @@ import {
 
 import { mapInOrder } from '../helpers/concurrency';
 import { errorItemJson, toNodeError } from '../helpers/errors';
+import { withDeliverySettings, type DeliverySettings, type ScopeOptions } from '../helpers/retryPolicy';
+import { deliverySettingsFrom } from './bulkSending.description';
 import { CREDENTIAL_TYPES, createProvider } from '../providers';
 import type { ProviderName, WhatsAppProvider } from '../providers/types';
 import * as message from './message/Message.resource';
@@ -24,9 +26,9 @@ const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> =
 	conversation: conversation.operations,
 };
 
-export interface RouterOptions {
-	/** Items in flight at once. Output order and pairing never depend on it. */
-	concurrency?: number;
+export interface RouterOptions extends ScopeOptions {
+	/** Replaces the node's Bulk Sending values (tests). Output order and pairing never depend on them. */
+	settings?: Partial<DeliverySettings>;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface RouterOptions {
  */
 export async function router(
 	this: IExecuteFunctions,
-	{ concurrency = 1 }: RouterOptions = {},
+	{ settings: overrides, ...scopeOptions }: RouterOptions = {},
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as WhatsAppOmniResource;
@@ -62,27 +64,48 @@ export async function router(
 		return provider;
 	};
 
-	let succeeded = 0;
+	// Read once, from the first item: the pace and the pool belong to the whole run, not an item.
+	const settings = { ...deliverySettingsFrom(this.getNodeParameter('bulkSending', 0, {}) as IDataObject), ...overrides };
+
+	const sent: number[] = [];
 	const continueOnFail = this.continueOnFail();
-	const results = await mapInOrder(items.length, concurrency, async (itemIndex) => {
-		try {
-			const provider = await providerFor(itemIndex);
-			const output = await operation.execute.call(this, itemIndex, provider);
-			succeeded++;
-			return (Array.isArray(output) ? output : [output]).map((one) => toItem(one, itemIndex));
-		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, {
-				itemIndex,
-				sendsMessages: operation.sendsMessages === true,
-				alreadySent: operation.sendsMessages && !continueOnFail ? succeeded : undefined,
-			});
-			if (continueOnFail) {
+	const runItems = () =>
+		mapInOrder(items.length, settings.concurrency, async (itemIndex) => {
+			try {
+				const provider = await providerFor(itemIndex);
+				const output = await operation.execute.call(this, itemIndex, provider);
+				sent.push(itemIndex);
+				return (Array.isArray(output) ? output : [output]).map((one) => toItem(one, itemIndex));
+			} catch (error) {
+				if (!continueOnFail) throw new ItemFailure(itemIndex, error);
+				const nodeError = toNodeError(this.getNode(), error, { itemIndex, sendsMessages: operation.sendsMessages === true });
 				return [{ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } }];
 			}
-			throw nodeError;
-		}
-	});
+		});
+	let results: INodeExecutionData[][];
+	try {
+		results = await withDeliverySettings(settings, runItems, scopeOptions);
+	} catch (failure) {
+		if (!(failure instanceof ItemFailure)) throw failure;
+		// Counted once the items in flight beside it have settled (mapInOrder waits for them), so
+		// the note names every message that went out, including later items sent meanwhile.
+		const { itemIndex } = failure;
+		throw toNodeError(this.getNode(), failure.error, {
+			itemIndex,
+			sendsMessages: operation.sendsMessages === true,
+			alreadySent: operation.sendsMessages ? sent.filter((index) => index < itemIndex).length : undefined,
+			sentLater: operation.sendsMessages ? sent.filter((index) => index > itemIndex).sort((a, b) => a - b) : undefined,
+		});
+	}
 	return [results.flat()];
+}
+
+/** An item's failure on its way out of mapInOrder, turned into the node's error once all settled. */
+class ItemFailure {
+	constructor(
+		readonly itemIndex: number,
+		readonly error: unknown,
+	) {}
 }
 
 function toItem(output: IDataObject | OperationItem, itemIndex: number): INodeExecutionData {

@@ -1,5 +1,6 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 
+import { bulkSending } from './bulkSending.description';
 import { providerSelector } from './common.descriptions';
 import * as media from './media/Media.resource';
 import * as message from './message/Message.resource';
@@ -15,7 +16,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	// Kept literal for n8n's linter; a test checks it names every operation of OPERATION_NAMES.
 	subtitle:
-		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History","getWindow":"Get Window"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+		'={{ ({"markAsRead":"Mark as Read","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History","getWindow":"Get Window","getState":"Get State","setState":"Set State","clearState":"Clear State"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,
@@ -55,5 +56,6 @@ export const versionDescription: INodeTypeDescription = {
 		...template.description,
 		...contact.description,
 		...conversation.description,
+		bulkSending,
 	],
 };

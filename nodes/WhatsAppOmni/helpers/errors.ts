@@ -10,6 +10,7 @@ import { CredentialError } from '../providers/CredentialError';
 import { ProviderError } from '../providers/ProviderError';
 import { PROVIDER_LABELS, PROVIDER_NAMES } from '../providers/types';
 import { UnsupportedError } from '../providers/UnsupportedError';
+import { deliveryNote, type DeliveryNote } from './retryPolicy';
 import { ValidationError } from './ValidationError';
 
 /** Where a failure happened, so its description can say what it means for this item and the run. */
@@ -22,13 +23,22 @@ export interface FailureContext {
 	 * surprise. Undefined when the node does not stop (Continue On Fail) or sends nothing.
 	 */
 	alreadySent?: number;
+	/** Indexes of later items that were sent too (in flight beside this one): a rerun must skip them. */
+	sentLater?: number[];
 }
 
 function alreadySentNote(context: FailureContext): string {
 	const sent = context.alreadySent ?? 0;
-	if (sent === 0) return '';
+	const later = context.sentLater ?? [];
+	const laterNote =
+		later.length === 0
+			? ''
+			: ` Item${later.length === 1 ? '' : 's'} ${later.map((index) => index + 1).join(', ')} after it ${later.length === 1 ? 'was' : 'were'} sent too (in flight at the same time): leave ${later.length === 1 ? 'it' : 'them'} out as well.`;
+	if (sent === 0) {
+		return later.length === 0 ? '' : `${laterNote} Or turn on "Continue On Fail" to get one result per item.`;
+	}
 	const items = sent === 1 ? '1 earlier item was' : `${sent} earlier items were`;
-	return ` ${items} already sent; running the node again sends ${sent === 1 ? 'it' : 'them'} again, so run it only for the items from this one on (item ${context.itemIndex + 1} onward), or turn on "Continue On Fail" to get one result per item.`;
+	return ` ${items} already sent; running the node again sends ${sent === 1 ? 'it' : 'them'} again, so run it only for the items from this one on (item ${context.itemIndex + 1} onward), or turn on "Continue On Fail" to get one result per item.${laterNote}`;
 }
 
 /** "Meta asked to wait 30 s before retrying", from the provider's `Retry-After`. */
@@ -51,6 +61,25 @@ function rateLimitAdvice(error: ProviderError, context: FailureContext): string 
 	if (sent > 0) return `${outcome}${wait ? ` ${wait}.` : ''}`;
 	const again = context.sendsMessages && !stops ? 'send this item again' : 'run it again';
 	return `${outcome}${wait ? ` ${wait}: ${again} after that.` : ` ${again[0].toUpperCase()}${again.slice(1)} once the limit has passed.`}`;
+}
+
+/** What the retries did: how many attempts, and why they stopped when they could have gone on. */
+function attemptsText(note: DeliveryNote | undefined): string {
+	if (!note) return '';
+	const n = note.attempts;
+	const after = n === 1 ? 'the first attempt' : `${n} attempts`;
+	switch (note.stoppedBecause) {
+		case 'attemptsUsed':
+			return ` Gave up after ${n} attempts.`;
+		case 'waitTooLong':
+			return ` Not retried after ${after}: waiting ${Math.ceil((note.wouldWaitMs ?? 0) / 1000)} s is longer than Bulk Sending › Max Retry Wait.`;
+		case 'unknownOutcome':
+			return ` Not retried after ${after} (Bulk Sending › Retry When Outcome Unknown is off).`;
+		case 'streamBody':
+			return ` Uploads are not retried (the file is read once); ${n === 1 ? '1 attempt' : `${n} attempts`}.`;
+		default:
+			return n > 1 ? ` Attempts: ${n}.` : '';
+	}
 }
 
 /**
@@ -78,6 +107,8 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 			...(error.traceId ? { traceId: error.traceId } : {}),
 			mayHaveBeenSent: error.mayHaveBeenSent,
 		};
+		const delivery = deliveryNote(error);
+		if (delivery) response.attempts = delivery.attempts;
 		const note = alreadySentNote(context);
 		// A sentence follows the provider's words only when the node stopped after sending others.
 		const said = error.details && note && !/[.!?]$/.test(error.details) ? `${error.details}.` : error.details;
@@ -86,12 +117,14 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 		const advice = error.rateLimited ? rateLimitAdvice(error, context) : wait ? ` ${wait}.` : '';
 		const apiError = new NodeApiError(node, response, {
 			message: answered ? `${label} error${code}: ${error.message}` : `${label} request failed: ${error.message}`,
-			description: `${error.hint}${advice}${details}${networkCode}${note}`,
+			description: `${error.hint}${advice}${details}${networkCode}${attemptsText(delivery)}${note}`,
 			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});
 		apiError.context.provider = error.provider;
 		if (error.code !== undefined) apiError.context.providerCode = error.code;
+		if (delivery) apiError.context.attempts = delivery.attempts;
+		if (error.mayHaveBeenSent) apiError.context.mayHaveBeenSent = true;
 		return apiError;
 	}
 	if (error instanceof ValidationError) {
@@ -132,5 +165,7 @@ export function errorItemJson(error: NodeError): JsonObject {
 		...(context.provider ? { provider: context.provider as string } : {}),
 		...(context.providerCode !== undefined ? { code: context.providerCode as string | number } : {}),
 		...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}),
+		...(typeof context.attempts === 'number' ? { attempts: context.attempts } : {}),
+		...(context.mayHaveBeenSent === true ? { mayHaveBeenSent: true } : {}),
 	};
 }

@@ -87,6 +87,8 @@ const NETWORK_ERRORS: Record<string, { message: string; sent: boolean }> = {
 	ECONNREFUSED: { message: 'The connection was refused', sent: false },
 	ENOTFOUND: { message: 'The host name could not be resolved', sent: false },
 	EAI_AGAIN: { message: 'The host name could not be resolved', sent: false },
+	ENETUNREACH: { message: 'The network is unreachable', sent: false },
+	EHOSTUNREACH: { message: 'The host is unreachable', sent: false },
 	ECONNRESET: { message: 'The connection was reset before an answer came', sent: true },
 	EPIPE: { message: 'The connection was closed while sending', sent: true },
 	ETIMEDOUT: { message: 'The request timed out', sent: true },
@@ -94,20 +96,36 @@ const NETWORK_ERRORS: Record<string, { message: string; sent: boolean }> = {
 	ERR_SOCKET_CONNECTION_TIMEOUT: { message: 'The connection timed out', sent: false },
 };
 
+/**
+ * Whether the HTTP client had handed the whole request to the network when it failed: false for
+ * a failure while connecting, in the TLS handshake or while writing, so the provider cannot have
+ * acted on it. Undefined when the error does not say (then its code decides).
+ */
+export function requestWritten(error: unknown): boolean | undefined {
+	const request = (error as { request?: { writableFinished?: unknown } } | undefined)?.request;
+	return typeof request?.writableFinished === 'boolean' ? request.writableFinished : undefined;
+}
+
 /** For failures with no HTTP answer at all: say whether the message may already be out. */
 export function networkError(
 	provider: ProviderName,
 	errorCode: string | undefined,
 	host: string,
+	written?: boolean,
 ): ProviderError {
 	const known = errorCode ? NETWORK_ERRORS[errorCode] : undefined;
-	const sent = known?.sent ?? true;
+	// A request not yet written never reached the provider, whatever the error's code.
+	const sent = written === false ? false : (known?.sent ?? true);
+	const message =
+		written === false && known?.sent !== false
+			? 'The connection failed before the request was sent'
+			: (known?.message ?? 'The request failed without an answer');
 	return new ProviderError({
 		provider,
 		code: errorCode,
-		message: `${known?.message ?? 'The request failed without an answer'} (${host})`,
+		message: `${message} (${host})`,
 		hint: sent
-			? 'The request may have reached the provider: check whether the message arrived before you run this again, or it may be sent twice.'
+			? 'The request may have reached the provider, so it was not sent again: the message may have been sent. Check with Get Status or the trigger before re-sending, or it may arrive twice.'
 			: `The request never reached the provider, so nothing happened for this item. Check that ${host} is reachable from the n8n server (proxy, firewall, DNS, the credential's base URL) and try again.`,
 		mayHaveBeenSent: sent,
 	});

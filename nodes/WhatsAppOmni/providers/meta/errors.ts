@@ -1,8 +1,10 @@
 import { AxiosError } from 'axios';
 
+import { copyDeliveryNote } from '../../helpers/retryPolicy';
 import {
 	httpStatusError,
 	networkError,
+	requestWritten,
 	parseRetryAfter,
 	ProviderError,
 	type KnownError,
@@ -208,11 +210,19 @@ interface GraphErrorBody {
 
 /** HTTP and network failures become ProviderErrors; anything else (our own errors) passes through. */
 export function toMetaError(error: unknown, host: string): Error {
+	if (error instanceof ProviderError) return error;
+	const converted = convertMetaError(error, host);
+	// What the retries did travels with the error the person sees.
+	if (converted !== error) copyDeliveryNote(error, converted);
+	return converted;
+}
+
+function convertMetaError(error: unknown, host: string): Error {
 	if (!(error instanceof AxiosError)) {
 		const code = (error as NodeJS.ErrnoException)?.code;
 		return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? networkError('meta', code, host) : (error as Error);
 	}
-	if (!error.response) return networkError('meta', error.code, host);
+	if (!error.response) return networkError('meta', error.code, host, requestWritten(error));
 	const { status, headers } = error.response;
 	const body = (error.response.data ?? {}) as GraphErrorBody;
 	const graph = typeof body === 'object' ? body.error : undefined;

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import http from 'node:http';
 import twilio from 'twilio';
 
+import { callProvider, keepAliveAgents } from '../../helpers/retryPolicy';
 import { ClientCache } from '../clientCache';
-import { networkError } from '../ProviderError';
+import { networkError, ProviderError, requestWritten } from '../ProviderError';
 import type { TwilioCredentials } from '../types';
 import { toTwilioError } from './errors';
 
@@ -13,8 +13,6 @@ type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient
 };
 
 const REQUEST_TIMEOUT_MS = 30_000;
-
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 
 /**
  * `https://<product>[.<edge>.<region>].twilio.com/<path>` → `<base>/<product>/<path>`, so one
@@ -38,17 +36,32 @@ export async function withRawResponse<T>(call: () => Promise<T>): Promise<{ resu
 }
 
 /**
- * The SDK's own HTTP client, with three changes: the base URL override, errors turned into
- * ProviderErrors (with Retry-After, which the SDK's RestException drops), and the raw body kept.
+ * A message send (`POST …/Messages.json`) counts against the sender's rate. No recipient is given:
+ * Twilio documents no per-person limit and queues messages itself, so nothing is paced per person.
+ */
+function messageSend(method: string, uri: string): { recipient?: string } | undefined {
+	return method.toUpperCase() === 'POST' && /\/Messages\.json$/.test(new URL(uri).pathname) ? {} : undefined;
+}
+
+/**
+ * The SDK's own HTTP client, with these changes: the base URL override, errors turned into
+ * ProviderErrors (with Retry-After, which the SDK's RestException drops), the raw body kept, and
+ * every request under the delivery policy (send rate, retries, the execution's keep-alive pool;
+ * the SDK's own retries stay off).
  */
 class OmniRequestClient extends twilio.RequestClient {
-	constructor(private readonly baseUrl: string | undefined) {
+	constructor(
+		private readonly baseUrl: string | undefined,
+		private readonly sender: string,
+	) {
 		super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS, autoRetry: false });
-		// The SDK only pools https connections; a plain-http base URL (gateway, sandbox) pools too.
-		this.axios.defaults.httpAgent = httpAgent;
-		// The keep-alive agent sends `Connection: keep-alive` itself; the SDK's explicit copy of
-		// that header adds nothing on the wire and stalls request interceptors such as nock's.
 		this.axios.interceptors.request.use((config) => {
+			// One pool for both schemes (the SDK only pools https), sized by the execution.
+			const agents = keepAliveAgents();
+			config.httpAgent = agents.http;
+			config.httpsAgent = agents.https;
+			// The keep-alive agent sends `Connection: keep-alive` itself; the SDK's explicit copy of
+			// that header adds nothing on the wire and stalls request interceptors such as nock's.
 			config.headers.delete('Connection');
 			return config;
 		});
@@ -56,15 +69,25 @@ class OmniRequestClient extends twilio.RequestClient {
 
 	async request<TData>(opts: RequestOptions<TData>) {
 		const uri = this.baseUrl ? rewriteTwilioUrl(opts.uri, this.baseUrl) : opts.uri;
-		let response;
-		try {
-			response = await super.request<TData>({ ...opts, uri });
-		} catch (error) {
-			throw networkError('twilio', (error as NodeJS.ErrnoException)?.code, new URL(uri).host);
-		}
-		if (response.statusCode >= 400) {
-			throw toTwilioError(response.statusCode, response.body, response.headers);
-		}
+		const method = String(opts.method ?? 'GET');
+		const data = (opts as { data?: { From?: unknown; MessagingServiceSid?: unknown } }).data;
+		const from = typeof data?.From === 'string' ? data.From : typeof data?.MessagingServiceSid === 'string' ? data.MessagingServiceSid : this.sender;
+		const response = await callProvider(
+			{ provider: 'twilio', sender: from, method, message: messageSend(method, uri) },
+			async () => {
+				let answer;
+				try {
+					answer = await super.request<TData>({ ...opts, uri });
+				} catch (error) {
+					throw networkError('twilio', (error as NodeJS.ErrnoException)?.code, new URL(uri).host, requestWritten(error));
+				}
+				if (answer.statusCode >= 400) {
+					throw toTwilioError(answer.statusCode, answer.body, answer.headers);
+				}
+				return answer;
+			},
+			(error) => (error instanceof ProviderError ? error : undefined),
+		);
 		const store = responseCapture.getStore();
 		if (store) store.body = response.body;
 		return response;
@@ -89,7 +112,7 @@ export function getTwilioClient(credentials: TwilioCredentials): TwilioClient {
 			accountSid: credentials.accountSid.trim(),
 			region: credentials.region?.trim() || undefined,
 			edge: credentials.edge?.trim() || undefined,
-			httpClient: new OmniRequestClient(credentials.baseUrl?.trim() || undefined),
+			httpClient: new OmniRequestClient(credentials.baseUrl?.trim() || undefined, credentials.accountSid.trim()),
 			// The SDK's debug log prints request details; never let an environment variable turn it on here.
 			logLevel: 'info',
 			env: {},

@@ -1,0 +1,241 @@
+/**
+ * Keeps a sender number under the provider's throughput, and one recipient under Meta's pair rate
+ * limit, across every execution of this process and, with a PostgreSQL store, across every n8n
+ * process (queue mode: main, workers and webhook processes sending from one number).
+ *
+ * The counting is rate-limiter-flexible's (atomic upserts on PostgreSQL, a map in memory), so
+ * the shared part is a maintained library rather than our own SQL. It counts in fixed windows,
+ * each opened by the first message after the previous one ended.
+ */
+import type { Pool } from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+import { STORE_URL_VARIABLE } from '../store/errors';
+import { storeLocation, type StoreLocation } from '../store';
+
+type Env = Record<string, string | undefined>;
+
+/** Window jitter allowance: a request may reach the provider up to 20 ms later than the next one. */
+const SLACK = 1.02;
+
+export interface PaceWindow {
+	/** Messages allowed in one window. */
+	points: number;
+	/** Window length, whole milliseconds (PostgreSQL keeps the expiry as a bigint). */
+	durationMs: number;
+}
+
+/**
+ * The window that keeps any one-second stretch (plus 20 ms of network jitter) at or under
+ * `perSecond` messages. Windows open at a send and do not overlap, so:
+ * - one message per window sends them at least `durationMs` apart: at most ⌈1.02 s / d⌉ ≤ R in any
+ *   1.02 s, at R / 1.02 per second or a little less after rounding to whole ms;
+ * - above 100/s one message per window would mean a database round trip per message for every
+ *   waiting item, so windows of at least 20 ms hold several: a 1.02 s stretch touches at most
+ *   ⌈1020 / d⌉ + 1 windows, and the length with the best throughput under that bound is chosen.
+ * A plain 1-second window would allow 2R in a second that straddles two windows.
+ */
+export function paceWindow(perSecond: number): PaceWindow {
+	const rate = Math.max(1, Math.floor(perSecond));
+	const span = 1000 * SLACK;
+	if (rate <= 100) return { points: 1, durationMs: Math.ceil(span / rate) };
+	let best: PaceWindow = { points: 1, durationMs: Math.ceil(span / rate) };
+	for (let durationMs = 20; durationMs <= span; durationMs++) {
+		const points = Math.floor(rate / (Math.ceil(span / durationMs) + 1));
+		if (points >= 1 && points / durationMs > best.points / best.durationMs) best = { points, durationMs };
+	}
+	return best;
+}
+
+export interface RecipientPace {
+	/** Messages to one person per window; 0 turns the pacing off. */
+	messages: number;
+	windowSeconds: number;
+}
+
+export interface SendTurn {
+	/** Provider and sender number (Meta phone number ID, Twilio From / Messaging Service SID). */
+	sender: string;
+	/** Set for messages to a person: they also wait for that person's pair-rate window. */
+	recipient?: string;
+	messagesPerSecond: number;
+	perRecipient?: RecipientPace;
+}
+
+export interface LimiterClock {
+	sleep(ms: number): Promise<void>;
+}
+
+const realClock: LimiterClock = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** Clocks of machines sharing one database may differ by this much without windows being reset. */
+const CLOCK_STEP_MS = 5_000;
+
+type LimiterFactory = (name: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+
+/** One limiter per window shape (the key holds the sender or recipient), made on first use. */
+export class SendRateLimiter {
+	private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+	constructor(
+		private readonly create: LimiterFactory,
+		/** Where the counts live, for messages: "this n8n process" or "PostgreSQL at host:port/db". */
+		readonly shared: string,
+		private readonly clock: LimiterClock = realClock,
+	) {}
+
+	/** Resolves when this message may go out; waits as long as the windows say. */
+	async waitForTurn(turn: SendTurn): Promise<void> {
+		const pace = paceWindow(turn.messagesPerSecond);
+		const recipientPace = turn.perRecipient && turn.perRecipient.messages > 0 ? turn.perRecipient : undefined;
+		// The person's window first: a message held for its recipient must not hold a slot of the
+		// number's second meanwhile.
+		if (recipientPace && turn.recipient) {
+			await this.take('recipient', recipientPace.messages, recipientPace.windowSeconds * 1000, `${turn.sender}>${turn.recipient}`);
+		}
+		await this.take('sender', pace.points, pace.durationMs, turn.sender);
+	}
+
+	private limiter(kind: string, points: number, durationMs: number): RateLimiterAbstract {
+		const name = `${kind}_${points}_${durationMs}`;
+		let limiter = this.limiters.get(name);
+		if (!limiter) {
+			limiter = this.create(name, points, durationMs / 1000);
+			this.limiters.set(name, limiter);
+		}
+		return limiter;
+	}
+
+	private async take(kind: string, points: number, durationMs: number, key: string): Promise<void> {
+		const limiter = this.limiter(kind, points, durationMs);
+		for (;;) {
+			try {
+				await limiter.consume(key, 1);
+				return;
+			} catch (result) {
+				if (!(result instanceof RateLimiterRes)) throw result;
+				if (result.msBeforeNext > durationMs + CLOCK_STEP_MS) {
+					// No window is that long: the clock was set back (or another machine's runs ahead)
+					// after the window opened. Waiting it out could stall sending for hours.
+					await limiter.delete(key);
+					continue;
+				}
+				// At least 1 ms: a window that ends in this millisecond would otherwise spin.
+				await this.clock.sleep(Math.max(1, result.msBeforeNext));
+			}
+		}
+	}
+}
+
+/** A limiter for this process only (memory or SQLite store: one n8n process sends). */
+export function memorySendRateLimiter(clock?: LimiterClock): SendRateLimiter {
+	return new SendRateLimiter(
+		(name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
+		'this n8n process',
+		clock,
+	);
+}
+
+const TABLE = 'send_rate';
+
+/**
+ * A limiter whose counts live in PostgreSQL (table send_rate in the store's schema), shared by
+ * every n8n process pointed at the same database. When the database cannot be reached, each
+ * process falls back to its own memory counts (rate-limiter-flexible's insurance limiter), so a
+ * database outage slows nothing down and never stops a send; the limit then holds per process.
+ */
+export async function postgresSendRateLimiter(
+	location: Extract<StoreLocation, { kind: 'postgres' }>,
+	clock?: LimiterClock,
+): Promise<{ limiter: SendRateLimiter; close(): Promise<void> }> {
+	const { Pool: PoolClass } = require('pg') as typeof import('pg');
+	const pool: Pool = new PoolClass({
+		connectionString: location.connectionString,
+		// Each check is one short upsert; a few connections serve hundreds of messages a second.
+		max: 3,
+		idleTimeoutMillis: 30_000,
+		connectionTimeoutMillis: 5_000,
+		application_name: 'n8n-nodes-whatsapp-omni rate',
+	});
+	pool.on('error', () => undefined);
+	try {
+		const client = await pool.connect();
+		try {
+			// Created once here, under a lock: two processes creating it at once would collide.
+			await client.query('BEGIN');
+			await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`whatsapp_omni rate ${location.schema}`]);
+			await client.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema}"`);
+			await client.query(
+				`CREATE TABLE IF NOT EXISTS "${location.schema}"."${TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+			);
+			await client.query('COMMIT');
+		} catch (error) {
+			await client.query('ROLLBACK').catch(() => undefined);
+			throw error;
+		} finally {
+			client.release();
+		}
+	} catch (error) {
+		await pool.end().catch(() => undefined);
+		const message = String((error as Error)?.message ?? error);
+		const safe = location.password ? message.split(location.password).join('***') : message;
+		throw new Error(`The send rate limit cannot use PostgreSQL at ${location.where} (${STORE_URL_VARIABLE}): ${safe}`);
+	}
+	const limiter = new SendRateLimiter(
+		(name, points, duration) =>
+			new RateLimiterPostgres({
+				storeClient: pool,
+				storeType: 'pool',
+				schemaName: location.schema,
+				tableName: TABLE,
+				tableCreated: true,
+				keyPrefix: name,
+				points,
+				duration,
+				insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration }),
+			}),
+		`PostgreSQL at ${location.where}`,
+		clock,
+	);
+	return { limiter, close: () => pool.end() };
+}
+
+const limiters = new Map<string, Promise<{ limiter: SendRateLimiter; close(): Promise<void> }>>();
+
+/**
+ * The process's limiter for WHATSAPP_OMNI_STORE_URL: PostgreSQL when the store is there (queue
+ * mode shares it), else memory. A PostgreSQL that cannot be reached at first use gives a memory
+ * limiter for this call and is tried again on the next one.
+ */
+export async function getSendRateLimiter(env: Env = process.env): Promise<SendRateLimiter> {
+	let location: StoreLocation;
+	try {
+		location = storeLocation(env);
+	} catch {
+		location = { kind: 'memory', name: '', key: 'memory:' };
+	}
+	const key = location.kind === 'postgres' ? location.key : 'memory';
+	let entry = limiters.get(key);
+	if (!entry) {
+		entry =
+			location.kind === 'postgres'
+				? postgresSendRateLimiter(location)
+				: Promise.resolve({ limiter: memorySendRateLimiter(), close: async () => undefined });
+		limiters.set(key, entry);
+		entry.catch(() => limiters.delete(key));
+	}
+	try {
+		return (await entry).limiter;
+	} catch {
+		return fallbackLimiter;
+	}
+}
+
+const fallbackLimiter = memorySendRateLimiter();
+
+/** Closes the PostgreSQL pools (tests; a process that shuts down). */
+export async function closeSendRateLimiters(): Promise<void> {
+	const open = [...limiters.values()];
+	limiters.clear();
+	await Promise.all(open.map(async (entry) => (await entry.catch(() => undefined))?.close()));
+}

@@ -1,0 +1,150 @@
+import { DEFAULT_DELIVERY_SETTINGS as SETTINGS, retryVerdict } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
+import { memorySendRateLimiter, paceWindow } from '../../nodes/WhatsAppOmni/helpers/sendRateLimiter';
+import { bulkSending, deliverySettingsFrom } from '../../nodes/WhatsAppOmni/actions/bulkSending.description';
+import { networkError, ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
+
+const answered = (httpStatus: number, extra: Partial<ConstructorParameters<typeof ProviderError>[0]> = {}) =>
+	new ProviderError({ provider: 'meta', httpStatus, message: 'x', hint: 'y', ...extra });
+const POST = { method: 'POST' };
+const half = () => 0.5;
+
+describe('retryVerdict: what is tried again', () => {
+	it.each([
+		['HTTP 429', answered(429)],
+		['Meta 130429', answered(400, { code: 130429, rateLimited: true })],
+		['Twilio 20429', new ProviderError({ provider: 'twilio', httpStatus: 429, code: 20429, message: 'x', hint: 'y', rateLimited: true })],
+		['HTTP 500', answered(500)],
+		['HTTP 503', answered(503)],
+		['connection refused', networkError('meta', 'ECONNREFUSED', 'h')],
+		['DNS failure', networkError('meta', 'ENOTFOUND', 'h')],
+		['a reset before the request was written', networkError('meta', 'ECONNRESET', 'h', false)],
+		['a timeout while connecting', networkError('meta', 'ETIMEDOUT', 'h', false)],
+	])('retries %s', (_, failure) => {
+		expect(retryVerdict(failure, POST, 1, SETTINGS, half)).toMatchObject({ retry: true });
+	});
+
+	it.each([
+		['HTTP 400', answered(400, { code: 100 })],
+		['HTTP 401', answered(401, { code: 190 })],
+		['a certificate error', networkError('meta', 'CERT_HAS_EXPIRED', 'h', false)],
+	])('does not retry %s', (_, failure) => {
+		expect(retryVerdict(failure, POST, 1, SETTINGS, half)).toEqual({ retry: false });
+	});
+
+	it('does not resend a message whose connection dropped after it was written, unless asked to', () => {
+		const lost = networkError('meta', 'ECONNRESET', 'h', true);
+		expect(lost.mayHaveBeenSent).toBe(true);
+		expect(retryVerdict(lost, POST, 1, SETTINGS, half)).toEqual({ retry: false, because: 'unknownOutcome' });
+		expect(retryVerdict(lost, POST, 1, { ...SETTINGS, retryUnknownOutcome: true }, half)).toMatchObject({ retry: true });
+		// Reading twice is harmless.
+		expect(retryVerdict(lost, { method: 'GET' }, 1, SETTINGS, half)).toMatchObject({ retry: true });
+		expect(networkError('meta', 'ETIMEDOUT', 'h', true).mayHaveBeenSent).toBe(true);
+	});
+
+	it('never retries an upload: its body is a stream read once', () => {
+		expect(retryVerdict(answered(500), { method: 'POST', streamBody: true }, 1, SETTINGS, half)).toEqual({ retry: false, because: 'streamBody' });
+	});
+
+	it('backs off exponentially with jitter, and stops after Max Attempts', () => {
+		const delays = [1, 2, 3].map((attempt) => retryVerdict(answered(500), POST, attempt, SETTINGS, () => 1));
+		expect(delays).toEqual([
+			{ retry: true, delayMs: 500 },
+			{ retry: true, delayMs: 1000 },
+			{ retry: true, delayMs: 2000 },
+		]);
+		// Jitter: between half and all of the step.
+		expect(retryVerdict(answered(500), POST, 3, SETTINGS, () => 0)).toEqual({ retry: true, delayMs: 1000 });
+		expect(retryVerdict(answered(500), POST, 4, SETTINGS, () => 1)).toEqual({ retry: false, because: 'attemptsUsed' });
+		expect(retryVerdict(answered(500), POST, 1, { ...SETTINGS, maxAttempts: 1 }, half)).toEqual({ retry: false });
+	});
+
+	it('waits at least what Retry-After asks, and gives up at once when that is longer than Max Retry Wait', () => {
+		expect(retryVerdict(answered(429, { retryAfterSeconds: 7 }), POST, 1, SETTINGS, half)).toEqual({ retry: true, delayMs: 7000 });
+		expect(retryVerdict(answered(429, { retryAfterSeconds: 120 }), POST, 1, SETTINGS, half)).toEqual({
+			retry: false,
+			because: 'waitTooLong',
+			wouldWaitMs: 120_000,
+		});
+	});
+
+	it('backs off 4^X seconds on Meta’s pair rate limit (131056)', () => {
+		const pair = answered(400, { code: 131056, rateLimited: true });
+		expect(retryVerdict(pair, POST, 1, SETTINGS, () => 1)).toEqual({ retry: true, delayMs: 4000 });
+		expect(retryVerdict(pair, POST, 2, SETTINGS, () => 1)).toEqual({ retry: true, delayMs: 16_000 });
+		expect(retryVerdict(pair, POST, 3, SETTINGS, () => 1)).toMatchObject({ retry: false, because: 'waitTooLong' });
+	});
+});
+
+/** The most sends in any `span` ms of a sorted list of times. */
+function busiest(times: number[], span: number): number {
+	let most = 0;
+	for (let start = 0, end = 0; end < times.length; end++) {
+		while (times[end] - times[start] >= span) start++;
+		most = Math.max(most, end - start + 1);
+	}
+	return most;
+}
+
+describe('paceWindow: one second never holds more than the limit', () => {
+	it.each([1, 2, 5, 20, 80, 100, 101, 250, 1000])('at %i per second, even with 20 ms of network jitter', (rate) => {
+		const { points, durationMs } = paceWindow(rate);
+		// Greedy senders: a send opens each window the moment the last one ends; the window's other
+		// sends come at its very end, the worst case for the next second.
+		const times: number[] = [];
+		for (let start = 0; start < 5000; start += durationMs) {
+			for (let i = 0; i < points; i++) times.push(start + (i === 0 ? 0 : durationMs - 0.001));
+		}
+		expect(busiest(times, 1020)).toBeLessThanOrEqual(rate);
+		// And it does not waste much of the allowance.
+		expect(times.filter((t) => t < 1000).length).toBeGreaterThanOrEqual(Math.floor(rate * 0.85));
+	});
+});
+
+describe('SendRateLimiter in memory', () => {
+	it('holds 20 concurrent senders to the rate, in real time', async () => {
+		const limiter = memorySendRateLimiter();
+		const times: number[] = [];
+		await Promise.all(
+			Array.from({ length: 30 }, async () => {
+				await limiter.waitForTurn({ sender: 'meta:1', messagesPerSecond: 20 });
+				times.push(Date.now());
+			}),
+		);
+		times.sort((a, b) => a - b);
+		expect(busiest(times, 1000)).toBeLessThanOrEqual(20);
+		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('paces one person by their own window and leaves others alone', async () => {
+		const limiter = memorySendRateLimiter();
+		const perRecipient = { messages: 2, windowSeconds: 0.4 };
+		const started = Date.now();
+		const at: Record<string, number[]> = { a: [], b: [] };
+		await Promise.all(
+			['a', 'a', 'a', 'b', 'b'].map(async (recipient) => {
+				await limiter.waitForTurn({ sender: 'meta:1', recipient, messagesPerSecond: 1000, perRecipient });
+				at[recipient].push(Date.now() - started);
+			}),
+		);
+		expect(Math.max(...at.b)).toBeLessThan(200);
+		expect(Math.max(...at.a)).toBeGreaterThanOrEqual(390);
+	});
+});
+
+describe('Bulk Sending options', () => {
+	it('defaults to what the node shows', () => {
+		const shown = Object.fromEntries((bulkSending.options as Array<{ name: string; default: number | boolean }>).map((o) => [o.name, o.default]));
+		expect(deliverySettingsFrom(shown)).toEqual(SETTINGS);
+		expect(deliverySettingsFrom({})).toEqual(SETTINGS);
+		expect(SETTINGS).toMatchObject({ concurrency: 10, messagesPerSecond: 80, maxAttempts: 4, retryUnknownOutcome: false });
+	});
+
+	it('keeps values in range', () => {
+		expect(deliverySettingsFrom({ concurrency: 0, messagesPerSecond: 5000, maxAttempts: 99, maxRetryWaitSeconds: -1 })).toMatchObject({
+			concurrency: 1,
+			messagesPerSecond: 1000,
+			maxAttempts: 10,
+			maxRetryWaitMs: 0,
+		});
+	});
+});
