@@ -8,7 +8,7 @@ export type TemplateOperation = 'create' | 'get' | 'getMany' | 'delete';
 
 export type ContactOperation = 'getProfileInfo' | 'updateBusinessProfile';
 
-export type ConversationOperation = 'getChatHistory' | 'getWindow';
+export type ConversationOperation = 'getChatHistory' | 'getWindow' | 'getState' | 'setState' | 'clearState';
 
 export type MediaOperation = 'upload' | 'getUrl' | 'download' | 'delete';
 

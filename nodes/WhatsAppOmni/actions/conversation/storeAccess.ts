@@ -62,14 +62,32 @@ export async function readStore<T>(
 	itemIndex: number,
 	read: (store: ConversationStore) => Promise<T>,
 ): Promise<T> {
+	return await useStore(node, itemIndex, 'read', read);
+}
+
+/** Runs one write (Set State, Clear State): a store that fails it fails the item, as for a read. */
+export async function writeStore<T>(
+	node: INode,
+	itemIndex: number,
+	write: (store: ConversationStore) => Promise<T>,
+): Promise<T> {
+	return await useStore(node, itemIndex, 'written', write);
+}
+
+async function useStore<T>(
+	node: INode,
+	itemIndex: number,
+	done: 'read' | 'written',
+	work: (store: ConversationStore) => Promise<T>,
+): Promise<T> {
 	let store: ConversationStore | undefined;
 	try {
 		store = await conversationStore();
-		return await read(store);
+		return await work(store);
 	} catch (error) {
 		if (error instanceof ValidationError || error instanceof NodeOperationError) throw error;
 		const where = store ? `${store.description}, set by ${STORE_URL_VARIABLE}` : `set by ${STORE_URL_VARIABLE}`;
-		throw new NodeOperationError(node, `The conversation store (${where}) could not be read: ${(error as Error).message}`, {
+		throw new NodeOperationError(node, `The conversation store (${where}) could not be ${done}: ${(error as Error).message}`, {
 			itemIndex,
 			description: `Check that the database ${STORE_URL_VARIABLE} names is running and reachable from this n8n process (with queue mode, from every process), then run the node again.`,
 		});
