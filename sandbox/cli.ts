@@ -10,13 +10,19 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --port <n>           port on 127.0.0.1 (default: any free port)
   --latency <ms>       delay before every answer (default 0)
   --fault-rate <0..1>  share of requests answered with a fault (default 0)
-  --fault-kinds <list> comma-separated from 429,500,reset (default: all three)
+  --fault-kinds <list> comma-separated from 429,500,reset,reset-before,reset-after,131056
+                       (default: 429,500,reset)
+  --rate-limit <n>     messages per second per sender; above it 429 (130429 / 20429)
+  --pair-limit <n/ms>  Meta's pair rate limit: n messages to one person per ms (e.g. 10/60000)
+  Control while running: POST /sandbox/control {latencyMs, faults, rateLimit, pairRateLimit,
+  resetCounters}; GET /sandbox/counters
   --retry-after <s>    Retry-After of 429 faults (default 1)
   --seed <n>           repeatable fault sequence
   --status-delay <ms>  delay before each status webhook: sent, delivered, read (default 300)
   --help               this text`;
 
-const FAULT_KINDS: FaultKind[] = ['429', '500', 'reset'];
+const FAULT_KINDS: FaultKind[] = ['429', '500', 'reset', 'reset-before', 'reset-after', '131056'];
+const DEFAULT_FAULT_KINDS: FaultKind[] = ['429', '500', 'reset'];
 
 function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
 	if (value === undefined) return fallback;
@@ -25,6 +31,11 @@ function number(name: string, value: string | undefined, fallback: number, min: 
 		throw new Error(`--${name} must be a number from ${min} to ${max}, got '${value}'`);
 	}
 	return parsed;
+}
+
+function pairLimit(value: string): { messages: number; windowMs: number } {
+	const [messages, windowMs] = value.split('/');
+	return { messages: number('pair-limit', messages, 10, 1, 100000), windowMs: number('pair-limit', windowMs, 60000, 1, 86400000) };
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -38,6 +49,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 			'retry-after': { type: 'string' },
 			seed: { type: 'string' },
 			'status-delay': { type: 'string' },
+			'rate-limit': { type: 'string' },
+			'pair-limit': { type: 'string' },
 			help: { type: 'boolean' },
 		},
 		strict: true,
@@ -48,7 +61,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 	}
 
 	const rate = number('fault-rate', values['fault-rate'], 0, 0, 1);
-	const kinds = (values['fault-kinds'] ?? FAULT_KINDS.join(','))
+	const kinds = (values['fault-kinds'] ?? DEFAULT_FAULT_KINDS.join(','))
 		.split(',')
 		.map((k) => k.trim())
 		.filter((k) => k.length > 0);
@@ -70,6 +83,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 		latencyMs: number('latency', values.latency, 0, 0, 600000),
 		faults,
 		statusDelayMs: number('status-delay', values['status-delay'], 300, 0, 600000),
+		...(values['rate-limit'] ? { rateLimit: { messagesPerSecond: number('rate-limit', values['rate-limit'], 80, 1, 100000) } } : {}),
+		...(values['pair-limit'] ? { pairRateLimit: pairLimit(values['pair-limit']) } : {}),
 	});
 	const { meta, twilio } = sandbox;
 	process.stdout.write(

@@ -382,6 +382,14 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 			}
 		},
 		faultReply(kind, retryAfterSeconds) {
+			if (kind === '131056') {
+				return metaErrorReply(400, {
+					message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
+					type: 'OAuthException',
+					code: 131056,
+					error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.' },
+				});
+			}
 			if (kind === '429') {
 				return metaErrorReply(
 					429,

@@ -33,8 +33,12 @@ import type {
 	InjectMatch,
 	MetaAccount,
 	OutboundMessage,
+	PairRateLimitOptions,
+	Provider,
 	ProviderHandler,
+	RateLimitOptions,
 	RecordedRequest,
+	SandboxCounters,
 	SandboxOptions,
 	SandboxReply,
 	SandboxRequest,
@@ -68,6 +72,20 @@ export class Sandbox {
 	private port: number;
 	private latencyMs: number;
 	private faults: FaultOptions | undefined;
+	private scheduleIndex = 0;
+	private rateLimit: RateLimitOptions | undefined;
+	private pairRateLimit: PairRateLimitOptions | undefined;
+	/** Connections to reset on accept, armed by `reset-before` faults. */
+	private pendingConnectionResets = 0;
+	/** Accepted sends per sender, newest last, for the throughput limit (a sliding second). */
+	private readonly sendTimes = new Map<string, number[]>();
+	/**
+	 * Per sender>person, the pair limit's current window: opened by a message, it takes
+	 * `messages` (a burst), then refuses until it ends, as Meta takes bursts that borrow ahead.
+	 */
+	private readonly pairWindows = new Map<string, { start: number; count: number }>();
+	/** What the sandbox saw since start or resetCounters(). Cleared in place. */
+	readonly counters: SandboxCounters = emptyCounters();
 	private random: () => number = Math.random;
 	private readonly injections: PendingInjection[] = [];
 	private readonly handlers: ProviderHandler[];
@@ -122,6 +140,8 @@ export class Sandbox {
 		});
 		this.handlers = [createMetaHandler(this.meta, this.state), createTwilioHandler(this.twilio, this.state)];
 		this.setFaults(options.faults);
+		this.setRateLimit(options.rateLimit);
+		this.setPairRateLimit(options.pairRateLimit);
 	}
 
 	get url(): string {
@@ -154,6 +174,10 @@ export class Sandbox {
 	async start(): Promise<void> {
 		if (this.server) return;
 		const server = createServer((req, res) => {
+			if (req.url === '/sandbox' || req.url?.startsWith('/sandbox/')) {
+				this.onControl(req, res).catch((error: Error) => send(res, { status: 500, body: { sandboxError: error.message } }));
+				return;
+			}
 			this.onRequest(req, res).catch((error: Error) => {
 				// A bug in a route must not take the test run down with an unhandled rejection.
 				if (!res.headersSent) {
@@ -163,6 +187,15 @@ export class Sandbox {
 					res.destroy();
 				}
 			});
+		});
+		server.on('connection', (socket) => {
+			this.counters.connectionsOpened++;
+			if (this.pendingConnectionResets > 0) {
+				// Before a byte is read: whatever the client writes on it never arrives.
+				this.pendingConnectionResets--;
+				this.countFault('reset-before');
+				socket.resetAndDestroy();
+			}
 		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
@@ -314,8 +347,86 @@ export class Sandbox {
 
 	setFaults(faults: FaultOptions | undefined): void {
 		if (faults && (faults.rate < 0 || faults.rate > 1)) throw new RangeError('fault rate must be between 0 and 1');
-		this.faults = faults ? { ...faults, kinds: [...faults.kinds] } : undefined;
+		this.faults = faults ? { ...faults, kinds: [...faults.kinds], ...(faults.schedule ? { schedule: [...faults.schedule] } : {}) } : undefined;
+		this.scheduleIndex = 0;
+		this.pendingConnectionResets = 0;
 		this.random = faults?.seed !== undefined ? seededRandom(faults.seed) : Math.random;
+	}
+
+	/** The provider's throughput limit per sender (undefined: off). */
+	setRateLimit(limit: RateLimitOptions | undefined): void {
+		if (limit && !(limit.messagesPerSecond >= 1)) throw new RangeError('rateLimit.messagesPerSecond must be at least 1');
+		this.rateLimit = limit ? { ...limit } : undefined;
+	}
+
+	/** Meta's pair rate limit per sender and person (undefined: off). */
+	setPairRateLimit(limit: PairRateLimitOptions | undefined): void {
+		if (limit && !(limit.messages >= 1 && limit.windowMs > 0)) throw new RangeError('pairRateLimit needs messages ≥ 1 and windowMs > 0');
+		this.pairRateLimit = limit ? { ...limit } : undefined;
+	}
+
+	/** Zeroes the counters and forgets the rate limits' history (not the settings). */
+	resetCounters(): void {
+		Object.assign(this.counters, emptyCounters());
+		this.sendTimes.clear();
+		this.pairWindows.clear();
+	}
+
+	/** The busiest `spanMs` (default 1,000) of accepted messages, per sender: the most accepted in any such stretch. */
+	busiestAccepted(spanMs = 1000): number {
+		const bySender = new Map<string, number[]>();
+		for (const { provider, from, at } of this.counters.accepted) {
+			const key = `${provider}:${from}`;
+			bySender.set(key, [...(bySender.get(key) ?? []), at]);
+		}
+		let most = 0;
+		for (const times of bySender.values()) {
+			for (let start = 0, end = 0; end < times.length; end++) {
+				while (times[end] - times[start] >= spanMs) start++;
+				most = Math.max(most, end - start + 1);
+			}
+		}
+		return most;
+	}
+
+	private countFault(kind: FaultKind): void {
+		this.counters.faults[kind] = (this.counters.faults[kind] ?? 0) + 1;
+	}
+
+	/**
+	 * The control endpoint, for a sandbox in another process (`npm run sandbox`, benchmarks):
+	 * GET /sandbox/counters; POST /sandbox/control with any of
+	 * `{ latencyMs, faults, rateLimit, pairRateLimit, resetCounters: true }` (null turns a knob off).
+	 */
+	private async onControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', `http://${HOST}`);
+		const { body } = await readBody(req, 1024 * 1024);
+		if (req.method === 'GET' && url.pathname === '/sandbox/counters') {
+			send(res, { status: 200, body: { ...this.counters, busiestSecond: this.busiestAccepted() } });
+			return;
+		}
+		if (req.method === 'POST' && url.pathname === '/sandbox/control') {
+			const control = (body.length ? JSON.parse(body.toString('utf8')) : {}) as {
+				latencyMs?: number;
+				faults?: FaultOptions | null;
+				rateLimit?: RateLimitOptions | null;
+				pairRateLimit?: PairRateLimitOptions | null;
+				resetCounters?: boolean;
+			};
+			try {
+				if (control.latencyMs !== undefined) this.setLatency(control.latencyMs);
+				if (control.faults !== undefined) this.setFaults(control.faults ?? undefined);
+				if (control.rateLimit !== undefined) this.setRateLimit(control.rateLimit ?? undefined);
+				if (control.pairRateLimit !== undefined) this.setPairRateLimit(control.pairRateLimit ?? undefined);
+				if (control.resetCounters) this.resetCounters();
+			} catch (error) {
+				send(res, { status: 400, body: { sandboxError: (error as Error).message } });
+				return;
+			}
+			send(res, { status: 200, body: { ok: true } });
+			return;
+		}
+		send(res, { status: 404, body: { sandboxError: 'Use GET /sandbox/counters or POST /sandbox/control' } });
 	}
 
 	injectResponse(match: InjectMatch, response: InjectedResponse, times = 1): void {
@@ -391,11 +502,18 @@ export class Sandbox {
 			return;
 		}
 
+		this.counters.inFlight++;
+		this.counters.peakInFlight = Math.max(this.counters.peakInFlight, this.counters.inFlight);
+		res.once('close', () => this.counters.inFlight--);
+
 		if (this.latencyMs > 0) await delay(this.latencyMs);
 
+		const send_ = messageSend(handler.provider, request);
 		let reply: SandboxReply;
 		const injected = this.takeInjection(record);
-		const fault = injected ? undefined : this.drawFault();
+		const fault = injected ? undefined : this.drawFault(send_ !== undefined);
+		// A reset-before counts when its connection is reset (on accept).
+		if (fault && fault !== 'reset-before') this.countFault(fault);
 		if (injected) {
 			record.injected = true;
 			reply = { status: injected.status, body: injected.body, headers: injected.headers };
@@ -403,14 +521,72 @@ export class Sandbox {
 			record.fault = 'reset';
 			req.socket.destroy();
 			return;
-		} else if (fault) {
+		} else if (fault && fault !== 'reset-before' && fault !== 'reset-after') {
 			record.fault = fault;
 			reply = handler.faultReply(fault, this.faults?.retryAfterSeconds ?? 1);
 		} else {
-			reply = await handler.handle(request);
+			const refusal = send_ ? this.rateRefusal(handler, send_) : undefined;
+			if (refusal) {
+				reply = refusal;
+			} else {
+				const before = this.outbound.length;
+				reply = await handler.handle(request);
+				// Counted at acceptance, which is what the provider's limits count.
+				for (const message of this.outbound.slice(before)) this.accept(message);
+			}
+			if (fault === 'reset-after') {
+				record.fault = 'reset-after';
+				req.socket.destroy();
+				return;
+			}
+			if (fault === 'reset-before') {
+				record.fault = 'reset-before';
+				// This answer closes its connection, so the client opens a new one: that one is reset.
+				this.pendingConnectionResets++;
+				reply = { ...reply, headers: { ...reply.headers, connection: 'close' } };
+			}
 		}
 		record.status = reply.status;
 		send(res, reply);
+	}
+
+	/** A send over the throughput or pair rate limit: the provider's refusal, or undefined. */
+	private rateRefusal(handler: ProviderHandler, sendInfo: { from: string; to?: string }): SandboxReply | undefined {
+		const now = Date.now();
+		if (this.rateLimit) {
+			const times = recent(this.sendTimes.get(`${handler.provider}:${sendInfo.from}`), now, 1000);
+			if (times.length >= this.rateLimit.messagesPerSecond) {
+				this.counters.rateLimited++;
+				return handler.faultReply('429', this.rateLimit.retryAfterSeconds ?? 1);
+			}
+		}
+		if (this.pairRateLimit && handler.provider === 'meta' && sendInfo.to) {
+			const window = this.pairWindows.get(`${sendInfo.from}>${sendInfo.to}`);
+			if (window && now - window.start < this.pairRateLimit.windowMs && window.count >= this.pairRateLimit.messages) {
+				this.counters.pairRateLimited++;
+				return handler.faultReply('131056', 0);
+			}
+		}
+		return undefined;
+	}
+
+	private accept(message: OutboundMessage): void {
+		const now = Date.now();
+		const to = message.to.replace(/^whatsapp:/, '').replace(/^\+/, '');
+		this.counters.acceptedByRecipient[to] = (this.counters.acceptedByRecipient[to] ?? 0) + 1;
+		this.counters.accepted.push({ provider: message.provider, from: message.from, to, at: now });
+		const key = `${message.provider}:${message.from}`;
+		const times = this.sendTimes.get(key) ?? [];
+		times.push(now);
+		// Only the last second matters to the throughput limit.
+		while (times.length > 0 && now - times[0] > 1000) times.shift();
+		this.sendTimes.set(key, times);
+		if (this.pairRateLimit && message.provider === 'meta') {
+			const pairKey = `${message.from}>${to}`;
+			const window = this.pairWindows.get(pairKey);
+			if (!window || now - window.start >= this.pairRateLimit.windowMs) this.pairWindows.set(pairKey, { start: now, count: 1 });
+			else window.count++;
+		}
 	}
 
 	private record(record: RecordedRequest): void {
@@ -450,12 +626,36 @@ export class Sandbox {
 		return pending.response;
 	}
 
-	private drawFault(): FaultKind | undefined {
+	private drawFault(isSend: boolean): FaultKind | undefined {
 		const faults = this.faults;
+		if (faults?.schedule && isSend) return faults.schedule[this.scheduleIndex++] ?? undefined;
 		if (!faults || faults.rate <= 0 || faults.kinds.length === 0) return undefined;
 		if (this.random() >= faults.rate) return undefined;
 		return faults.kinds[Math.floor(this.random() * faults.kinds.length)];
 	}
+}
+
+function emptyCounters(): SandboxCounters {
+	return { acceptedByRecipient: {}, accepted: [], inFlight: 0, peakInFlight: 0, connectionsOpened: 0, faults: {}, rateLimited: 0, pairRateLimited: 0 };
+}
+
+function recent(times: number[] | undefined, now: number, spanMs: number): number[] {
+	return (times ?? []).filter((at) => now - at < spanMs);
+}
+
+/** A message send, with its sender and recipient as the provider's limits key them. */
+function messageSend(provider: Provider, request: SandboxRequest): { from: string; to?: string } | undefined {
+	if (request.method !== 'POST') return undefined;
+	const body = (request.body ?? {}) as Record<string, unknown>;
+	if (provider === 'meta') {
+		const match = /^\/v[\d.]+\/([^/]+)\/messages$/.exec(request.path);
+		if (!match || body.status === 'read') return undefined;
+		const to = typeof body.to === 'string' ? body.to.replace(/^\+/, '') : typeof body.recipient === 'string' ? body.recipient : undefined;
+		return { from: match[1], to };
+	}
+	if (!/\/Messages\.json$/.test(request.path)) return undefined;
+	const from = typeof body.From === 'string' ? body.From : typeof body.MessagingServiceSid === 'string' ? body.MessagingServiceSid : '';
+	return { from, to: typeof body.To === 'string' ? body.To.replace(/^whatsapp:/, '').replace(/^\+/, '') : undefined };
 }
 
 export async function startSandbox(options?: SandboxOptions): Promise<Sandbox> {

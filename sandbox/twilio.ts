@@ -481,7 +481,7 @@ export function createTwilioHandler(account: TwilioAccount, state: SandboxState,
 		},
 		faultReply(kind, retryAfterSeconds) {
 			const reply =
-				kind === '429'
+				kind === '429' || kind === '131056'
 					? twilioError(429, 20429, 'Too Many Requests', { 'retry-after': String(retryAfterSeconds) })
 					: twilioError(500, 20500, 'Internal Server Error');
 			return { ...reply, headers: { ...requestIdHeader(), ...reply.headers } };

@@ -4,16 +4,71 @@ import type { MultipartPart } from './multipart';
 
 export type Provider = 'meta' | 'twilio';
 
-export type FaultKind = '429' | '500' | 'reset';
+/**
+ * - `429`, `500`: the provider's refusal (Meta 130429 / Twilio 20429, or an internal error); not processed.
+ * - `reset`: the request is read, not processed, and its connection destroyed: a client cannot
+ *   tell it from `reset-after`.
+ * - `reset-before`: the request is answered as usual but its connection closed
+ *   (`Connection: close`), and the next connection the client opens is reset as soon as it is
+ *   accepted, before a byte is read: the request written on it never arrives, as after a refused
+ *   connection or a failed TLS handshake. The client can tell that nothing was sent.
+ * - `reset-after`: the request is processed (a message is accepted and sent), then its
+ *   connection destroyed without an answer: the client cannot know the message went out.
+ * - `131056`: Meta's pair rate limit (too many messages to one person); Twilio answers 20429.
+ */
+export type FaultKind = '429' | '500' | 'reset' | 'reset-before' | 'reset-after' | '131056';
 
 export interface FaultOptions {
 	/** Share of requests that get a fault, 0..1. */
 	rate: number;
 	kinds: FaultKind[];
+	/**
+	 * A fixed plan for message sends (POST …/messages on Meta, …/Messages.json on Twilio), in the
+	 * order they arrive: entry n is the fault of the n-th send (`null`: none). Sends past its end
+	 * get none. With a schedule, `rate` applies to the other requests only.
+	 */
+	schedule?: Array<FaultKind | null>;
 	/** Sent in the `Retry-After` header of 429 answers; default 1. */
 	retryAfterSeconds?: number;
 	/** Makes the sequence of faulted requests and kinds repeatable. */
 	seed?: number;
+}
+
+export interface RateLimitOptions {
+	/**
+	 * Messages accepted per sender in any 1,000 ms; a send above it gets HTTP 429 (Meta 130429,
+	 * Twilio 20429) with Retry-After, and is not processed.
+	 */
+	messagesPerSecond: number;
+	/** Retry-After of those answers, seconds; default 1. */
+	retryAfterSeconds?: number;
+}
+
+export interface PairRateLimitOptions {
+	/**
+	 * Meta only: a message to a person opens a window of `windowMs` that takes `messages` (a burst);
+	 * more before it ends get 131056, not processed.
+	 */
+	messages: number;
+	windowMs: number;
+}
+
+/** What the sandbox saw, for tests and benchmarks (since start or resetCounters()). */
+export interface SandboxCounters {
+	/** Messages accepted for sending, per recipient (Meta wa_id or BSUID, Twilio `To`). */
+	acceptedByRecipient: Record<string, number>;
+	/** When each accepted message was accepted (ms since epoch), with its sender, oldest first. */
+	accepted: Array<{ provider: Provider; from: string; to: string; at: number }>;
+	/** Requests to the emulated APIs being handled right now, and the most at once. */
+	inFlight: number;
+	peakInFlight: number;
+	/** TCP connections the sandbox accepted (the chat page's included). */
+	connectionsOpened: number;
+	/** Faults that happened, by kind (a `reset-before` counts when its connection is reset). */
+	faults: Partial<Record<FaultKind, number>>;
+	/** Sends refused by rateLimit (HTTP 429) and by pairRateLimit (131056). */
+	rateLimited: number;
+	pairRateLimited: number;
 }
 
 export interface MetaAccount {
@@ -42,6 +97,10 @@ export interface SandboxOptions {
 	/** Added before every answer (default 0). */
 	latencyMs?: number;
 	faults?: FaultOptions;
+	/** The provider's throughput limit, kept per sender number. Off by default. */
+	rateLimit?: RateLimitOptions;
+	/** Meta's pair rate limit (131056), kept per sender and person. Off by default. */
+	pairRateLimit?: PairRateLimitOptions;
 	meta?: Partial<MetaAccount>;
 	twilio?: Partial<TwilioAccount>;
 	/**
@@ -138,7 +197,7 @@ export interface ProviderHandler {
 	readonly prefix: string;
 	handle(request: SandboxRequest): SandboxReply | Promise<SandboxReply>;
 	/** The provider's own answer for an injected 429 or 500. */
-	faultReply(kind: '429' | '500', retryAfterSeconds: number): SandboxReply;
+	faultReply(kind: '429' | '500' | '131056', retryAfterSeconds: number): SandboxReply;
 	/** The provider's answer for a body over the sandbox's size cap. */
 	tooLargeReply(limitBytes: number): SandboxReply;
 }

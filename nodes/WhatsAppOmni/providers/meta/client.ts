@@ -1,4 +1,4 @@
-import axios, { type AxiosAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { Readable } from 'node:stream';
 
 import { callProvider, keepAliveAgents } from '../../helpers/retryPolicy';
@@ -35,6 +35,20 @@ function messageRecipient(config: InternalAxiosRequestConfig): { recipient?: str
 }
 
 /**
+ * Inside the adapter an error's body is still the raw text (axios parses it afterwards), and the
+ * retry decision needs Meta's code (131056 is HTTP 400): a copy with the JSON parsed.
+ */
+function withParsedBody(error: unknown): unknown {
+	if (!(error instanceof AxiosError) || typeof error.response?.data !== 'string') return error;
+	try {
+		const data: unknown = JSON.parse(error.response.data);
+		return new AxiosError(error.message, error.code, error.config, error.request, { ...error.response, data });
+	} catch {
+		return error;
+	}
+}
+
+/**
  * axios's own transport behind the delivery policy: every Graph call waits for the send rate
  * (messages), is retried when that is safe, and uses the execution's keep-alive pool.
  */
@@ -55,7 +69,7 @@ function policyAdapter(credentials: MetaCredentials, host: string): AxiosAdapter
 			},
 			() => transport(config),
 			(error) => {
-				const failure = toMetaError(error, host);
+				const failure = toMetaError(withParsedBody(error), host);
 				return failure instanceof ProviderError ? failure : undefined;
 			},
 		);
