@@ -115,6 +115,25 @@ describe('SendRateLimiter in memory', () => {
 		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000);
 	});
 
+	it('a place given back (the provider did not take the message) goes to the next message at once', async () => {
+		const limiter = memorySendRateLimiter();
+		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		let started = Date.now();
+		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		// Without giving back, the second waits out the first's half-second window.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+		const refused = await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		await refused.giveBack();
+		started = Date.now();
+		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		expect(Date.now() - started).toBeLessThan(100);
+	});
+
+	it('paces in whole milliseconds: a fraction would be dropped and pace over the limit', () => {
+		expect(paceWindow(80).durationMs).toBe(13);
+		expect(Number.isInteger(paceWindow(70).durationMs)).toBe(true);
+	});
+
 	it('paces one person by their own window and leaves others alone', async () => {
 		const limiter = memorySendRateLimiter();
 		const perRecipient = { messages: 2, windowSeconds: 0.4 };
@@ -136,7 +155,7 @@ describe('Bulk Sending options', () => {
 		const shown = Object.fromEntries((bulkSending.options as Array<{ name: string; default: number | boolean }>).map((o) => [o.name, o.default]));
 		expect(deliverySettingsFrom(shown)).toEqual(SETTINGS);
 		expect(deliverySettingsFrom({})).toEqual(SETTINGS);
-		expect(SETTINGS).toMatchObject({ concurrency: 10, messagesPerSecond: 80, maxAttempts: 4, retryUnknownOutcome: false });
+		expect(SETTINGS).toMatchObject({ concurrency: 50, messagesPerSecond: 80, maxAttempts: 4, retryUnknownOutcome: false });
 	});
 
 	it('keeps values in range', () => {

@@ -33,7 +33,7 @@ export interface DeliverySettings {
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-	concurrency: 10,
+	concurrency: 50,
 	messagesPerSecond: 80,
 	// Meta: about one message every 6 s to one person, with short bursts allowed.
 	perRecipient: { messages: 10, windowSeconds: 60 },
@@ -199,19 +199,21 @@ export async function callProvider<T>(
 ): Promise<T> {
 	const { settings, clock, limiter } = currentScope();
 	for (let attemptNumber = 1; ; attemptNumber++) {
-		if (call.message) {
-			await (await limiter()).waitForTurn({
-				sender: `${call.provider}:${call.sender}`,
-				recipient: call.message.recipient,
-				messagesPerSecond: settings.messagesPerSecond,
-				perRecipient: settings.perRecipient,
-			});
-		}
+		const turn = call.message
+			? await (await limiter()).waitForTurn({
+					sender: `${call.provider}:${call.sender}`,
+					recipient: call.message.recipient,
+					messagesPerSecond: settings.messagesPerSecond,
+					perRecipient: settings.perRecipient,
+				})
+			: undefined;
 		try {
 			return await attempt();
 		} catch (error) {
 			const failure = toFailure(error);
 			if (!failure) throw error;
+			// The provider refused it or never got it: the attempt took none of its throughput.
+			if (turn && (failure.httpStatus !== undefined || !failure.mayHaveBeenSent)) await turn.giveBack();
 			const verdict = retryVerdict(failure, call, attemptNumber, settings, clock.random);
 			if (!verdict.retry) {
 				if (typeof error === 'object' && error !== null) {

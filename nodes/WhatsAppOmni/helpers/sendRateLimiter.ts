@@ -21,7 +21,10 @@ const SLACK = 1.02;
 export interface PaceWindow {
 	/** Messages allowed in one window. */
 	points: number;
-	/** Window length, whole milliseconds (PostgreSQL keeps the expiry as a bigint). */
+	/**
+	 * Window length, whole milliseconds: PostgreSQL keeps the expiry as a bigint, and the memory
+	 * store's expiry is a Date, which drops fractions (12.6 would pace at 12, over the limit).
+	 */
 	durationMs: number;
 }
 
@@ -29,7 +32,7 @@ export interface PaceWindow {
  * The window that keeps any one-second stretch (plus 20 ms of network jitter) at or under
  * `perSecond` messages. Windows open at a send and do not overlap, so:
  * - one message per window sends them at least `durationMs` apart: at most ⌈1.02 s / d⌉ ≤ R in any
- *   1.02 s, at R / 1.02 per second or a little less after rounding to whole ms;
+ *   1.02 s, at R / 1.02 per second or a little less after rounding to whole ms (13 ms at 80/s);
  * - above 100/s one message per window would mean a database round trip per message for every
  *   waiting item, so windows of at least 20 ms hold several: a 1.02 s stretch touches at most
  *   ⌈1020 / d⌉ + 1 windows, and the length with the best throughput under that bound is chosen.
@@ -38,8 +41,9 @@ export interface PaceWindow {
 export function paceWindow(perSecond: number): PaceWindow {
 	const rate = Math.max(1, Math.floor(perSecond));
 	const span = 1000 * SLACK;
-	if (rate <= 100) return { points: 1, durationMs: Math.ceil(span / rate) };
-	let best: PaceWindow = { points: 1, durationMs: Math.ceil(span / rate) };
+	const single = Math.ceil(span / rate);
+	if (rate <= 100) return { points: 1, durationMs: single };
+	let best: PaceWindow = { points: 1, durationMs: single };
 	for (let durationMs = 20; durationMs <= span; durationMs++) {
 		const points = Math.floor(rate / (Math.ceil(span / durationMs) + 1));
 		if (points >= 1 && points / durationMs > best.points / best.durationMs) best = { points, durationMs };
@@ -60,6 +64,16 @@ export interface SendTurn {
 	recipient?: string;
 	messagesPerSecond: number;
 	perRecipient?: RecipientPace;
+}
+
+/** A message's place in the windows it waited for. */
+export interface Turn {
+	/**
+	 * Gives the place back when the provider did not take the message (it answered with a refusal,
+	 * or the request never reached it): the attempt used none of the provider's throughput, and
+	 * counting it would leave the number below its rate for as long as retries go on.
+	 */
+	giveBack(): Promise<void>;
 }
 
 export interface LimiterClock {
@@ -85,8 +99,9 @@ export class SendRateLimiter {
 	) {}
 
 	/** Resolves when this message may go out; waits as long as the windows say. */
-	async waitForTurn(turn: SendTurn): Promise<void> {
+	async waitForTurn(turn: SendTurn): Promise<Turn> {
 		const pace = paceWindow(turn.messagesPerSecond);
+		const taken: Array<() => Promise<unknown>> = [];
 		const recipientPace = turn.perRecipient && turn.perRecipient.messages > 0 ? turn.perRecipient : undefined;
 		// The person's window first: a message held for its recipient must not hold a slot of the
 		// number's second meanwhile.
@@ -94,9 +109,15 @@ export class SendRateLimiter {
 			// Bursts are allowed (Meta takes short ones), then the rest of the window is waited out;
 			// 2% longer than asked, so the provider's window, opened on arrival, has surely ended.
 			const windowMs = Math.ceil(recipientPace.windowSeconds * 1000 * SLACK);
-			await this.take('recipient', recipientPace.messages, windowMs, `${turn.sender}>${turn.recipient}`);
+			taken.push(await this.take('recipient', recipientPace.messages, windowMs, `${turn.sender}>${turn.recipient}`));
 		}
-		await this.take('sender', pace.points, pace.durationMs, turn.sender);
+		taken.push(await this.take('sender', pace.points, pace.durationMs, turn.sender));
+		return {
+			giveBack: async () => {
+				// Best effort: a place not given back only slows the number down a little.
+				await Promise.all(taken.map(async (back) => await back().catch(() => undefined)));
+			},
+		};
 	}
 
 	private limiter(kind: string, points: number, durationMs: number): RateLimiterAbstract {
@@ -109,12 +130,13 @@ export class SendRateLimiter {
 		return limiter;
 	}
 
-	private async take(kind: string, points: number, durationMs: number, key: string): Promise<void> {
+	/** Waits for a place in the key's window; returns what gives it back. */
+	private async take(kind: string, points: number, durationMs: number, key: string): Promise<() => Promise<unknown>> {
 		const limiter = this.limiter(kind, points, durationMs);
 		for (;;) {
 			try {
 				await limiter.consume(key, 1);
-				return;
+				return async () => await limiter.reward(key, 1);
 			} catch (result) {
 				if (!(result instanceof RateLimiterRes)) throw result;
 				if (result.msBeforeNext > durationMs + CLOCK_STEP_MS) {
