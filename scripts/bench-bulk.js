@@ -47,7 +47,6 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const https = require('node:https');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
@@ -68,17 +67,6 @@ const HEALTH_POLL_MS = 10;
 
 const log = (message) => process.stderr.write(`[bench-bulk] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 // ---------------------------------------------------------------------------------------------
 // Outside the namespace: install, certificates, then this script again inside `unshare`.
@@ -586,6 +574,7 @@ async function inner() {
 	isolateNetwork(work);
 	const { startSandbox } = require('../sandbox/index.ts');
 	const { N8nApi } = require('./n8n/api');
+	const { freePort } = require('./services/common');
 	const { sandboxCredentialData } = require('./n8n/sandboxCredentials');
 	const { startN8n } = require('./n8n/server');
 

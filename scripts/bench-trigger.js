@@ -31,12 +31,12 @@ require('../sandbox/register');
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const { startSandbox } = require('../sandbox/index.ts');
 const { N8nApi } = require('./n8n/api');
+const { freePort } = require('./services/common');
 const { createSandboxCredentials } = require('./n8n/sandboxCredentials');
 const { startN8n } = require('./n8n/server');
 
@@ -58,17 +58,6 @@ const POLL_MS = 250;
 
 const log = (message) => process.stderr.write(`[bench-trigger] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 let clockTicks;
 function ticksPerSecond() {
