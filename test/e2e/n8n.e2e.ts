@@ -290,10 +290,12 @@ describe('Contact › Get Profile Info and Update Business Profile, run by n8n',
 		expect(contact.output[0]).toMatchObject({ provider: 'twilio', phoneNumber: '+14155552671', valid: true });
 	});
 
-	it('Meta: a customer profile is refused, naming where the name comes from', async () => {
+	it('Meta: a customer profile comes from the conversation store (nobody recorded yet: known false), without a request', async () => {
+		sandbox.clearRequests();
 		const run = await runOperation('meta', { resource: 'contact', operation: 'getProfileInfo', profile: 'contact', phoneNumber: '+14155552671' });
-		expect(run.status).not.toBe(200);
-		expect(await executionError(run.workflowId)).toMatch(/^Meta \(WhatsApp Cloud API\) cannot do this/);
+		expect(run.status).toBe(200);
+		expect(run.output[0]).toMatchObject({ provider: 'meta', contact: '+14155552671', known: false, window: { open: false } });
+		expect(sandbox.requests.filter((r) => r.provider === 'meta')).toHaveLength(0);
 	});
 });
 

@@ -1,6 +1,7 @@
 import { description } from '../../nodes/WhatsAppOmni/actions/contact/getProfileInfo.operation';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { sandboxCredentials } from '../sandboxCredentials';
+import { useFreshStore } from '../storeHelpers';
 import { runWorkflow, sendWorkflow } from './harness';
 
 let sandbox: Sandbox;
@@ -76,10 +77,41 @@ describe('Contact › Get Profile Info / Update Business Profile on Meta', () =>
 		expect(after.profile).toEqual(updated.profile);
 	});
 
-	it('refuses a contact lookup on Meta and names the alternative, without a request', async () => {
-		const result = await run('meta', 'getProfileInfo', { profile: 'contact', phoneNumber: '+1 555 123 4567' });
-		expect(result.error?.message).toMatch(/no way to look up a customer/);
-		expect(result.error?.description).toMatch(/contact\.name/);
+	it('answers a customer profile on Meta from the conversation store, by number or BSUID, without a request', async () => {
+		const store = await useFreshStore();
+		const unknown = await ok(await run('meta', 'getProfileInfo', { profile: 'contact', phoneNumber: '+1 555 123 4567' }));
+		expect(unknown).toMatchObject({ provider: 'meta', contact: '+15551234567', known: false, window: { open: false } });
+		expect(unknown.note).toMatch(/knows nothing of this person/);
+
+		const scope = { provider: 'meta' as const, business: sandbox.meta.phoneNumberId };
+		const at = new Date(Date.now() - 60_000).toISOString();
+		await store.recordMessage(scope, {
+			id: 'wamid.profile-1',
+			direction: 'inbound',
+			contact: { phoneNumber: '+15551234567', userId: 'US.13491208655302741918' },
+			type: 'text',
+			text: 'hello',
+			timestamp: at,
+			contactName: 'Ana',
+		});
+		for (const phoneNumber of ['+15551234567', 'US.13491208655302741918']) {
+			const known = await ok(await run('meta', 'getProfileInfo', { profile: 'contact', phoneNumber }));
+			expect(known).toMatchObject({
+				provider: 'meta',
+				known: true,
+				phoneNumber: '+15551234567',
+				userId: 'US.13491208655302741918',
+				name: 'Ana',
+				lastInboundAt: at,
+				window: { open: true, since: at },
+			});
+		}
+		expect(providerRequests()).toEqual([]);
+	});
+
+	it('refuses a Meta customer profile for something that is neither a number nor a BSUID, before the store', async () => {
+		const result = await run('meta', 'getProfileInfo', { profile: 'contact', phoneNumber: 'Ana' });
+		expect(result.error?.message).toMatch(/neither a phone number nor a business-scoped user ID/);
 		expect(providerRequests()).toEqual([]);
 	});
 

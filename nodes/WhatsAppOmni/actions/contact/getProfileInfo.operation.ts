@@ -1,8 +1,12 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { recipientContact } from '../../helpers/conversationStore';
 import { InvalidPhoneNumberError, normalizePhoneNumber } from '../../helpers/phoneNumber';
+import { InvalidRecipientError, parseRecipient, recipientAddress, BSUID_EXAMPLE } from '../../helpers/recipient';
 import { ValidationError } from '../../helpers/ValidationError';
 import type { BusinessProfileInfo, ContactLookupData, ContactProfile, E164, SenderChoice, WhatsAppProvider } from '../../providers/types';
+import { readStore, requireStoreScope } from '../conversation/storeAccess';
+import { windowOf } from '../conversation/window';
 
 /** Twilio only: whose profile, when the credential's number does not single out one sender. */
 export const senderSidOption: INodeProperties = {
@@ -38,7 +42,8 @@ const properties: INodeProperties[] = [
 			{
 				name: 'A Contact',
 				value: 'contact',
-				description: 'What the provider can tell about a customer’s number. Twilio: Lookup (validity, country, national format). Meta has no such API.',
+				description:
+					'What is known about a customer. Twilio: Lookup of their number (validity, country, national format). Meta has no such API: the conversation store’s record (name shown, IDs, last message, 24-hour window).',
 			},
 		],
 		default: 'business',
@@ -53,7 +58,7 @@ const properties: INodeProperties[] = [
 		placeholder: '+15551234567',
 		displayOptions: { show: { profile: ['contact'] } },
 		description:
-			'The customer’s number in international form with its country code, e.g. the trigger’s contact.phoneNumber. Twilio answers with phone network data (free basic validation), not WhatsApp data; Meta offers no lookup and the node says so.',
+			'The customer’s number in international form with its country code, e.g. the trigger’s contact.phoneNumber; on Meta also their business-scoped user ID (BSUID). Twilio answers with phone network data (free basic validation), not WhatsApp data; Meta answers from the conversation store, which the WhatsApp Omni Trigger fills.',
 	},
 	{
 		displayName: 'Lookup Data',
@@ -119,8 +124,44 @@ function contactProfileJson(contact: ContactProfile): IDataObject {
 	};
 }
 
+/**
+ * Meta has no API for a customer: what the conversation store learnt from the trigger's events
+ * (the name they showed, their number and BSUID, their last message and so the 24-hour window).
+ */
+async function storedContactProfile(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
+	const value = this.getNodeParameter('phoneNumber', itemIndex, '') as unknown;
+	let recipient;
+	try {
+		recipient = parseRecipient(value);
+	} catch (error) {
+		if (!(error instanceof InvalidRecipientError)) throw error;
+		throw new ValidationError(
+			'Phone Number',
+			`"${error.value}" is neither a phone number nor a business-scoped user ID (BSUID): ${error.reason}`,
+			`Give the number with its country code, e.g. +15551234567, or the BSUID such as ${BSUID_EXAMPLE}; after the WhatsApp Omni Trigger, {{ $json.contact.id }} is always one of the two.`,
+		);
+	}
+	const scope = requireStoreScope(provider);
+	const stored = await readStore(this.getNode(), itemIndex, async (store) => await store.getContact(scope, recipientContact(recipient)));
+	const window = windowOf(stored);
+	return {
+		provider: provider.name,
+		contact: recipientAddress(recipient),
+		known: stored !== undefined,
+		...(stored?.phoneNumber ? { phoneNumber: stored.phoneNumber } : {}),
+		...(stored?.userId ? { userId: stored.userId } : {}),
+		...(stored?.name ? { name: stored.name } : {}),
+		...(stored?.lastInboundAt ? { lastInboundAt: stored.lastInboundAt } : {}),
+		window: { open: window.open, ...(window.since ? { since: window.since, until: window.until } : {}) },
+		note: stored
+			? 'From the conversation store (Meta has no API for a customer’s profile): what the WhatsApp Omni Trigger and this node recorded.'
+			: 'The conversation store knows nothing of this person yet: the WhatsApp Omni Trigger records people when they write (with Record in Store on). Meta has no API for a customer’s profile.',
+	};
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
 	const profile = this.getNodeParameter('profile', itemIndex, 'business') as 'business' | 'contact';
+	if (profile === 'contact' && provider.name === 'meta') return await storedContactProfile.call(this, itemIndex, provider);
 	if (profile === 'contact') {
 		const phoneNumber = readPhoneNumber.call(this, itemIndex);
 		const extraData = provider.name === 'twilio' ? (this.getNodeParameter('lookupData', itemIndex, []) as ContactLookupData[]) : [];
