@@ -42,6 +42,8 @@
  * BENCH_BULK_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' adds to n8n's environment.
  */
 require('../sandbox/register');
+// The sandbox's generator, so a fault run can be repeated draw for draw.
+const { seededRandom } = require('../sandbox/util.ts');
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -137,18 +139,6 @@ function isolateNetwork(work) {
 	const hosts = path.join(work, 'hosts');
 	fs.writeFileSync(hosts, `127.0.0.1 localhost\n::1 localhost\n127.0.0.1 ${FRONT_HOST}\n`);
 	execFileSync('mount', ['--bind', hosts, '/etc/hosts']);
-}
-
-/** A small deterministic generator, so a fault run can be repeated draw for draw. */
-function seeded(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const metaError = (status, code, message, extra = {}) => ({
@@ -274,7 +264,7 @@ async function startFront({ key, cert }, sandboxUrl) {
 		/** `{ rate, shares: { 429, 500, resetBefore, resetAfter }, seed }` or undefined (off). */
 		setFaults(options) {
 			faults = options;
-			random = options?.seed !== undefined ? seeded(options.seed) : Math.random;
+			random = options?.seed !== undefined ? seededRandom(options.seed) : Math.random;
 		},
 		/** Idle keep-alive connections would carry over to the next run's TLS count. */
 		async closeIdle() {

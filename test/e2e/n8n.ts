@@ -1,6 +1,5 @@
 /** A real n8n with this package installed, and the sandbox its credentials point at. */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,6 +9,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 const { startN8n } = require('../../scripts/n8n/server');
 const { N8nApi } = require('../../scripts/n8n/api');
 const { createSandboxCredentials } = require('../../scripts/n8n/sandboxCredentials');
+const { freePort } = require('../../scripts/services/common') as { freePort(): Promise<number> };
 
 export interface N8nApiClient {
 	baseUrl: string;
@@ -33,17 +33,6 @@ export interface E2eEnvironment {
 	/** N8N_USER_FOLDER of that n8n (the default conversation store lives in its .n8n folder). */
 	userFolder?: string;
 	stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
 }
 
 /** 'current' is the n8n everything is tested on; 'legacy' the last 1.x, for the compatibility smoke. */

@@ -40,6 +40,19 @@ export interface PaceWindow {
  */
 export function paceWindow(perSecond: number): PaceWindow {
 	const rate = Math.max(1, Math.floor(perSecond));
+	// Asked for every message; above 100/s the search below takes a thousand steps, once per rate.
+	let known = paceWindows.get(rate);
+	if (!known) {
+		known = searchPaceWindow(rate);
+		paceWindows.set(rate, known);
+	}
+	return known;
+}
+
+/** Rates are 1–1,000 (Messages per Second), so this holds at most a thousand small entries. */
+const paceWindows = new Map<number, PaceWindow>();
+
+function searchPaceWindow(rate: number): PaceWindow {
 	const span = 1000 * SLACK;
 	const single = Math.ceil(span / rate);
 	if (rate <= 100) return { points: 1, durationMs: single };

@@ -1,5 +1,3 @@
-import type { UnifiedEvent } from '../providers/events';
-import { dedupeKey } from './dedupeKey';
 
 export { dedupeKey } from './dedupeKey';
 
@@ -61,12 +59,12 @@ export class MemoryDedupeStore {
 	}
 }
 
-/** The process-wide store the trigger uses until a shared one is configured. */
+/** This process's memory of events: the trigger's stand-in when the conversation store fails. */
 export const memoryDedupeStore = new MemoryDedupeStore();
 
-/** True the first time an event is seen in a scope, false for a redelivery or a replay. */
-export function firstDelivery(scope: string, event: UnifiedEvent, now = Date.now()): boolean {
-	return memoryDedupeStore.firstSeen(scope, dedupeKey(event), now);
+/** True the first time an event's key (dedupeKey) is seen in a scope, false for a redelivery or a replay. */
+export function firstDelivery(scope: string, key: string, now = Date.now()): boolean {
+	return memoryDedupeStore.firstSeen(scope, key, now);
 }
 
 export function forgetSeenEvents() {

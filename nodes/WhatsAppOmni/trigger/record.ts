@@ -38,7 +38,7 @@ function contactRef(ids: EventContact | IdentityIds): ContactRef | undefined {
 type StoreWrite = (scope: StoreScope) => (store: ConversationStore) => Promise<unknown>;
 
 /** The store write an event calls for, or undefined when there is nothing to record. */
-function recording(event: UnifiedEvent): StoreWrite | undefined {
+function recording(event: UnifiedEvent, key: () => string): StoreWrite | undefined {
 	const contact = contactRef(event.contact);
 	const { message, status, identity } = event;
 	if (event.event === 'message' && message && contact) {
@@ -47,7 +47,7 @@ function recording(event: UnifiedEvent): StoreWrite | undefined {
 		return (scope) => async (store) =>
 			await store.recordMessage(scope, {
 				// An id-less message is still a message the person sent (it opens the window).
-				id: event.id || dedupeKey(event),
+				id: event.id || key(),
 				direction: 'inbound',
 				contact,
 				type: message.type,
@@ -98,9 +98,12 @@ function failureWarning(notRecorded: boolean, checkedHere: boolean, reason: unkn
 export async function storeEvents(events: UnifiedEvent[], isWanted: (event: UnifiedEvent) => boolean, options: StoreOptions): Promise<StoredEvent[]> {
 	const plans = events.map((event) => {
 		const wanted = isWanted(event);
+		// Hashing an id-less event's content is the costly part of its key: done once, when needed.
+		let computed: string | undefined;
+		const key = () => (computed ??= dedupeKey(event));
 		const scope = options.record ? eventScope(event) : undefined;
-		const write = scope ? recording(event) : undefined;
-		return { event, wanted, dedupe: wanted && options.ignoreDuplicates, write: scope && write ? write(scope) : undefined };
+		const write = scope ? recording(event, key) : undefined;
+		return { event, key, wanted, dedupe: wanted && options.ignoreDuplicates, write: scope && write ? write(scope) : undefined };
 	});
 	if (!plans.some((plan) => plan.dedupe || plan.write)) return plans.filter((plan) => plan.wanted).map(({ event }) => ({ event }));
 
@@ -114,16 +117,16 @@ export async function storeEvents(events: UnifiedEvent[], isWanted: (event: Unif
 	}
 
 	const outcomes = await Promise.all(
-		plans.map(async ({ event, wanted, dedupe, write }): Promise<StoredEvent | undefined> => {
+		plans.map(async ({ event, key, wanted, dedupe, write }): Promise<StoredEvent | undefined> => {
 			// This process's memory sees every event, so it can stand in whenever the store fails.
-			const firstHere = dedupe ? firstDelivery(options.namespace, event) : true;
+			const firstHere = dedupe ? firstDelivery(options.namespace, key()) : true;
 			if (!store) {
 				if (!wanted || !firstHere) return undefined;
 				return dedupe || write ? { event, storeWarning: failureWarning(!!write, dedupe, openError) } : { event };
 			}
 			const open = store;
 			const [claim, written] = await Promise.allSettled([
-				dedupe ? withTimeout(open.claimEvent(options.namespace, dedupeKey(event), DEDUPE_TTL_MS)) : true,
+				dedupe ? withTimeout(open.claimEvent(options.namespace, key(), DEDUPE_TTL_MS)) : true,
 				write ? withTimeout(write(open)) : undefined,
 			]);
 			const first = claim.status === 'fulfilled' ? claim.value : firstHere;
