@@ -115,17 +115,61 @@ describe('SendRateLimiter in memory', () => {
 		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000);
 	});
 
+	it('lets a message go when fewer than R sends were counted in the last 1.02 s, in order, each waiter woken once', async () => {
+		let now = 1_000_000;
+		const sleeps: number[] = [];
+		// A late timer: every sleep overshoots by 3 ms, as a busy event loop does.
+		const clock = { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); await new Promise((r) => setImmediate(r)); now += ms + 3; } };
+		const limiter = memorySendRateLimiter(clock);
+		const sent: Array<[number, number]> = [];
+		await Promise.all(
+			Array.from({ length: 200 }, async (_, i) => {
+				await limiter.waitForTurn({ sender: 'meta:log', messagesPerSecond: 80 });
+				sent.push([i, now]);
+			}),
+		);
+		const times = sent.map(([, at]) => at);
+		expect(sent.map(([i]) => i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+		expect(busiest(times, 1020)).toBeLessThanOrEqual(80);
+		// 80 at once, 80 more once the first second has passed (not 80 × the 3 ms lateness later), then 40.
+		expect(times[79] - times[0]).toBe(0);
+		expect(times[80] - times[0]).toBeGreaterThanOrEqual(1020);
+		expect(times[199] - times[0]).toBeLessThan(2 * 1020 + 10);
+		// One timer per number, not one per waiter.
+		expect(sleeps.length).toBeLessThanOrEqual(4);
+		expect(sleeps.every((ms) => Number.isInteger(ms) && ms >= 1)).toBe(true);
+	});
+
 	it('a place given back (the provider did not take the message) goes to the next message at once', async () => {
+		let now = 0;
+		const clock = { now: () => now, sleep: async (ms: number) => { await new Promise((r) => setTimeout(r, 1)); now += ms; } };
+		const limiter = memorySendRateLimiter(clock);
+		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		const refused = await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		let third: number | undefined;
+		const waiting = limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 }).then(() => (third = now));
+		await new Promise((r) => setImmediate(r));
+		expect(third).toBeUndefined();
+		await refused.giveBack();
+		await waiting;
+		expect(third).toBe(0);
+		// Without giving back, the next one waits out the second.
+		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		expect(now).toBeGreaterThanOrEqual(1020);
+	});
+
+	it('a person’s place given back (the provider did not take the message) goes to the next message at once', async () => {
 		const limiter = memorySendRateLimiter();
-		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		const turn = { sender: 'meta:give', recipient: 'p', messagesPerSecond: 1000, perRecipient: { messages: 1, windowSeconds: 0.5 } };
+		await limiter.waitForTurn(turn);
 		let started = Date.now();
-		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		await limiter.waitForTurn(turn);
 		// Without giving back, the second waits out the first's half-second window.
 		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-		const refused = await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		const refused = await limiter.waitForTurn(turn);
 		await refused.giveBack();
 		started = Date.now();
-		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
+		await limiter.waitForTurn(turn);
 		expect(Date.now() - started).toBeLessThan(100);
 	});
 
