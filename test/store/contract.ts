@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import type { ContactRef, ConversationStore, FlowStateWrite, StoreScope } from '../../nodes/WhatsAppOmni/store';
+import type { ContactRef, ConversationStore, FlowStateWrite, StoreScope, Wait } from '../../nodes/WhatsAppOmni/store';
 import { FlowStateTooLargeError, MAX_FLOW_STATE_BYTES, STORE_URL_VARIABLE, StoreSchemaTooNewError, StoreUnavailableError } from '../../nodes/WhatsAppOmni/store';
 
 export interface Clock {
@@ -49,6 +49,7 @@ const META: StoreScope = { provider: 'meta', business: '106540352242922' };
 const TWILIO: StoreScope = { provider: 'twilio', business: '+14155238886' };
 const ALICE = '+15551230001';
 const ALICE_ID = 'US.13491208655302741918';
+const BOB = '+15551230002';
 
 /** Runs test/store/processWorker.js in a new Node.js process (the one running the tests). */
 function runWorker(url: string, seed: number): Promise<{ won: string[] }> {
@@ -508,13 +509,75 @@ export function storeContract(backend: ContractBackend): void {
 				await set({ step: 'cleared' }, {}, store, { phoneNumber: '+15550000003' });
 				await store.clearFlowState(META, { phoneNumber: '+15550000003' });
 				clockMs += HOUR_MS;
-				expect(await store.prune(new Date(T0 - 86400_000))).toEqual({ messages: 0, statuses: 0, events: 0, contacts: 0, flowStates: 1 });
+				expect(await store.prune(new Date(T0 - 86400_000))).toEqual({ messages: 0, statuses: 0, events: 0, contacts: 0, flowStates: 1, waits: 0 });
 				expect(await get({ phoneNumber: '+15550000002' })).toMatchObject({ document: { step: 'forever' } });
 				// Once the retention age has passed without a write, the rest go, and then their contacts.
 				clockMs += 86400_000 * 2;
 				expect(await store.prune(new Date(clockMs - 86400_000))).toMatchObject({ flowStates: 2, contacts: 3 });
 				expect(await get({ phoneNumber: '+15550000002' })).toBeUndefined();
 				expect(await store.getContact(META, { phoneNumber: '+15550000002' })).toBeUndefined();
+			});
+		});
+
+		describe('waits', () => {
+			const wait = (id: string, extra: Partial<Wait> = {}): Wait => ({
+				id,
+				executionId: id.split('/')[0],
+				resumeUrl: `http://127.0.0.1:5678/webhook-waiting/${id}?signature=s`,
+				questionMessageId: `wamid.q.${id}`,
+				accept: 'choices',
+				choices: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }],
+				reprompt: 'Please tap one of the buttons.',
+				startedAt: new Date(clockMs).toISOString(),
+				...extra,
+			});
+
+			it('is found by the contact until it ends; only one of many ending it gets it back', async () => {
+				expect(await store.findWait(META, { phoneNumber: ALICE })).toBeUndefined();
+				expect(await store.startWait(META, { phoneNumber: ALICE }, wait('e1/n1'))).toBeUndefined();
+				expect(await store.findWait(META, { phoneNumber: ALICE })).toEqual(wait('e1/n1'));
+				// Another process sees it; the other scope does not.
+				expect(await (await open()).findWait(META, { phoneNumber: ALICE })).toEqual(wait('e1/n1'));
+				expect(await store.findWait(TWILIO, { phoneNumber: ALICE })).toBeUndefined();
+				const stores = [store, await open(), await open()];
+				const ended = await Promise.all(stores.flatMap((on) => [on.endWait(META, { phoneNumber: ALICE }, 'e1/n1'), on.endWait(META, { phoneNumber: ALICE }, 'e1/n1')]));
+				expect(ended.filter(Boolean)).toEqual([wait('e1/n1')]);
+				expect(await store.findWait(META, { phoneNumber: ALICE })).toBeUndefined();
+				// Ending a wait that is not the live one ends nothing.
+				await store.startWait(META, { phoneNumber: ALICE }, wait('e2/n1'));
+				expect(await store.endWait(META, { phoneNumber: ALICE }, 'e1/n1')).toBeUndefined();
+				expect(await store.findWait(META, { phoneNumber: ALICE })).toEqual(wait('e2/n1'));
+			});
+
+			it('a newer wait for the contact supersedes the live one and hands it back; an expired one is not handed back', async () => {
+				await store.startWait(META, { phoneNumber: ALICE }, wait('e1/n1'));
+				expect(await store.startWait(META, { phoneNumber: ALICE }, wait('e2/n1'))).toEqual(wait('e1/n1'));
+				expect(await store.findWait(META, { phoneNumber: ALICE })).toEqual(wait('e2/n1'));
+				const limited = wait('e3/n1', { expiresAt: new Date(clockMs + 60_000).toISOString() });
+				expect(await store.startWait(META, { phoneNumber: BOB }, limited)).toBeUndefined();
+				clockMs += 60_000;
+				expect(await store.findWait(META, { phoneNumber: BOB })).toBeUndefined();
+				expect(await store.endWait(META, { phoneNumber: BOB }, 'e3/n1')).toBeUndefined();
+				expect(await store.startWait(META, { phoneNumber: BOB }, wait('e4/n1'))).toBeUndefined();
+			});
+
+			it('a phone number and its linked BSUID find the same wait, and a flow state beside it stays apart', async () => {
+				await store.startWait(META, { phoneNumber: ALICE }, wait('e1/n1'));
+				await store.setFlowState(META, { phoneNumber: ALICE }, { document: { step: 'asked' }, mode: 'replace' });
+				await inbound('wamid.link', 1, { contact: { phoneNumber: ALICE, userId: ALICE_ID } });
+				expect(await store.findWait(META, { userId: ALICE_ID })).toEqual(wait('e1/n1'));
+				expect(await store.getFlowState(META, { userId: ALICE_ID })).toMatchObject({ document: { step: 'asked' } });
+				expect(await store.endWait(META, { userId: ALICE_ID }, 'e1/n1')).toEqual(wait('e1/n1'));
+				expect(await store.getFlowState(META, { phoneNumber: ALICE })).toMatchObject({ document: { step: 'asked' } });
+			});
+
+			it('prune deletes waits past their limit; a contact with a wait stays', async () => {
+				await store.startWait(META, { phoneNumber: ALICE }, wait('e1/n1', { expiresAt: new Date(clockMs + 60_000).toISOString() }));
+				const open = wait('e2/n1');
+				await store.startWait(META, { phoneNumber: BOB }, open);
+				clockMs += 60_000;
+				expect(await store.prune(new Date(T0 - 86400_000))).toMatchObject({ waits: 1, contacts: 0 });
+				expect(await store.findWait(META, { phoneNumber: BOB })).toEqual(open);
 			});
 		});
 
@@ -568,7 +631,7 @@ export function storeContract(backend: ContractBackend): void {
 				clockMs += 2000;
 				// Contacts go only once they have no messages and no activity since the cut-off.
 				const result = await store.prune(new Date(T0 - 86400_000));
-				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0, flowStates: 0 });
+				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0, flowStates: 0, waits: 0 });
 				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.new']);
 				expect(await store.getStatus(META, 'wamid.old-out')).toBeUndefined();
 				expect(await store.getStatus(META, 'wamid.new-out')).toBeDefined();
@@ -627,10 +690,10 @@ export function storeContract(backend: ContractBackend): void {
 					}
 				});
 
-				it('upgrades a database of the previous version and keeps its rows: its contacts take flow state', async () => {
+				it('upgrades a version 2 database and keeps its rows: its contacts take flow state', async () => {
 					const old = await backend.database();
 					try {
-						await old.schema!.buildVersion(latest - 1);
+						await old.schema!.buildVersion(2);
 						expect(await old.schema!.tableNames()).not.toContain('flow_states');
 						const upgraded = await old.open(clock);
 						try {
@@ -642,6 +705,28 @@ export function storeContract(backend: ContractBackend): void {
 							await upgraded.setFlowState(META, { phoneNumber: '+15550001111' }, { document: { step: 'upgraded' }, mode: 'replace' });
 							expect(await upgraded.getFlowState(META, { phoneNumber: '+15550001111' })).toMatchObject({ document: { step: 'upgraded' }, version: 1 });
 							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
+						} finally {
+							await upgraded.close();
+						}
+					} finally {
+						await old.drop();
+					}
+				});
+
+				it('upgrades a database of the previous version: its contacts take waits, their flow states stay', async () => {
+					const old = await backend.database();
+					try {
+						await old.schema!.buildVersion(latest - 1);
+						expect(await old.schema!.tableNames()).not.toContain('waits');
+						const upgraded = await old.open(clock);
+						try {
+							expect(await old.schema!.version()).toBe(latest);
+							expect(await old.schema!.tableNames()).toEqual(expect.arrayContaining(['flow_states', 'waits']));
+							expect(await old.schema!.indexNames()).toContain('waits_by_expiry');
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
+							const wait = { id: 'e1/n1', executionId: 'e1', resumeUrl: 'http://n8n/webhook-waiting/e1/n1', questionMessageId: 'wamid.q', accept: 'any' as const, choices: [], startedAt: new Date(clockMs).toISOString() };
+							expect(await upgraded.startWait(META, { phoneNumber: '+15550001111' }, wait)).toBeUndefined();
+							expect(await upgraded.findWait(META, { phoneNumber: '+15550001111' })).toEqual(wait);
 						} finally {
 							await upgraded.close();
 						}

@@ -65,6 +65,12 @@ export interface FlowStateRow {
 	expiresMs?: number;
 }
 
+/**
+ * The per-contact documents kept in FlowStateRow form: `flow` is the flow state (Conversation ›
+ * Set State), `wait` a Send and Wait execution waiting for the contact's answer.
+ */
+export type ContactDocumentKind = 'flow' | 'wait';
+
 /** Newest first: (tsMs, id) descending; the cursor is the last row of the previous page. */
 export interface MessageBounds {
 	afterMs?: number;
@@ -96,11 +102,11 @@ export interface StoreTx {
 	/** Reads a message's status and keeps others from changing it until the transaction ends. */
 	lockStatus(scope: StoreScope, messageId: string): Promise<StatusRow | undefined>;
 	saveStatus(scope: StoreScope, messageId: string, status: StatusRow, nowMs: number): Promise<void>;
-	/** Reads a contact's flow state and keeps others from changing it until the transaction ends. */
-	lockFlowState(contactId: number): Promise<FlowStateRow | undefined>;
-	/** Writes a contact's flow state row (and counts as the contact's activity). */
-	saveFlowState(contactId: number, row: FlowStateRow, nowMs: number): Promise<void>;
-	deleteFlowState(contactId: number): Promise<void>;
+	/** Reads a contact's flow state (or wait) and keeps others from changing it until the transaction ends. */
+	lockFlowState(contactId: number, kind?: ContactDocumentKind): Promise<FlowStateRow | undefined>;
+	/** Writes a contact's flow state (or wait) row (and counts as the contact's activity). */
+	saveFlowState(contactId: number, row: FlowStateRow, nowMs: number, kind?: ContactDocumentKind): Promise<void>;
+	deleteFlowState(contactId: number, kind?: ContactDocumentKind): Promise<void>;
 }
 
 export interface StorageEngine {
@@ -111,7 +117,7 @@ export interface StorageEngine {
 	findContacts(scope: StoreScope, ref: { phoneNumber?: string; userId?: string }): Promise<ContactRow[]>;
 	getStatus(scope: StoreScope, messageId: string): Promise<StatusRow | undefined>;
 	listMessages(scope: StoreScope, contactIds: number[], bounds: MessageBounds, limit: number): Promise<MessageWithStatus[]>;
-	getFlowState(contactId: number): Promise<FlowStateRow | undefined>;
+	getFlowState(contactId: number, kind?: ContactDocumentKind): Promise<FlowStateRow | undefined>;
 	/** Atomic: true when no unexpired claim of the key exists (and records this one). */
 	claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean>;
 	prune(cutoffMs: number, nowMs: number): Promise<PruneResult>;

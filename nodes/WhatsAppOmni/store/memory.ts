@@ -4,7 +4,7 @@
  * database that every store of this process opened with the same name shares (tests use that to
  * play two processes); plain `memory:` is the name "".
  */
-import type { ContactPatch, ContactRow, FlowStateRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
+import type { ContactDocumentKind, ContactPatch, ContactRow, FlowStateRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
 import { Mutex } from './mutex';
 import type { PruneResult, StoreScope } from './types';
 
@@ -25,6 +25,11 @@ class MemoryDatabase {
 	readonly claims = new Map<string, number>();
 	/** contact id → flow state */
 	readonly flowStates = new Map<number, FlowStateRow>();
+	/** contact id → Send and Wait waiting for the contact */
+	readonly waits = new Map<number, FlowStateRow>();
+	documents(kind: ContactDocumentKind = 'flow'): Map<number, FlowStateRow> {
+		return kind === 'flow' ? this.flowStates : this.waits;
+	}
 	nextContactId = 1;
 	openStores = 0;
 }
@@ -126,17 +131,17 @@ export class MemoryEngine implements StorageEngine {
 			saveStatus: async (scope, messageId, status) => {
 				db.statuses.set(`${scopeKey(scope)}\0${messageId}`, copy(status));
 			},
-			lockFlowState: async (contactId) => {
-				const row = db.flowStates.get(contactId);
+			lockFlowState: async (contactId, kind) => {
+				const row = db.documents(kind).get(contactId);
 				return row && copy(row);
 			},
-			saveFlowState: async (contactId, row, nowMs) => {
-				db.flowStates.set(contactId, copy(row));
+			saveFlowState: async (contactId, row, nowMs, kind) => {
+				db.documents(kind).set(contactId, copy(row));
 				const contact = db.contacts.get(contactId);
 				if (contact) contact.updatedMs = nowMs;
 			},
-			deleteFlowState: async (contactId) => {
-				db.flowStates.delete(contactId);
+			deleteFlowState: async (contactId, kind) => {
+				db.documents(kind).delete(contactId);
 			},
 		};
 	}
@@ -184,9 +189,9 @@ export class MemoryEngine implements StorageEngine {
 		});
 	}
 
-	async getFlowState(contactId: number): Promise<FlowStateRow | undefined> {
+	async getFlowState(contactId: number, kind?: ContactDocumentKind): Promise<FlowStateRow | undefined> {
 		this.checkOpen();
-		const row = this.db.flowStates.get(contactId);
+		const row = this.db.documents(kind).get(contactId);
 		return row && copy(row);
 	}
 
@@ -203,7 +208,7 @@ export class MemoryEngine implements StorageEngine {
 		this.checkOpen();
 		return this.db.mutex.run(async () => {
 			const db = this.db;
-			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0, flowStates: 0 };
+			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0, flowStates: 0, waits: 0 };
 			for (const [key, row] of db.messages) {
 				if (row.tsMs < cutoffMs) {
 					db.messages.delete(key);
@@ -222,15 +227,17 @@ export class MemoryEngine implements StorageEngine {
 					result.events++;
 				}
 			}
-			for (const [contactId, row] of db.flowStates) {
-				if ((row.expiresMs !== undefined && row.expiresMs <= nowMs) || row.updatedMs < cutoffMs) {
-					db.flowStates.delete(contactId);
-					result.flowStates++;
+			for (const kind of ['flow', 'wait'] as const) {
+				for (const [contactId, row] of db.documents(kind)) {
+					if ((row.expiresMs !== undefined && row.expiresMs <= nowMs) || row.updatedMs < cutoffMs) {
+						db.documents(kind).delete(contactId);
+						result[kind === 'flow' ? 'flowStates' : 'waits']++;
+					}
 				}
 			}
 			const withMessages = new Set([...db.messages.values()].map((row) => row.contactId));
 			for (const row of db.contacts.values()) {
-				if (row.updatedMs < cutoffMs && !withMessages.has(row.id) && !db.flowStates.has(row.id)) {
+				if (row.updatedMs < cutoffMs && !withMessages.has(row.id) && !db.flowStates.has(row.id) && !db.waits.has(row.id)) {
 					if (row.phoneNumber) db.contactIndex.delete(indexKey(row.scope, 'phoneNumber', row.phoneNumber));
 					if (row.userId) db.contactIndex.delete(indexKey(row.scope, 'userId', row.userId));
 					db.contacts.delete(row.id);

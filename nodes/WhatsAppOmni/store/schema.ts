@@ -104,6 +104,24 @@ export const MIGRATIONS: Migration[] = [
 			];
 		},
 	},
+	{
+		version: 4,
+		purpose: 'waits: the Send and Wait execution waiting for each contact’s answer',
+		statements(dialect) {
+			const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+			// The flow state's shape: one row per contact, the wait as its document.
+			return [
+				`CREATE TABLE {t}waits (
+					contact_id ${int} PRIMARY KEY,
+					document TEXT,
+					version ${int} NOT NULL,
+					updated_ms ${int} NOT NULL,
+					expires_ms ${int}
+				)`,
+				'CREATE INDEX waits_by_expiry ON {t}waits (expires_ms)',
+			];
+		},
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

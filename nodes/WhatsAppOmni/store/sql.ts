@@ -5,6 +5,7 @@
 import type {
 	ContactPatch,
 	ContactRow,
+	ContactDocumentKind,
 	FlowStateRow,
 	LockMode,
 	MessageBounds,
@@ -91,6 +92,7 @@ function flowStateFrom(row: SqlRow): FlowStateRow {
 }
 
 const FLOW_STATE_COLUMNS = 'document, version, updated_ms, expires_ms';
+const DOCUMENT_TABLES: Record<ContactDocumentKind, string> = { flow: 'flow_states', wait: 'waits' };
 
 const CONTACT_COLUMNS = 'id, phone_number, user_id, name, last_inbound_ms';
 const PATCH_COLUMNS: Record<keyof ContactPatch, string> = {
@@ -183,26 +185,26 @@ export class SqlEngine implements StorageEngine {
 					[scope.provider, scope.business, messageId, status.status, status.tsMs, JSON.stringify(status.history), toJson(status.errors), toJson(status.pricing), nowMs],
 				);
 			},
-			lockFlowState: async (contactId) => {
+			lockFlowState: async (contactId, kind = 'flow') => {
 				if (postgres) {
 					// A row to lock even before the first write (version 0, no document: no state), so
 					// two first writes for one contact wait for each other like later ones do.
-					await db.run('INSERT INTO {t}flow_states (contact_id, version, updated_ms) VALUES (?, 0, 0) ON CONFLICT DO NOTHING', [contactId]);
+					await db.run(`INSERT INTO {t}${DOCUMENT_TABLES[kind]} (contact_id, version, updated_ms) VALUES (?, 0, 0) ON CONFLICT DO NOTHING`, [contactId]);
 				}
-				const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}flow_states WHERE contact_id = ?${postgres ? ' FOR UPDATE' : ''}`, [contactId]);
+				const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}${DOCUMENT_TABLES[kind]} WHERE contact_id = ?${postgres ? ' FOR UPDATE' : ''}`, [contactId]);
 				return row && flowStateFrom(row);
 			},
-			saveFlowState: async (contactId, row, nowMs) => {
+			saveFlowState: async (contactId, row, nowMs, kind = 'flow') => {
 				await db.run(
-					`INSERT INTO {t}flow_states (contact_id, document, version, updated_ms, expires_ms) VALUES (?, ?, ?, ?, ?)
+					`INSERT INTO {t}${DOCUMENT_TABLES[kind]} (contact_id, document, version, updated_ms, expires_ms) VALUES (?, ?, ?, ?, ?)
 					ON CONFLICT (contact_id) DO UPDATE SET document = excluded.document, version = excluded.version,
 						updated_ms = excluded.updated_ms, expires_ms = excluded.expires_ms`,
 					[contactId, toJson(row.document), row.version, row.updatedMs, row.expiresMs ?? null],
 				);
 				await db.run('UPDATE {t}contacts SET updated_ms = ? WHERE id = ?', [nowMs, contactId]);
 			},
-			deleteFlowState: async (contactId) => {
-				await db.run('DELETE FROM {t}flow_states WHERE contact_id = ?', [contactId]);
+			deleteFlowState: async (contactId, kind = 'flow') => {
+				await db.run(`DELETE FROM {t}${DOCUMENT_TABLES[kind]} WHERE contact_id = ?`, [contactId]);
 			},
 		};
 	}
@@ -264,9 +266,9 @@ export class SqlEngine implements StorageEngine {
 		});
 	}
 
-	getFlowState(contactId: number): Promise<FlowStateRow | undefined> {
+	getFlowState(contactId: number, kind: ContactDocumentKind = 'flow'): Promise<FlowStateRow | undefined> {
 		return this.driver.read(async (db) => {
-			const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}flow_states WHERE contact_id = ?`, [contactId]);
+			const [row] = await db.all(`SELECT ${FLOW_STATE_COLUMNS} FROM {t}${DOCUMENT_TABLES[kind]} WHERE contact_id = ?`, [contactId]);
 			return row && flowStateFrom(row);
 		});
 	}
@@ -290,10 +292,12 @@ export class SqlEngine implements StorageEngine {
 			events: await db.run('DELETE FROM {t}claims WHERE expires_ms <= ?', [nowMs]),
 			// Before contacts: a contact goes only once its flow state has gone.
 			flowStates: await db.run('DELETE FROM {t}flow_states WHERE expires_ms <= ? OR updated_ms < ?', [nowMs, cutoffMs]),
+			waits: await db.run('DELETE FROM {t}waits WHERE expires_ms <= ? OR updated_ms < ?', [nowMs, cutoffMs]),
 			contacts: await db.run(
 				`DELETE FROM {t}contacts WHERE updated_ms < ?
 				AND NOT EXISTS (SELECT 1 FROM {t}messages m WHERE m.contact_id = {t}contacts.id)
-				AND NOT EXISTS (SELECT 1 FROM {t}flow_states f WHERE f.contact_id = {t}contacts.id)`,
+				AND NOT EXISTS (SELECT 1 FROM {t}flow_states f WHERE f.contact_id = {t}contacts.id)
+				AND NOT EXISTS (SELECT 1 FROM {t}waits w WHERE w.contact_id = {t}contacts.id)`,
 				[cutoffMs],
 			),
 		}));

@@ -9,6 +9,7 @@ import type {
 	ContactRef,
 	ConversationStore,
 	FlowState,
+	FlowStateDocument,
 	FlowStateCleared,
 	FlowStateConflict,
 	FlowStateWrite,
@@ -21,6 +22,7 @@ import type {
 	StoredMessage,
 	StoredStatus,
 	StoreScope,
+	Wait,
 } from './types';
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -74,11 +76,13 @@ async function resolveContact(tx: StoreTx, scope: StoreScope, ref: ContactRef, n
 
 /** `from`'s messages and flow state move to `into`, which keeps the newer name and last inbound time. */
 async function mergeInto(tx: StoreTx, from: ContactRow, into: ContactRow, nowMs: number): Promise<void> {
-	const fromState = await tx.lockFlowState(from.id);
-	if (fromState) {
-		const merged = mergedRow(fromState, await tx.lockFlowState(into.id), nowMs);
-		await tx.deleteFlowState(from.id);
-		await tx.saveFlowState(into.id, merged, nowMs);
+	for (const kind of ['flow', 'wait'] as const) {
+		const fromState = await tx.lockFlowState(from.id, kind);
+		if (fromState) {
+			const merged = mergedRow(fromState, await tx.lockFlowState(into.id, kind), nowMs);
+			await tx.deleteFlowState(from.id, kind);
+			await tx.saveFlowState(into.id, merged, nowMs, kind);
+		}
 	}
 	await tx.mergeContact(from.id, into.id);
 	const fromNewer = (from.lastInboundMs ?? -Infinity) > (into.lastInboundMs ?? -Infinity);
@@ -326,6 +330,42 @@ export class EngineStore implements ConversationStore {
 			if (!row || !current || !isLive(current, nowMs)) return { cleared: false };
 			await tx.saveFlowState(row.id, clearedRow(current, nowMs), nowMs);
 			return { cleared: true, version };
+		});
+	}
+
+	async startWait(scope: StoreScope, contact: ContactRef, wait: Wait): Promise<Wait | undefined> {
+		checkContact(contact);
+		const nowMs = this.now();
+		const expiresMs = wait.expiresAt === undefined ? undefined : Date.parse(wait.expiresAt);
+		if (expiresMs !== undefined && !Number.isFinite(expiresMs)) throw new TypeError(`Wait: expiresAt is not an ISO 8601 time: ${wait.expiresAt}`);
+		const document = JSON.parse(JSON.stringify(wait)) as FlowStateDocument;
+		return this.write(scope, 'shared', async (tx) => {
+			const row = await resolveContact(tx, scope, contact, nowMs);
+			const current = await tx.lockFlowState(row.id, 'wait');
+			await tx.saveFlowState(row.id, { document, version: (current?.version ?? 0) + 1, updatedMs: nowMs, ...(expiresMs !== undefined ? { expiresMs } : {}) }, nowMs, 'wait');
+			return isLive(current, nowMs) && current.document.id !== wait.id ? (current.document as unknown as Wait) : undefined;
+		});
+	}
+
+	async findWait(scope: StoreScope, contact: ContactRef): Promise<Wait | undefined> {
+		checkContact(contact);
+		const [row] = await this.engine.findContacts(scope, contact);
+		if (!row) return undefined;
+		const state = await this.engine.getFlowState(row.id, 'wait');
+		return isLive(state, this.now()) ? (state.document as unknown as Wait) : undefined;
+	}
+
+	async endWait(scope: StoreScope, contact: ContactRef, id: string): Promise<Wait | undefined> {
+		checkContact(contact);
+		const nowMs = this.now();
+		return this.write(scope, 'shared', async (tx) => {
+			const row =
+				(contact.userId ? await tx.findContact(scope, 'userId', contact.userId) : undefined) ??
+				(contact.phoneNumber ? await tx.findContact(scope, 'phoneNumber', contact.phoneNumber) : undefined);
+			const current = row ? await tx.lockFlowState(row.id, 'wait') : undefined;
+			if (!row || !current || !isLive(current, nowMs) || current.document.id !== id) return undefined;
+			await tx.saveFlowState(row.id, clearedRow(current, nowMs), nowMs, 'wait');
+			return current.document as unknown as Wait;
 		});
 	}
 

@@ -126,6 +126,8 @@ export interface PruneResult {
 	contacts: number;
 	/** Flow states past their expiry, and flow states (or cleared ones) untouched since the cut-off. */
 	flowStates: number;
+	/** Waits past their time limit, and waits (or ended ones) untouched since the cut-off. */
+	waits: number;
 }
 
 /** The largest flow state document, in UTF-8 bytes of its JSON. */
@@ -180,6 +182,36 @@ export function isFlowStateConflict(result: object): result is FlowStateConflict
 	return (result as Partial<FlowStateConflict>).conflict === true;
 }
 
+/** A choice offered by a Send and Wait question: a reply button or a list row. */
+export interface WaitChoice {
+	id: string;
+	title: string;
+}
+
+/**
+ * A Send and Wait execution waiting for one contact's answer: at most one per business number
+ * and contact (a newer wait supersedes it). The trigger that receives the contact's next
+ * message ends the wait and resumes the execution through `resumeUrl`.
+ */
+export interface Wait {
+	/** n8n's execution ID and the waiting node's ID: unique per wait. */
+	id: string;
+	executionId: string;
+	/** n8n's signed resume URL of the waiting node (a secret: it resumes the execution). */
+	resumeUrl: string;
+	/** The question's message ID. */
+	questionMessageId: string;
+	/** `any`: the contact's next message is the answer; `choices`: only a tap on one of `choices`. */
+	accept: 'any' | 'choices';
+	choices: WaitChoice[];
+	/** Sent back when Accept is `choices` and the contact wrote something else; empty: nothing. */
+	reprompt?: string;
+	/** ISO 8601 */
+	startedAt: string;
+	/** ISO 8601: n8n resumes the execution as timed out then; absent: no limit. */
+	expiresAt?: string;
+}
+
 export interface ConversationStore {
 	readonly kind: 'memory' | 'sqlite' | 'postgres';
 	/** Where it is, for messages: never a password. */
@@ -218,6 +250,19 @@ export interface ConversationStore {
 	setFlowState(scope: StoreScope, contact: ContactRef, write: FlowStateWrite): Promise<FlowState | FlowStateConflict>;
 	/** Removes a contact's flow state; with `expectedVersion`, only at that version (0: only when there is none). */
 	clearFlowState(scope: StoreScope, contact: ContactRef, expectedVersion?: number): Promise<FlowStateCleared | FlowStateConflict>;
+
+	/**
+	 * Records that an execution waits for the contact's answer. Returns the wait it replaced (a
+	 * live one for the same contact, which its caller must resume as superseded), if any.
+	 */
+	startWait(scope: StoreScope, contact: ContactRef, wait: Wait): Promise<Wait | undefined>;
+	/** The live wait for the contact, without ending it. */
+	findWait(scope: StoreScope, contact: ContactRef): Promise<Wait | undefined>;
+	/**
+	 * Ends the wait `id` if it is still the contact's live wait, and returns it: of several
+	 * processes ending the same wait, exactly one gets it back.
+	 */
+	endWait(scope: StoreScope, contact: ContactRef, id: string): Promise<Wait | undefined>;
 
 	/** Deletes messages (and their statuses) older than `olderThan`, expired event claims and flow states. */
 	prune(olderThan: Date): Promise<PruneResult>;
