@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { resumeWithAnswer, waitForAnswer } from './actions/message/sendAndWait.operation';
 import { router } from './actions/router';
 import { versionDescription } from './actions/versionDescription';
 import { listSearch, resourceMapping } from './methods';
@@ -10,6 +11,13 @@ export class WhatsAppOmni implements INodeType {
 	methods = { listSearch, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		const output = await router.call(this);
+		if (this.getNodeParameter('operation', 0) === 'sendAndWait') return await waitForAnswer.call(this, output[0]);
+		return output;
+	}
+
+	/** Only Send and Wait for Response's resume webhook (see versionDescription). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeWithAnswer.call(this);
 	}
 }

@@ -167,6 +167,46 @@ export const triggerItems = async (env: E2eEnvironment, workflowId: string, coun
 		return executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((i: any) => i.json));
 	});
 
+/** Webhook → WhatsApp Omni › Send and Wait; returns how to start it (one execution per call). */
+export async function askingWorkflow(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>) {
+	const hook = `ask-${uuid()}`;
+	const workflow = await env.api.createWorkflow({
+		name: `e2e send and wait ${provider}`,
+		nodes: [
+			{
+				id: uuid(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: uuid(),
+				parameters: { httpMethod: 'POST', path: hook, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: uuid(),
+				name: 'Ask',
+				type: 'n8n-nodes-whatsapp-omni.whatsAppOmni',
+				typeVersion: 1,
+				position: [300, 0],
+				parameters: { provider, resource: 'message', operation: 'sendAndWait', ...parameters },
+				credentials: credentialFor(env, provider),
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+	});
+	await env.api.activate(workflow.id);
+	return {
+		id: workflow.id as string,
+		ask: async () => {
+			const response = await fetch(`${env.baseUrl}/webhook/${hook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			expect(response.status).toBe(200);
+		},
+	};
+}
+
+/** Ended: `finished` also counts a waiting execution, which has run data. */
+export const ended = (execution: { status?: string; finished?: boolean; data?: any }) => execution.status !== 'waiting' && finished(execution);
+
 const PACKAGE = 'n8n-nodes-whatsapp-omni';
 
 /**

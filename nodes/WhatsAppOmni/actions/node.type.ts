@@ -23,7 +23,8 @@ export type MessageOperation =
 	| 'sendReply'
 	| 'sendTemplate'
 	| 'markAsRead'
-	| 'getStatus';
+	| 'getStatus'
+	| 'sendAndWait';
 
 /** What an operation returns when its item carries binary data as well as json. */
 export class OperationItem {

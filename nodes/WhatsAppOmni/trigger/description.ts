@@ -163,11 +163,12 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to download incoming images, audio, video, documents and stickers into the item’s binary data, streamed, with their MIME type and file name. A failed download is noted in mediaDownloadError; the message is still emitted.',
 			},
 			{
-				displayName: 'Put Media in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'The binary field that receives downloaded media',
+				displayName: 'Hand Answers to Waiting Workflows',
+				name: 'handAnswers',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a message that answers a question of WhatsApp Omni › Send and Wait for Response (from the same contact to the same business number) resumes that waiting execution instead of starting this workflow. A message after the wait ended starts this workflow as usual. Needs the conversation store, where the waits are kept.',
 			},
 			{
 				displayName: 'Ignore Duplicates',
@@ -176,6 +177,13 @@ export const triggerProperties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to drop events the provider delivers again or that are replayed: the same message ID, the same status of the same message, or the same template, account, error or other update (or message without an ID) with the same content. Both providers retry deliveries, so duplicates happen. Remembered for 24 hours in the conversation store, so a redelivery that reaches another n8n process (queue mode) is dropped too; while the store cannot be reached, in this n8n process only.',
+			},
+			{
+				displayName: 'Put Media in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'The binary field that receives downloaded media',
 			},
 			{
 				displayName: 'Record in Store',

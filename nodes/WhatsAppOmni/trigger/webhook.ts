@@ -6,6 +6,7 @@ import { WebhookFormatError } from '../providers/WebhookFormatError';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
 import { providerName, webhookProvider } from './provider';
+import { handAnswers } from './answers';
 import { storeEvents, type StoredEvent } from './record';
 
 interface TriggerOptions {
@@ -13,6 +14,7 @@ interface TriggerOptions {
 	binaryPropertyName?: string;
 	ignoreDuplicates?: boolean;
 	recordInStore?: boolean;
+	handAnswers?: boolean;
 }
 
 /** Answers the provider the way it expects (Meta: any 200; Twilio: empty TwiML). */
@@ -114,12 +116,13 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	// Answer first: providers want a quick 200 and retry slow ones, which would duplicate events.
 	// The store comes after, so it never slows the answer down.
 	acknowledge.call(this, provider);
-	const selected = await storeEvents(events, (event) => wanted(event, filter), {
+	const stored = await storeEvents(events, (event) => wanted(event, filter), {
 		record: options.recordInStore !== false,
 		ignoreDuplicates: options.ignoreDuplicates !== false,
 		// Duplicates per trigger node of a workflow: two workflows on one number both get each event.
 		namespace: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 	});
+	const selected = options.handAnswers === false ? stored : await handAnswers(stored, provider);
 	if (selected.length === 0) return { noWebhookResponse: true };
 
 	const property = options.binaryPropertyName || 'data';

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { MessageOperation, OperationModule } from '../node.type';
 import * as getStatus from './getStatus.operation';
 import * as markAsRead from './markAsRead.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendContact from './sendContact.operation';
 import * as sendDocument from './sendDocument.operation';
 import * as sendInteractive from './sendInteractive.operation';
@@ -25,12 +26,14 @@ export const operations: Record<MessageOperation, OperationModule> = {
 	sendReply,
 	markAsRead,
 	getStatus,
+	sendAndWait,
 };
 
 /** Shown in the node's subtitle and operation list. */
 export const OPERATION_NAMES: Record<MessageOperation, string> = {
 	getStatus: 'Get Status',
 	markAsRead: 'Mark as Read',
+	sendAndWait: 'Send and Wait for Response',
 	sendContact: 'Send Contact',
 	sendDocument: 'Send Document',
 	sendInteractive: 'Send Interactive',
@@ -61,6 +64,12 @@ export const description: INodeProperties[] = [
 				value: 'markAsRead',
 				description: 'Mark a received message as read (blue ticks), optionally showing "typing…"',
 				action: 'Mark a message as read',
+			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Ask one contact a question (approval, buttons, a list or text) and wait for their answer, which the WhatsApp Omni Trigger hands back',
+				action: 'Send message and wait for response',
 			},
 			{
 				name: 'Send Contact',
@@ -130,4 +139,5 @@ export const description: INodeProperties[] = [
 	...sendReply.description,
 	...markAsRead.description,
 	...getStatus.description,
+	...sendAndWait.description,
 ];

@@ -214,7 +214,7 @@ function sectionsFromRows(entries: Array<Record<string, unknown>>): ListSection[
 	return [...sections.values()];
 }
 
-async function readContent(this: IExecuteFunctions, itemIndex: number): Promise<MessageContent> {
+export async function readContent(this: IExecuteFunctions, itemIndex: number): Promise<MessageContent> {
 	const param = <T>(name: string, fallback: T) => this.getNodeParameter(name, itemIndex, fallback) as T;
 	const kind = param<string>('interactiveType', 'buttons');
 	const options = param<{ footer?: string }>('options', {});
@@ -262,6 +262,11 @@ async function readContent(this: IExecuteFunctions, itemIndex: number): Promise<
 }
 
 export const messageType: MessageType = { fields, optionFields, readContent };
+
+/** The reply buttons' and list's own fields (Send and Wait offers them too, under the same names). */
+export const choiceFields = fields.filter((field) =>
+	['choicesInputMode', 'buttons', 'buttonsJson', 'listButtonText', 'rows', 'rowsJson'].includes(field.name),
+);
 
 export const description = sendDescription('sendInteractive', messageType);
 
