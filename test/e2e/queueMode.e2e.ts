@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 
 import type { Sandbox } from '../../sandbox';
-import { eventually, finished, runOperation, triggerWorkflow } from './n8n';
+import { askingWorkflow, ended, eventually, finished, runOperation, triggerWorkflow } from './n8n';
 import { startQueueEnvironment, type QueueEnvironment } from './queue';
 
 const CONTACT = '+16505551234';
@@ -176,6 +176,42 @@ describe('queue mode: main, a worker and two webhook processes sharing the conve
 		await env.api.deactivate(trigger.id);
 	});
 
+	it('Send and Wait on the worker is resumed by an answer that reaches the other webhook process, once, even when delivered twice', async () => {
+		const bot = await triggerWorkflow(env, 'meta', { events: ['messages'] });
+		await env.api.activate(bot.id);
+		const asker = await askingWorkflow(env, 'meta', { to: CONTACT, interactiveType: 'approval', body: 'Ship order 1042 today?' });
+		await asker.ask();
+		const [waiting] = await eventually(async () => {
+			const all = await env.api.executions(asker.id);
+			return all.length === 1 && all[0].status === 'waiting' ? all : undefined;
+		}, 30_000);
+		// It ran (and went to wait) on the worker; the wait is in PostgreSQL for every process.
+		await eventually(() => env.worker.log().includes(`Worker started execution ${waiting.id} (job`));
+		const [row] = await query('SELECT document FROM whatsapp_omni.waits');
+		expect(JSON.parse(row.document)).toMatchObject({ executionId: String(waiting.id), accept: 'choices' });
+		const question = JSON.parse(row.document).questionMessageId as string;
+
+		// The tap reaches the second webhook process, twice (a provider redelivery).
+		const tap = sandbox.metaPayload.message({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'approve', title: '✓ Approve' } }, context: { from: '15550100000', id: question } } as never);
+		const secondWebhookUrl = bot.url.replace(env.webhooks[0].baseUrl, env.webhooks[1].baseUrl);
+		expect((await sandbox.deliverMeta(tap, { url: secondWebhookUrl })).status).toBe(200);
+		expect((await sandbox.deliverMeta(tap, { url: bot.url })).status).toBe(200);
+		const [done] = await eventually(async () => {
+			const all = await env.api.executions(asker.id);
+			return all.length === 1 && ended(all[0]) ? all : undefined;
+		}, 30_000);
+		expect(done.status).toBe('success');
+		const answer = done.data.resultData.runData.Ask.at(-1).data.main[0][0].json;
+		expect(answer).toMatchObject({ approved: true, answer: { id: 'approve' }, questionMessageId: question });
+		// The resumed part ran on the worker too; the bot workflow started nothing for the tap.
+		expect(env.worker.log().split(`Worker started execution ${waiting.id} (job`).length - 1).toBe(2);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await env.api.executions(bot.id)).toHaveLength(0);
+		expect(JSON.parse((await query('SELECT document FROM whatsapp_omni.waits'))[0].document ?? 'null')).toBeNull();
+		await env.api.deactivate(bot.id);
+		await env.api.deactivate(asker.id);
+	});
+
 	it('the rows are in PostgreSQL’s whatsapp_omni schema, and no process kept a store of its own', async () => {
 		const messages = await query('SELECT id, direction, text FROM whatsapp_omni.messages ORDER BY ts_ms, id');
 		expect(messages).toEqual(
@@ -184,7 +220,8 @@ describe('queue mode: main, a worker and two webhook processes sharing the conve
 				{ id: sentId, direction: 'outbound', text: 'Yes, it arrives tomorrow' },
 			]),
 		);
-		expect(messages).toHaveLength(3);
+		// The stranger's message, and Send and Wait's question and its answer (the test before).
+		expect(messages).toHaveLength(5);
 		const [status] = await query('SELECT status, history FROM whatsapp_omni.statuses WHERE message_id = $1', [sentId]);
 		expect(status.status).toBe('read');
 		expect(historyOrder(JSON.parse(status.history) as Array<{ status: string }>)).toEqual(['sent', 'delivered', 'read']);
