@@ -168,7 +168,8 @@ export const triggerItems = async (env: E2eEnvironment, workflowId: string, coun
 	});
 
 /** Webhook → WhatsApp Omni › Send and Wait; returns how to start it (one execution per call). */
-export async function askingWorkflow(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>) {
+/** `then`: a text sent to the contact after the answer, e.g. `={{ $json.approved ? 'Done' : 'Cancelled' }}`. */
+export async function askingWorkflow(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>, then?: string) {
 	const hook = `ask-${uuid()}`;
 	const workflow = await env.api.createWorkflow({
 		name: `e2e send and wait ${provider}`,
@@ -191,8 +192,24 @@ export async function askingWorkflow(env: E2eEnvironment, provider: Provider, pa
 				parameters: { provider, resource: 'message', operation: 'sendAndWait', ...parameters },
 				credentials: credentialFor(env, provider),
 			},
+			...(then
+				? [
+						{
+							id: uuid(),
+							name: 'Then',
+							type: 'n8n-nodes-whatsapp-omni.whatsAppOmni',
+							typeVersion: 1,
+							position: [600, 0],
+							parameters: { provider, resource: 'message', operation: 'sendText', to: '={{ $json.contact.id }}', text: then },
+							credentials: credentialFor(env, provider),
+						},
+					]
+				: []),
 		],
-		connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+		connections: {
+			Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
+			...(then ? { Ask: { main: [[{ node: 'Then', type: 'main', index: 0 }]] } } : {}),
+		},
 	});
 	await env.api.activate(workflow.id);
 	return {

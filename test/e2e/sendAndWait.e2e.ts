@@ -44,7 +44,8 @@ afterAll(async () => {
 
 type Execution = { id: string; status: string; finished?: boolean; data?: any };
 
-const askingWorkflow = (provider: Provider, parameters: Record<string, unknown>) => asking(env, provider, { to: env.sandbox.chat.user.phone, ...parameters });
+const askingWorkflow = (provider: Provider, parameters: Record<string, unknown>, then?: string) =>
+	asking(env, provider, { to: env.sandbox.chat.user.phone, ...parameters }, then);
 
 const executions = async (workflowId: string): Promise<Execution[]> => (await env.api.executions(workflowId)) as Execution[];
 
@@ -63,15 +64,21 @@ const lastQuestion = (provider: Provider) => env.sandbox.chat.list(provider).fil
 
 describe.each(['meta', 'twilio'] as const)('%s: Send and Wait for Response', (provider) => {
 	it('asks with Approve / Decline buttons, waits, and a tap on the chat page resumes it with the answer; the bot workflow gets nothing', async () => {
-		const { id, ask } = await askingWorkflow(provider, { interactiveType: 'approval', body: 'Refund order 1042?' });
+		const { id, ask } = await askingWorkflow(
+			provider,
+			{ interactiveType: 'approval', body: 'Refund order 1042 (€24.90) to your card?' },
+			"={{ $json.approved ? 'Done: the refund is on its way, you will see it in 3–5 days.' : 'OK, nothing was refunded.' }}",
+		);
 		const botRunsBefore = (await executions(bots[provider])).length;
+		// A clean page for the picture (docs/send-and-wait.png is this test's Meta screenshot).
+		env.sandbox.chat.clear(provider);
 		await ask();
 		const [waiting] = await eventually(async () => {
 			const all = await executions(id);
 			return all.length === 1 && all[0].status === 'waiting' ? all : undefined;
 		});
 		expect(waiting.status).toBe('waiting');
-		const question = await eventually(() => (lastQuestion(provider)?.text?.includes('Refund order 1042?') ? lastQuestion(provider) : undefined));
+		const question = await eventually(() => (lastQuestion(provider)?.text?.includes('Refund order 1042') ? lastQuestion(provider) : undefined));
 
 		const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
 		try {
@@ -79,7 +86,6 @@ describe.each(['meta', 'twilio'] as const)('%s: Send and Wait for Response', (pr
 			await page.locator(`[data-testid=chat][data-provider=${provider}]`).waitFor();
 			const approve = page.locator('[data-testid=reply-button]', { hasText: 'Approve' }).last();
 			await approve.waitFor({ timeout: 30_000 });
-			await page.screenshot({ path: path.join(env.outputDir, `send-and-wait-${provider}.png`) });
 			await approve.click();
 			const [done] = await eventually(async () => {
 				const all = await executions(id);
@@ -96,6 +102,9 @@ describe.each(['meta', 'twilio'] as const)('%s: Send and Wait for Response', (pr
 				contact: { phoneNumber: env.sandbox.chat.user.phone },
 			});
 			expect(answer.waitedSeconds).toBeGreaterThanOrEqual(0);
+			// The workflow went on after the answer: its next message is on the chat page.
+			await page.locator('[data-testid=message][data-direction=out]', { hasText: 'the refund is on its way' }).waitFor({ timeout: 15_000 });
+			await page.screenshot({ path: path.join(env.outputDir, `send-and-wait-${provider}.png`) });
 			// The answer went to the waiting execution only.
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			expect((await executions(bots[provider])).length).toBe(botRunsBefore);
