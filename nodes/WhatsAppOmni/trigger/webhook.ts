@@ -122,7 +122,13 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		// Duplicates per trigger node of a workflow: two workflows on one number both get each event.
 		namespace: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 	});
-	const selected = options.handAnswers === false ? stored : await handAnswers(stored, provider);
+	// Every message is looked at, whatever this trigger's filters and duplicates: an answer to a
+	// question is the waiting execution's (the hand-over is claimed once per message in the store).
+	let selected = stored;
+	if (options.handAnswers !== false) {
+		const kept = new Set((await handAnswers(events.map((event) => ({ event })), provider)).map(({ event }) => event));
+		selected = stored.filter(({ event }) => kept.has(event));
+	}
 	if (selected.length === 0) return { noWebhookResponse: true };
 
 	const property = options.binaryPropertyName || 'data';

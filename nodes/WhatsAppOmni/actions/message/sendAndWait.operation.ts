@@ -202,6 +202,13 @@ function readLimitMs(options: WaitOptions): number | undefined {
  * wait for must not be sent.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
+	if (this.getNode().type.endsWith('Tool')) {
+		throw new ValidationError(
+			'Send and Wait',
+			'it cannot run as an AI agent’s tool: an agent’s turn cannot wait hours for a person',
+			'Let the agent use Send Interactive; the contact’s answer reaches the WhatsApp Omni Trigger, which can start the agent again with it.',
+		);
+	}
 	if (this.getInputData().length > 1) {
 		throw new ValidationError(
 			'Send and Wait',
