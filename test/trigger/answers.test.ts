@@ -111,6 +111,15 @@ describe('handAnswers', () => {
 		expect(sendMessage).not.toHaveBeenCalled();
 	});
 
+	it('an Approval question’s answer says so to the execution (approval: true); other questions’ do not', async () => {
+		await waitFor(ALICE, { ...WAIT, approval: true });
+		await handAnswers([tap('approve', '✓ Approve')], provider, { resume });
+		expect(resume.mock.calls[0][1]).toMatchObject({ outcome: 'answer', approval: true });
+		await waitFor(BOB);
+		await handAnswers([tap('approve', '✓ Approve', BOB)], provider, { resume });
+		expect(resume.mock.calls[1][1]).not.toHaveProperty('approval');
+	});
+
 	it('a typed title counts as the choice', async () => {
 		await waitFor();
 		expect(await handAnswers([text(' ✗ decline ')], provider, { resume })).toEqual([]);

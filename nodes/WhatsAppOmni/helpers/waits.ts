@@ -23,7 +23,7 @@ export interface WaitAnswer {
 
 /** The body the trigger POSTs to the waiting node's resume URL. */
 export type ResumeBody =
-	| { outcome: 'answer'; questionMessageId: string; startedAt: string; answer: WaitAnswer; event: UnifiedEvent }
+	| { outcome: 'answer'; questionMessageId: string; startedAt: string; answer: WaitAnswer; event: UnifiedEvent; approval?: boolean }
 	| { outcome: 'superseded'; questionMessageId: string; startedAt: string; supersededBy: { executionId: string; questionMessageId: string } };
 
 /** Messages that never answer a question: reactions, deletions, edits, system notices. */

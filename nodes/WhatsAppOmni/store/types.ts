@@ -204,6 +204,8 @@ export interface Wait {
 	/** `any`: the contact's next message is the answer; `choices`: only a tap on one of `choices`. */
 	accept: 'any' | 'choices';
 	choices: WaitChoice[];
+	/** An Approval question: the answer says `approved`. */
+	approval?: boolean;
 	/** Sent back when Accept is `choices` and the contact wrote something else; empty: nothing. */
 	reprompt?: string;
 	/** ISO 8601 */

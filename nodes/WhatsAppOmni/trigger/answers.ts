@@ -60,7 +60,14 @@ async function handOver(
 	}
 	const ended = await withTimeout(store.endWait(scope, contact, wait.id));
 	if (!ended) return stored;
-	const outcome = await resume(ended, { outcome: 'answer', questionMessageId: ended.questionMessageId, startedAt: ended.startedAt, answer, event });
+	const outcome = await resume(ended, {
+		outcome: 'answer',
+		questionMessageId: ended.questionMessageId,
+		startedAt: ended.startedAt,
+		answer,
+		event,
+		...(ended.approval ? { approval: true } : {}),
+	});
 	// The execution was no longer waiting (stopped, deleted): the message is an ordinary one.
 	return outcome.resumed ? undefined : stored;
 }

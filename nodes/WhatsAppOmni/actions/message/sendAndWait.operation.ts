@@ -25,6 +25,7 @@ import type { ConversationStore, Wait, WaitChoice } from '../../store/types';
 import { readSendRecipient, recipientField, sendContent } from './send';
 import { choiceFields, readContent as readInteractiveContent } from './sendInteractive.operation';
 
+const DEFAULT_REPROMPT = 'Please tap one of the buttons to answer.';
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 /** n8n keeps a waiting execution as long as asked; a year is past any conversation. */
 const MAX_WAIT_MS = 366 * UNIT_MS.days;
@@ -138,7 +139,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Reminder When Not a Choice',
 				name: 'reprompt',
 				type: 'string',
-				default: 'Please tap one of the buttons to answer.',
+				default: DEFAULT_REPROMPT,
 				description:
 					'Sent when Accept is "Only a Tap" and the contact writes something else; the wait goes on. Empty: nothing is sent.',
 			},
@@ -218,6 +219,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 	}
 	const to = readSendRecipient.call(this, itemIndex, provider);
 	const { content, choices } = await readQuestion.call(this, itemIndex);
+	const kind = this.getNodeParameter('interactiveType', itemIndex, 'approval') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as WaitOptions;
 	const limitMs = readLimitMs(options);
 	const scope = providerScope(provider);
@@ -246,7 +248,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 		questionMessageId: String(sent.messageId),
 		accept: choices.length === 0 ? 'any' : (options.accept ?? 'choices'),
 		choices,
-		...(options.reprompt ? { reprompt: options.reprompt } : {}),
+		// n8n leaves an untouched option out: the default applies then; an emptied one sends nothing.
+		...((options.reprompt ?? DEFAULT_REPROMPT) ? { reprompt: options.reprompt ?? DEFAULT_REPROMPT } : {}),
+		...(kind === 'approval' ? { approval: true } : {}),
 		startedAt: startedAt.toISOString(),
 		...(limitMs !== undefined ? { expiresAt: new Date(startedAt.getTime() + limitMs).toISOString() } : {}),
 	};
@@ -306,7 +310,7 @@ export async function resumeWithAnswer(this: IWebhookFunctions): Promise<IWebhoo
 	const waitedSeconds = Number.isFinite(startedMs) ? Math.max(0, Math.round((Date.now() - startedMs) / 1000)) : null;
 	let json: IDataObject;
 	if (body.outcome === 'answer' && body.event && body.answer) {
-		const approval = body.answer.id === APPROVE_ID || body.answer.id === DECLINE_ID;
+		const approval = body.approval === true;
 		json = {
 			...(body.event as unknown as IDataObject),
 			answer: body.answer as IDataObject,
