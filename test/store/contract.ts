@@ -509,7 +509,7 @@ export function storeContract(backend: ContractBackend): void {
 				await set({ step: 'cleared' }, {}, store, { phoneNumber: '+15550000003' });
 				await store.clearFlowState(META, { phoneNumber: '+15550000003' });
 				clockMs += HOUR_MS;
-				expect(await store.prune(new Date(T0 - 86400_000))).toEqual({ messages: 0, statuses: 0, events: 0, contacts: 0, flowStates: 1, waits: 0 });
+				expect(await store.prune(new Date(T0 - 86400_000))).toEqual({ messages: 0, statuses: 0, events: 0, contacts: 0, flowStates: 1, waits: 0, deliveries: 0 });
 				expect(await get({ phoneNumber: '+15550000002' })).toMatchObject({ document: { step: 'forever' } });
 				// Once the retention age has passed without a write, the rest go, and then their contacts.
 				clockMs += 86400_000 * 2;
@@ -581,6 +581,73 @@ export function storeContract(backend: ContractBackend): void {
 			});
 		});
 
+		describe('listeners', () => {
+			const TARGET = 'meta:phoneNumber:106540352242922';
+			const listener = (workflowId: string, url = `https://n8n.example.com/webhook/${workflowId}/webhook`) => ({ target: TARGET, workflowId, nodeId: 'n1', url, binding: `${workflowId}:n1` });
+
+			it('keeps every listener of a target, the holder first, then by activation; another process sees them', async () => {
+				await store.addListener(listener('wf-a'));
+				clockMs += 1000;
+				await store.addListener(listener('wf-b'));
+				clockMs += 1000;
+				await store.addListener(listener('wf-c'));
+				await store.addListener({ ...listener('wf-x'), target: 'twilio:sender:+14155238886' });
+				expect((await store.listListeners(TARGET)).map((l) => [l.workflowId, l.holder])).toEqual([['wf-a', false], ['wf-b', false], ['wf-c', false]]);
+				await store.setHolder(TARGET, 'wf-b', 'n1', { mode: 'phoneNumber', url: listener('wf-b').url, verifyToken: 't' });
+				const other = await open();
+				expect(await other.listListeners(TARGET)).toEqual([
+					{ ...listener('wf-b'), holder: true, registration: { mode: 'phoneNumber', url: listener('wf-b').url, verifyToken: 't' }, updatedAt: new Date(T0 + 3600_000 + 1000).toISOString() },
+					expect.objectContaining({ workflowId: 'wf-a', holder: false }),
+					expect.objectContaining({ workflowId: 'wf-c', holder: false }),
+				]);
+				expect((await other.listListeners(TARGET))[1]).not.toHaveProperty('registration');
+			});
+
+			it('refreshing a listener keeps its holder flag and registration; handing over moves both, never two holders', async () => {
+				await store.addListener(listener('wf-a'));
+				await store.addListener(listener('wf-b'));
+				await store.setHolder(TARGET, 'wf-a', 'n1', { url: 'a' });
+				clockMs += 5000;
+				await store.addListener(listener('wf-a'));
+				expect(await store.listListeners(TARGET)).toEqual([
+					expect.objectContaining({ workflowId: 'wf-a', holder: true, registration: { url: 'a' }, updatedAt: new Date(clockMs).toISOString() }),
+					expect.objectContaining({ workflowId: 'wf-b', holder: false }),
+				]);
+				await store.setHolder(TARGET, 'wf-b', 'n1', { url: 'b' });
+				const all = await store.listListeners(TARGET);
+				expect(all.filter((l) => l.holder).map((l) => [l.workflowId, l.registration])).toEqual([['wf-b', { url: 'b' }]]);
+				expect(all.find((l) => l.workflowId === 'wf-a')).not.toHaveProperty('registration');
+			});
+
+			it('finds listeners by URL, and removes one (false when it was not there)', async () => {
+				await store.addListener(listener('wf-a'));
+				expect((await store.listenersAt(listener('wf-a').url)).map((l) => l.workflowId)).toEqual(['wf-a']);
+				expect(await store.listenersAt('https://elsewhere.example.com/hook')).toEqual([]);
+				expect(await store.removeListener(TARGET, 'wf-a', 'n1')).toBe(true);
+				expect(await store.removeListener(TARGET, 'wf-a', 'n1')).toBe(false);
+				expect(await store.listListeners(TARGET)).toEqual([]);
+			});
+		});
+
+		describe('delivery tallies', () => {
+			it('counts accepted and rejected deliveries per number and reason, newest first; prune drops old tallies', async () => {
+				const first = new Date(clockMs).toISOString();
+				await store.recordDelivery(META);
+				await store.recordDelivery(META, 'signature mismatch');
+				clockMs += 1000;
+				await store.recordDelivery(META);
+				await Promise.all([store.recordDelivery(TWILIO, 'signature mismatch'), (await open()).recordDelivery(TWILIO, 'signature mismatch')]);
+				expect(await store.getDeliveries(META)).toEqual([
+					{ count: 2, firstAt: first, lastAt: new Date(clockMs).toISOString() },
+					{ rejectedBecause: 'signature mismatch', count: 1, firstAt: first, lastAt: first },
+				]);
+				expect(await store.getDeliveries(TWILIO)).toEqual([expect.objectContaining({ rejectedBecause: 'signature mismatch', count: 2 })]);
+				clockMs += 86400_000 * 3;
+				expect(await store.prune(new Date(clockMs - 86400_000))).toMatchObject({ deliveries: 3 });
+				expect(await store.getDeliveries(META)).toEqual([]);
+			});
+		});
+
 		describe('claimEvent', () => {
 			it('is true once per key and namespace within the time to live, in any process', async () => {
 				const other = await open();
@@ -631,7 +698,7 @@ export function storeContract(backend: ContractBackend): void {
 				clockMs += 2000;
 				// Contacts go only once they have no messages and no activity since the cut-off.
 				const result = await store.prune(new Date(T0 - 86400_000));
-				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0, flowStates: 0, waits: 0 });
+				expect(result).toEqual({ messages: 2, statuses: 1, events: 1, contacts: 0, flowStates: 0, waits: 0, deliveries: 0 });
 				expect(ids(await store.getHistory(META, { phoneNumber: ALICE }, { limit: 10 }))).toEqual(['wamid.new']);
 				expect(await store.getStatus(META, 'wamid.old-out')).toBeUndefined();
 				expect(await store.getStatus(META, 'wamid.new-out')).toBeDefined();
@@ -713,10 +780,10 @@ export function storeContract(backend: ContractBackend): void {
 					}
 				});
 
-				it('upgrades a database of the previous version: its contacts take waits, their flow states stay', async () => {
+				it('upgrades a version 3 database: its contacts take waits, their flow states stay', async () => {
 					const old = await backend.database();
 					try {
-						await old.schema!.buildVersion(latest - 1);
+						await old.schema!.buildVersion(3);
 						expect(await old.schema!.tableNames()).not.toContain('waits');
 						const upgraded = await old.open(clock);
 						try {
@@ -727,6 +794,26 @@ export function storeContract(backend: ContractBackend): void {
 							const wait = { id: 'e1/n1', executionId: 'e1', resumeUrl: 'http://n8n/webhook-waiting/e1/n1', questionMessageId: 'wamid.q', accept: 'any' as const, choices: [], startedAt: new Date(clockMs).toISOString() };
 							expect(await upgraded.startWait(META, { phoneNumber: '+15550001111' }, wait)).toBeUndefined();
 							expect(await upgraded.findWait(META, { phoneNumber: '+15550001111' })).toEqual(wait);
+						} finally {
+							await upgraded.close();
+						}
+					} finally {
+						await old.drop();
+					}
+				});
+
+				it('upgrades a database of the previous version: it takes listeners and delivery tallies', async () => {
+					const old = await backend.database();
+					try {
+						await old.schema!.buildVersion(latest - 1);
+						expect(await old.schema!.tableNames()).not.toContain('listeners');
+						const upgraded = await old.open(clock);
+						try {
+							expect(await old.schema!.version()).toBe(latest);
+							expect(await old.schema!.tableNames()).toEqual(expect.arrayContaining(['listeners', 'deliveries', 'waits']));
+							await upgraded.recordDelivery(META);
+							expect(await upgraded.getDeliveries(META)).toEqual([expect.objectContaining({ count: 1 })]);
+							expect(ids(await upgraded.getHistory(META, { phoneNumber: '+15550001111' }, { limit: 5 }))).toEqual(['wamid.v1']);
 						} finally {
 							await upgraded.close();
 						}

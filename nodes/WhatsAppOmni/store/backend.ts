@@ -109,6 +109,26 @@ export interface StoreTx {
 	deleteFlowState(contactId: number, kind?: ContactDocumentKind): Promise<void>;
 }
 
+/** A listener as stored (times in ms). */
+export interface ListenerRow {
+	target: string;
+	workflowId: string;
+	nodeId: string;
+	url: string;
+	binding?: string;
+	holder: boolean;
+	registration?: Record<string, unknown>;
+	updatedMs: number;
+}
+
+export interface DeliveryRow {
+	/** '' for accepted deliveries. */
+	reason: string;
+	count: number;
+	firstMs: number;
+	lastMs: number;
+}
+
 export interface StorageEngine {
 	readonly kind: 'memory' | 'sqlite' | 'postgres';
 	readonly description: string;
@@ -121,6 +141,14 @@ export interface StorageEngine {
 	/** Atomic: true when no unexpired claim of the key exists (and records this one). */
 	claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean>;
 	prune(cutoffMs: number, nowMs: number): Promise<PruneResult>;
+	/** Inserts the listener, or refreshes its URL, binding and time (holder and registration stay). */
+	saveListener(row: Omit<ListenerRow, 'holder' | 'registration'>): Promise<void>;
+	listListeners(where: { target: string } | { url: string }): Promise<ListenerRow[]>;
+	deleteListener(target: string, workflowId: string, nodeId: string): Promise<boolean>;
+	setHolder(target: string, workflowId: string, nodeId: string, registration: Record<string, unknown> | undefined): Promise<void>;
+	/** Adds one to the tally of `reason` ('' = accepted). */
+	countDelivery(scope: StoreScope, reason: string, nowMs: number): Promise<void>;
+	listDeliveries(scope: StoreScope): Promise<DeliveryRow[]>;
 	close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@
  * database that every store of this process opened with the same name shares (tests use that to
  * play two processes); plain `memory:` is the name "".
  */
-import type { ContactDocumentKind, ContactPatch, ContactRow, FlowStateRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
+import type { ContactDocumentKind, ContactPatch, ContactRow, DeliveryRow, FlowStateRow, ListenerRow, MessageBounds, MessageRow, MessageWithStatus, StatusRow, StorageEngine, StoreTx } from './backend';
 import { Mutex } from './mutex';
 import type { PruneResult, StoreScope } from './types';
 
@@ -25,6 +25,10 @@ class MemoryDatabase {
 	readonly claims = new Map<string, number>();
 	/** contact id → flow state */
 	readonly flowStates = new Map<number, FlowStateRow>();
+	/** `target \0 workflow \0 node` → listener */
+	readonly listeners = new Map<string, ListenerRow>();
+	/** `provider \0 business \0 reason` → tally */
+	readonly deliveries = new Map<string, DeliveryRow>();
 	/** contact id → Send and Wait waiting for the contact */
 	readonly waits = new Map<number, FlowStateRow>();
 	documents(kind: ContactDocumentKind = 'flow'): Map<number, FlowStateRow> {
@@ -195,6 +199,57 @@ export class MemoryEngine implements StorageEngine {
 		return row && copy(row);
 	}
 
+	async saveListener(row: Omit<ListenerRow, 'holder' | 'registration'>): Promise<void> {
+		this.checkOpen();
+		const key = `${row.target}\0${row.workflowId}\0${row.nodeId}`;
+		const known = this.db.listeners.get(key);
+		this.db.listeners.set(key, { ...copy(row), holder: known?.holder ?? false, ...(known?.registration ? { registration: known.registration } : {}) });
+	}
+
+	async listListeners(where: { target: string } | { url: string }): Promise<ListenerRow[]> {
+		this.checkOpen();
+		const order = (a: ListenerRow, b: ListenerRow) =>
+			Number(b.holder) - Number(a.holder) || a.updatedMs - b.updatedMs || a.workflowId.localeCompare(b.workflowId) || a.nodeId.localeCompare(b.nodeId);
+		return [...this.db.listeners.values()]
+			.filter((row) => ('target' in where ? row.target === where.target : row.url === where.url))
+			.sort(order)
+			.map((row) => copy(row));
+	}
+
+	async deleteListener(target: string, workflowId: string, nodeId: string): Promise<boolean> {
+		this.checkOpen();
+		return this.db.listeners.delete(`${target}\0${workflowId}\0${nodeId}`);
+	}
+
+	async setHolder(target: string, workflowId: string, nodeId: string, registration: Record<string, unknown> | undefined): Promise<void> {
+		this.checkOpen();
+		for (const row of this.db.listeners.values()) {
+			if (row.target !== target) continue;
+			row.holder = row.workflowId === workflowId && row.nodeId === nodeId;
+			if (row.holder && registration) row.registration = copy(registration);
+			else delete row.registration;
+		}
+	}
+
+	async countDelivery(scope: StoreScope, reason: string, nowMs: number): Promise<void> {
+		this.checkOpen();
+		const key = `${scope.provider}\0${scope.business}\0${reason}`;
+		const row = this.db.deliveries.get(key);
+		if (row) {
+			row.count++;
+			row.lastMs = nowMs;
+		} else this.db.deliveries.set(key, { reason, count: 1, firstMs: nowMs, lastMs: nowMs });
+	}
+
+	async listDeliveries(scope: StoreScope): Promise<DeliveryRow[]> {
+		this.checkOpen();
+		const prefix = `${scope.provider}\0${scope.business}\0`;
+		return [...this.db.deliveries.entries()]
+			.filter(([key]) => key.startsWith(prefix))
+			.map(([, row]) => copy(row))
+			.sort((a, b) => b.lastMs - a.lastMs);
+	}
+
 	async claim(namespace: string, key: string, expiresMs: number, nowMs: number): Promise<boolean> {
 		this.checkOpen();
 		const id = `${namespace}\0${key}`;
@@ -208,7 +263,13 @@ export class MemoryEngine implements StorageEngine {
 		this.checkOpen();
 		return this.db.mutex.run(async () => {
 			const db = this.db;
-			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0, flowStates: 0, waits: 0 };
+			const result: PruneResult = { messages: 0, events: 0, statuses: 0, contacts: 0, flowStates: 0, waits: 0, deliveries: 0 };
+			for (const [key, row] of db.deliveries) {
+				if (row.lastMs < cutoffMs) {
+					db.deliveries.delete(key);
+					result.deliveries++;
+				}
+			}
 			for (const [key, row] of db.messages) {
 				if (row.tsMs < cutoffMs) {
 					db.messages.delete(key);

@@ -122,6 +122,37 @@ export const MIGRATIONS: Migration[] = [
 			];
 		},
 	},
+	{
+		version: 5,
+		purpose: 'trigger listeners per registration (several workflows on one number) and delivery tallies (Check Setup)',
+		statements(dialect) {
+			const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+			return [
+				`CREATE TABLE {t}listeners (
+					target TEXT NOT NULL,
+					workflow_id TEXT NOT NULL,
+					node_id TEXT NOT NULL,
+					url TEXT NOT NULL,
+					binding TEXT,
+					holder ${int} NOT NULL,
+					registration TEXT,
+					updated_ms ${int} NOT NULL,
+					PRIMARY KEY (target, workflow_id, node_id)
+				)`,
+				'CREATE INDEX listeners_by_url ON {t}listeners (url)',
+				// One row per number and outcome (reason '' = accepted): bounded, however many requests.
+				`CREATE TABLE {t}deliveries (
+					provider TEXT NOT NULL,
+					business TEXT NOT NULL,
+					reason TEXT NOT NULL,
+					count ${int} NOT NULL,
+					first_ms ${int} NOT NULL,
+					last_ms ${int} NOT NULL,
+					PRIMARY KEY (provider, business, reason)
+				)`,
+			];
+		},
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -6,7 +6,9 @@ import type {
 	ContactPatch,
 	ContactRow,
 	ContactDocumentKind,
+	DeliveryRow,
 	FlowStateRow,
+	ListenerRow,
 	LockMode,
 	MessageBounds,
 	MessageWithStatus,
@@ -293,6 +295,7 @@ export class SqlEngine implements StorageEngine {
 			// Before contacts: a contact goes only once its flow state has gone.
 			flowStates: await db.run('DELETE FROM {t}flow_states WHERE expires_ms <= ? OR updated_ms < ?', [nowMs, cutoffMs]),
 			waits: await db.run('DELETE FROM {t}waits WHERE expires_ms <= ? OR updated_ms < ?', [nowMs, cutoffMs]),
+			deliveries: await db.run('DELETE FROM {t}deliveries WHERE last_ms < ?', [cutoffMs]),
 			contacts: await db.run(
 				`DELETE FROM {t}contacts WHERE updated_ms < ?
 				AND NOT EXISTS (SELECT 1 FROM {t}messages m WHERE m.contact_id = {t}contacts.id)
@@ -301,6 +304,72 @@ export class SqlEngine implements StorageEngine {
 				[cutoffMs],
 			),
 		}));
+	}
+
+	saveListener(row: Omit<ListenerRow, 'holder' | 'registration'>): Promise<void> {
+		return this.driver.read(async (db) => {
+			await db.run(
+				`INSERT INTO {t}listeners (target, workflow_id, node_id, url, binding, holder, updated_ms) VALUES (?, ?, ?, ?, ?, 0, ?)
+				ON CONFLICT (target, workflow_id, node_id) DO UPDATE SET url = excluded.url, binding = excluded.binding, updated_ms = excluded.updated_ms`,
+				[row.target, row.workflowId, row.nodeId, row.url, row.binding ?? null, row.updatedMs],
+			);
+		});
+	}
+
+	listListeners(where: { target: string } | { url: string }): Promise<ListenerRow[]> {
+		const [column, value] = 'target' in where ? ['target', where.target] : ['url', where.url];
+		return this.driver.read(async (db) => {
+			const rows = await db.all(
+				`SELECT target, workflow_id, node_id, url, binding, holder, registration, updated_ms FROM {t}listeners WHERE ${column} = ?
+				ORDER BY holder DESC, updated_ms, workflow_id, node_id`,
+				[value],
+			);
+			return rows.map((row) => ({
+				target: String(row.target),
+				workflowId: String(row.workflow_id),
+				nodeId: String(row.node_id),
+				url: String(row.url),
+				...(row.binding != null ? { binding: String(row.binding) } : {}),
+				holder: Number(row.holder) === 1,
+				...(row.registration != null ? { registration: json<Record<string, unknown>>(row.registration) } : {}),
+				updatedMs: Number(row.updated_ms),
+			}));
+		});
+	}
+
+	deleteListener(target: string, workflowId: string, nodeId: string): Promise<boolean> {
+		return this.driver.read(async (db) => (await db.run('DELETE FROM {t}listeners WHERE target = ? AND workflow_id = ? AND node_id = ?', [target, workflowId, nodeId])) > 0);
+	}
+
+	setHolder(target: string, workflowId: string, nodeId: string, registration: Record<string, unknown> | undefined): Promise<void> {
+		// One statement: there is never a moment with two holders.
+		return this.driver.read(async (db) => {
+			await db.run(
+				`UPDATE {t}listeners SET
+					holder = CASE WHEN workflow_id = ? AND node_id = ? THEN 1 ELSE 0 END,
+					registration = CASE WHEN workflow_id = ? AND node_id = ? THEN ? ELSE NULL END
+				WHERE target = ?`,
+				[workflowId, nodeId, workflowId, nodeId, toJson(registration), target],
+			);
+		});
+	}
+
+	countDelivery(scope: StoreScope, reason: string, nowMs: number): Promise<void> {
+		return this.driver.read(async (db) => {
+			await db.run(
+				`INSERT INTO {t}deliveries (provider, business, reason, count, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?)
+				ON CONFLICT (provider, business, reason) DO UPDATE SET count = {t}deliveries.count + 1, last_ms = excluded.last_ms`,
+				[scope.provider, scope.business, reason, nowMs, nowMs],
+			);
+		});
+	}
+
+	listDeliveries(scope: StoreScope): Promise<DeliveryRow[]> {
+		return this.driver.read(async (db) =>
+			(await db.all('SELECT reason, count, first_ms, last_ms FROM {t}deliveries WHERE provider = ? AND business = ? ORDER BY last_ms DESC', [scope.provider, scope.business])).map(
+				(row) => ({ reason: String(row.reason), count: Number(row.count), firstMs: Number(row.first_ms), lastMs: Number(row.last_ms) }),
+			),
+		);
 	}
 
 	close(): Promise<void> {

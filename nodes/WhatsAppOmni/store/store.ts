@@ -2,12 +2,13 @@
  * The conversation store's rules, written once over a StorageEngine (memory, SQLite, PostgreSQL):
  * contact identity, status order, history paging and retention.
  */
-import { NeedsExclusive, type ContactRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
+import { NeedsExclusive, type ContactRow, type ListenerRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
 import { checkDocument, clearedRow, currentVersion, isLive, mergedRow, toFlowState, writtenRow } from './flowState';
 import { mergeStatus, timeMs, toStoredStatus } from './status';
 import type {
 	ContactRef,
 	ConversationStore,
+	DeliveryTally,
 	FlowState,
 	FlowStateDocument,
 	FlowStateCleared,
@@ -15,6 +16,7 @@ import type {
 	FlowStateWrite,
 	HistoryPage,
 	HistoryQuery,
+	Listener,
 	MessageRecord,
 	PruneResult,
 	StatusRecord,
@@ -24,6 +26,10 @@ import type {
 	StoreScope,
 	Wait,
 } from './types';
+
+function toListener({ updatedMs, ...row }: ListenerRow): Listener {
+	return { ...row, updatedAt: new Date(updatedMs).toISOString() };
+}
 
 export const DEFAULT_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -367,6 +373,39 @@ export class EngineStore implements ConversationStore {
 			await tx.saveFlowState(row.id, clearedRow(current, nowMs), nowMs, 'wait');
 			return current.document as unknown as Wait;
 		});
+	}
+
+	async addListener(listener: Omit<Listener, 'updatedAt' | 'holder' | 'registration'>): Promise<void> {
+		await this.engine.saveListener({ ...listener, updatedMs: this.now() });
+	}
+
+	async listListeners(target: string): Promise<Listener[]> {
+		return (await this.engine.listListeners({ target })).map(toListener);
+	}
+
+	async listenersAt(url: string): Promise<Listener[]> {
+		return (await this.engine.listListeners({ url })).map(toListener);
+	}
+
+	removeListener(target: string, workflowId: string, nodeId: string): Promise<boolean> {
+		return this.engine.deleteListener(target, workflowId, nodeId);
+	}
+
+	setHolder(target: string, workflowId: string, nodeId: string, registration: Record<string, unknown> | undefined): Promise<void> {
+		return this.engine.setHolder(target, workflowId, nodeId, registration);
+	}
+
+	recordDelivery(scope: StoreScope, rejectedBecause?: string): Promise<void> {
+		return this.engine.countDelivery(scope, rejectedBecause ?? '', this.now());
+	}
+
+	async getDeliveries(scope: StoreScope): Promise<DeliveryTally[]> {
+		return (await this.engine.listDeliveries(scope)).map((row) => ({
+			...(row.reason ? { rejectedBecause: row.reason } : {}),
+			count: row.count,
+			firstAt: new Date(row.firstMs).toISOString(),
+			lastAt: new Date(row.lastMs).toISOString(),
+		}));
 	}
 
 	async claimEvent(namespace: string, key: string, ttlMs: number): Promise<boolean> {

@@ -128,6 +128,8 @@ export interface PruneResult {
 	flowStates: number;
 	/** Waits past their time limit, and waits (or ended ones) untouched since the cut-off. */
 	waits: number;
+	/** Delivery tallies not counted since the cut-off. */
+	deliveries: number;
 }
 
 /** The largest flow state document, in UTF-8 bytes of its JSON. */
@@ -214,6 +216,35 @@ export interface Wait {
 	expiresAt?: string;
 }
 
+/**
+ * A WhatsApp Omni Trigger node of a published workflow listening on one registration `target`
+ * (provider, account and the number, sender, service or app the provider's webhook is set on).
+ * One of them, the holder, is where the provider delivers; it forwards to the others.
+ */
+export interface Listener {
+	target: string;
+	workflowId: string;
+	nodeId: string;
+	/** Its production webhook URL. */
+	url: string;
+	/** What its handshake tokens are bound to (Meta): workflow, node and webhook. */
+	binding?: string;
+	holder: boolean;
+	/** The holder's registration, so whichever listener holds it can undo it. */
+	registration?: Record<string, unknown>;
+	/** ISO 8601 of its last activation. */
+	updatedAt: string;
+}
+
+/** Webhook deliveries to one business number's triggers, by outcome. */
+export interface DeliveryTally {
+	/** Undefined: accepted. Otherwise why the trigger refused it. */
+	rejectedBecause?: string;
+	count: number;
+	firstAt: string;
+	lastAt: string;
+}
+
 export interface ConversationStore {
 	readonly kind: 'memory' | 'sqlite' | 'postgres';
 	/** Where it is, for messages: never a password. */
@@ -265,6 +296,21 @@ export interface ConversationStore {
 	 * processes ending the same wait, exactly one gets it back.
 	 */
 	endWait(scope: StoreScope, contact: ContactRef, id: string): Promise<Wait | undefined>;
+
+	/** Adds or refreshes a listener (its holder flag and registration are kept). */
+	addListener(listener: Omit<Listener, 'updatedAt' | 'holder' | 'registration'>): Promise<void>;
+	/** The target's listeners, the holder first, then by activation time. */
+	listListeners(target: string): Promise<Listener[]>;
+	/** The listeners with this webhook URL (of any target). */
+	listenersAt(url: string): Promise<Listener[]>;
+	/** False when it was not there. */
+	removeListener(target: string, workflowId: string, nodeId: string): Promise<boolean>;
+	/** Makes this listener the holder with `registration`, and every other listener of the target not. */
+	setHolder(target: string, workflowId: string, nodeId: string, registration: Record<string, unknown> | undefined): Promise<void>;
+
+	/** Counts one delivery to a trigger of `scope`: accepted, or rejected because of `reason`. */
+	recordDelivery(scope: StoreScope, rejectedBecause?: string): Promise<void>;
+	getDeliveries(scope: StoreScope): Promise<DeliveryTally[]>;
 
 	/** Deletes messages (and their statuses) older than `olderThan`, expired event claims and flow states. */
 	prune(olderThan: Date): Promise<PruneResult>;
