@@ -31,6 +31,8 @@ export interface TriggerSetup {
 	webhookUrl: string;
 	staticData?: IDataObject;
 	workflowId?: string;
+	/** What the node logs (silent when not given). */
+	logger?: { warn(message: string): void; info(message: string): void; debug(message: string): void; error(message: string): void };
 }
 
 export interface CapturedResponse {
@@ -140,6 +142,7 @@ export function webhookContext(setup: TriggerSetup, call: WebhookCall) {
 	const context = {
 		getNode: () => node,
 		getWorkflow: () => ({ id: setup.workflowId ?? 'wf-1', name: 'Test', active: true }),
+		logger: setup.logger ?? { warn: () => {}, info: () => {}, debug: () => {}, error: () => {} },
 		getNodeParameter: getParameter,
 		getCredentials: async (type: string) => setup.credentials[type],
 		getNodeWebhookUrl: () => setup.webhookUrl,

@@ -48,6 +48,8 @@ export function createTriggerWorkflow(options: {
 	/** n8n's WEBHOOK_URL + "webhook", the base of production webhook URLs. */
 	webhookBaseUrl: string;
 	webhookId: string;
+	/** Several workflows on one number need IDs of their own. */
+	workflowId?: string;
 }) {
 	const description = trigger.description;
 	const parameters = NodeHelpers.getNodeParameters(description.properties, options.parameters as INode['parameters'], true, false, { typeVersion: 1 }, description) ?? {};
@@ -62,7 +64,7 @@ export function createTriggerWorkflow(options: {
 		parameters,
 		credentials: { [provider]: { id: '1', name: 'test' } },
 	};
-	const workflow = new Workflow({ id: 'wf-engine', nodes: [node], connections: {}, nodeTypes: new TriggerTypes(), active: true, staticData: {} });
+	const workflow = new Workflow({ id: options.workflowId ?? 'wf-engine', nodes: [node], connections: {}, nodeTypes: new TriggerTypes(), active: true, staticData: {} });
 
 	const credentialsHelper = mock<ICredentialsHelper>();
 	credentialsHelper.getDecrypted.mockImplementation(async (_a: IWorkflowExecuteAdditionalData, _d: INodeCredentialsDetails, type: string) => ({

@@ -82,6 +82,7 @@ export async function startTriggerServer(
 		credentials: setup.credentials as never,
 		webhookBaseUrl: `${options.publicBaseUrl ?? `http://127.0.0.1:${port}`}/webhook`,
 		webhookId,
+		workflowId: setup.workflowId,
 	});
 	full.webhookUrl = engine.url;
 	return {
@@ -98,7 +99,7 @@ export async function startTriggerServer(
 		},
 		/** Points the trigger at another URL, as if n8n's public URL changed. */
 		setWebhookBaseUrl(baseUrl: string) {
-			engine = createTriggerWorkflow({ parameters: setup.parameters, credentials: setup.credentials as never, webhookBaseUrl: baseUrl, webhookId });
+			engine = createTriggerWorkflow({ parameters: setup.parameters, credentials: setup.credentials as never, webhookBaseUrl: baseUrl, webhookId, workflowId: setup.workflowId });
 			full.webhookUrl = engine.url;
 		},
 		async stop() {

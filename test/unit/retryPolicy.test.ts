@@ -111,7 +111,9 @@ describe('SendRateLimiter in memory', () => {
 			}),
 		);
 		times.sort((a, b) => a - b);
-		expect(busiest(times, 1000)).toBeLessThanOrEqual(20);
+		// Times are taken when each waiter runs again, which a loaded machine delays by some ms:
+		// 950 ms leaves 50 of them (without the limiter all 30 fall in one such stretch).
+		expect(busiest(times, 950)).toBeLessThanOrEqual(20);
 		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000);
 	});
 

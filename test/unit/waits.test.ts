@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { answerTo, localResumeUrl, resumeWaitingExecution, type ResumeBody } from '../../nodes/WhatsAppOmni/helpers/waits';
+import { answerTo, localN8nUrl, resumeWaitingExecution, type ResumeBody } from '../../nodes/WhatsAppOmni/helpers/waits';
 import type { InboundMessage, UnifiedEvent } from '../../nodes/WhatsAppOmni/providers/events';
 import type { Wait } from '../../nodes/WhatsAppOmni/store/types';
 
@@ -98,29 +98,29 @@ describe('answerTo', () => {
 	});
 });
 
-describe('localResumeUrl', () => {
+describe('localN8nUrl', () => {
 	const RESUME = 'https://n8n.example.com/webhook-waiting/5/node-1?signature=abc123';
 
 	it('goes to 127.0.0.1:5678 by default, keeping the path and the signature', () => {
-		expect(localResumeUrl(RESUME, {})).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, {})).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
 	});
 
 	it('uses N8N_PORT', () => {
-		expect(localResumeUrl(RESUME, { N8N_PORT: '8080' })).toBe('http://127.0.0.1:8080/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_PORT: '8080' })).toBe('http://127.0.0.1:8080/webhook-waiting/5/node-1?signature=abc123');
 	});
 
 	it('none when n8n itself serves https (N8N_PROTOCOL), or the port is not a port', () => {
-		expect(localResumeUrl(RESUME, { N8N_PROTOCOL: 'https' })).toBeUndefined();
-		expect(localResumeUrl(RESUME, { N8N_PORT: 'eighty' })).toBeUndefined();
-		expect(localResumeUrl(RESUME, { N8N_PORT: '0' })).toBeUndefined();
-		expect(localResumeUrl(RESUME, { N8N_PROTOCOL: 'http' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_PROTOCOL: 'https' })).toBeUndefined();
+		expect(localN8nUrl(RESUME, { N8N_PORT: 'eighty' })).toBeUndefined();
+		expect(localN8nUrl(RESUME, { N8N_PORT: '0' })).toBeUndefined();
+		expect(localN8nUrl(RESUME, { N8N_PROTOCOL: 'http' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
 	});
 
 	it('a wildcard listen address goes to 127.0.0.1; a specific one is used, IPv6 in brackets', () => {
-		expect(localResumeUrl(RESUME, { N8N_LISTEN_ADDRESS: '0.0.0.0' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
-		expect(localResumeUrl(RESUME, { N8N_LISTEN_ADDRESS: '::' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
-		expect(localResumeUrl(RESUME, { N8N_LISTEN_ADDRESS: '10.1.2.3', N8N_PORT: '5679' })).toBe('http://10.1.2.3:5679/webhook-waiting/5/node-1?signature=abc123');
-		expect(localResumeUrl(RESUME, { N8N_LISTEN_ADDRESS: '::1' })).toBe('http://[::1]:5678/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_LISTEN_ADDRESS: '0.0.0.0' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_LISTEN_ADDRESS: '::' })).toBe('http://127.0.0.1:5678/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_LISTEN_ADDRESS: '10.1.2.3', N8N_PORT: '5679' })).toBe('http://10.1.2.3:5679/webhook-waiting/5/node-1?signature=abc123');
+		expect(localN8nUrl(RESUME, { N8N_LISTEN_ADDRESS: '::1' })).toBe('http://[::1]:5678/webhook-waiting/5/node-1?signature=abc123');
 	});
 });
 

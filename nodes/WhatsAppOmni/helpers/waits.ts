@@ -69,13 +69,14 @@ const REQUEST_TIMEOUT_MS = 10_000;
 type Env = Record<string, string | undefined>;
 
 /**
- * The resume URL through this n8n process's own port: the trigger runs in a process that serves
- * n8n's webhooks (main or webhook process), which serves the waiting ones too. The public URL
- * (WEBHOOK_URL) may not be reachable from the server itself; it stays the fallback.
+ * An n8n webhook URL (a resume URL, another trigger's URL) through this n8n process's own port:
+ * the trigger runs in a process that serves n8n's webhooks (main or webhook process), which serves
+ * every production and waiting webhook. The public URL (WEBHOOK_URL) may not be reachable from
+ * the server itself; it stays the fallback.
  */
-export function localResumeUrl(resumeUrl: string, env: Env = process.env): string | undefined {
-	if ((env.N8N_PROTOCOL ?? 'http') !== 'http' || !URL.canParse(resumeUrl)) return undefined;
-	const url = new URL(resumeUrl);
+export function localN8nUrl(publicUrl: string, env: Env = process.env): string | undefined {
+	if ((env.N8N_PROTOCOL ?? 'http') !== 'http' || !URL.canParse(publicUrl)) return undefined;
+	const url = new URL(publicUrl);
 	const port = Number(env.N8N_PORT ?? 5678);
 	if (!Number.isInteger(port) || port <= 0) return undefined;
 	const listen = env.N8N_LISTEN_ADDRESS;
@@ -113,7 +114,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * error: that, 404 and other 409s mean the execution is not waiting any more.
  */
 export async function resumeWaitingExecution(resumeUrl: string, body: ResumeBody, env: Env = process.env, clock = { sleep }): Promise<ResumeOutcome> {
-	const urls = [localResumeUrl(resumeUrl, env), resumeUrl].filter((url): url is string => url !== undefined);
+	const urls = [localN8nUrl(resumeUrl, env), resumeUrl].filter((url): url is string => url !== undefined);
 	const deadline = Date.now() + NOT_YET_WAITING_MS;
 	let last = '';
 	for (const url of [...new Set(urls)]) {

@@ -553,6 +553,53 @@ export interface ChatHistoryQuery {
 	limit?: number;
 }
 
+// ------------------------------------------------------------------------------------------
+// Account › Check Setup
+
+/** One check of Check Setup, as a provider found it. Never holds a secret. */
+export interface SetupFinding {
+	/** Stable id, e.g. `token.valid`, `sender.online`. */
+	check: string;
+	/** What is checked, for people. */
+	title: string;
+	ok: boolean;
+	/** What was found, in words (a failed look-up names the provider's error code and message). */
+	found: string;
+	/** What to do, in one sentence; only when not ok. */
+	fix?: string;
+	/** Facts behind `found`, flat and small: statuses, dates, URLs, IDs. */
+	details?: Record<string, unknown>;
+}
+
+/** A URL the provider sends the business number's webhooks to now. */
+export interface SetupWebhookUrl {
+	url: string;
+	/** What arrives there. */
+	carries: 'messages' | 'statuses' | 'messages and statuses';
+	/** Where it is set, in words: "the phone number’s webhook override". */
+	where: string;
+}
+
+export interface SetupReport {
+	provider: ProviderName;
+	/** The provider's own checks (token, number, account, sender, subscriptions, where webhooks go). */
+	findings: SetupFinding[];
+	/**
+	 * Where the business number's webhooks go now, one entry per URL (possibly none). Undefined
+	 * when that could not be read; `webhooksUnknown` then says why and what to do.
+	 */
+	webhooks?: SetupWebhookUrl[];
+	webhooksUnknown?: { found: string; fix: string };
+	/**
+	 * The business number as the conversation store files it (see `businessKey`), also when the
+	 * credential names none but the look-up found the sender.
+	 */
+	businessKey?: string;
+}
+
+/** Which sender Check Setup looks at, where an account has several (Twilio). */
+export type SetupChoice = SenderChoice;
+
 export interface WhatsAppProvider {
 	readonly name: ProviderName;
 	readonly limits: ProviderLimits;
@@ -597,6 +644,19 @@ export interface WhatsAppProvider {
 	unregisterWebhook(record: WebhookRecord): Promise<void>;
 	/** Whether the request carries this provider's valid signature for the credential. */
 	verifySignature(request: WebhookRequest): boolean;
+	/**
+	 * The headers that make a verified delivery, sent on as it is to `url` (another trigger on the
+	 * same number), pass that trigger's verifySignature exactly as the provider's own delivery
+	 * would: Meta's signature covers only the body, so it travels as it is; Twilio's covers the
+	 * URL, so it is made anew for `url` with the credential's Auth Token.
+	 */
+	forwardHeaders(request: WebhookRequest, url: string): Record<string, string>;
+	/**
+	 * What registration in `mode` sets the webhook on, from the credential: the phone number ID,
+	 * WABA ID or app ID (Meta), the sender's number or the Messaging Service SID (Twilio).
+	 * Undefined when the credential does not name it.
+	 */
+	webhookResource(mode: WebhookMode): string | undefined;
 	/** `body` as n8n parsed it; each provider knows whether it posts JSON or a form. */
 	parseWebhook(request: { body: unknown }): UnifiedEvent[];
 	downloadMedia(media: InboundMedia): Promise<DownloadedMedia>;
@@ -631,6 +691,12 @@ export interface WhatsAppProvider {
 	getMessage?(messageId: string): Promise<StoredMessage>;
 	/** Messages with one contact, both directions, newest first. Absent like getMessage. */
 	getChatHistory?(query: ChatHistoryQuery): Promise<StoredMessage[]>;
+	/**
+	 * Account › Check Setup: reads what decides whether messages flow (token or account, number or
+	 * sender, subscriptions, where webhooks go). A look-up that fails becomes a finding with ok
+	 * false; it never throws for one. Absent where a provider has nothing to check.
+	 */
+	checkSetup?(choice?: SetupChoice): Promise<SetupReport>;
 }
 
 export interface SendOptions {

@@ -1,13 +1,15 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { conversationStore, providerScope } from '../helpers/conversationStore';
 import type { UnifiedEvent } from '../providers/events';
 import type { WebhookRequest, WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
+import { handAnswers } from './answers';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
-import { providerName, webhookProvider } from './provider';
-import { handAnswers } from './answers';
-import { storeEvents, type StoredEvent } from './record';
+import { FORWARDED_HEADER, forwardDelivery, registrationTarget, warnOnce } from './listeners';
+import { providerName, registrationMode, webhookProvider } from './provider';
+import { storeEvents, withTimeout, type StoredEvent } from './record';
 
 interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -21,6 +23,27 @@ interface TriggerOptions {
 function acknowledge(this: IWebhookFunctions, provider: WhatsAppProvider) {
 	const { contentType, body } = provider.webhookAcknowledgement;
 	this.getResponseObject().status(200).type(contentType).send(body);
+}
+
+/** Reasons a delivery was refused, as Check Setup reads them from the store. */
+export const SIGNATURE_MISMATCH = 'signature mismatch';
+export const NOT_A_WEBHOOK = 'not a webhook of this provider';
+
+/** Counts a delivery to this trigger's number in the store; never fails or holds up the request. */
+async function countDelivery(provider: WhatsAppProvider, reason?: string): Promise<void> {
+	const scope = providerScope(provider);
+	if (!scope) return;
+	try {
+		await withTimeout((await withTimeout(conversationStore())).recordDelivery(scope, reason));
+	} catch {
+		// The tally is for Check Setup; the delivery itself is what matters.
+	}
+}
+
+/** A refused delivery: counted for Check Setup, and logged once a minute per reason. */
+async function rejected(this: IWebhookFunctions, provider: WhatsAppProvider, reason: string): Promise<void> {
+	warnOnce.call(this, reason, `WhatsApp Omni Trigger: refused a delivery (${reason}); Account › Check Setup says what to fix`);
+	await countDelivery(provider, reason);
 }
 
 function refuse(this: IWebhookFunctions, status: number, text: string): IWebhookResponseData {
@@ -73,37 +96,43 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	let provider = first.provider;
 	const request = this.getRequestObject();
 	const body = this.getBodyData();
+	// n8n keeps the bytes it parsed; serialising the body again is only a fallback. The URL is
+	// worked out only for a provider that signs it (Twilio), or for a forward.
+	const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(body));
+	let url: string | undefined;
+	const signedUrl = () => (url ??= publicUrl.call(this));
+	const delivery: WebhookRequest = {
+		get url() {
+			return signedUrl();
+		},
+		headers: request.headers,
+		rawBody,
+		body,
+	};
 
 	if (this.getNodeParameter('verifySignature', true) as boolean) {
-		// n8n keeps the bytes it parsed; serialising the body again is only a fallback. The URL is
-		// worked out only for a provider that signs it (Twilio).
-		const rawBody: Buffer = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(body));
-		let url: string | undefined;
-		const signedUrl = () => (url ??= publicUrl.call(this));
-		const signedRequest: WebhookRequest = {
-			get url() {
-				return signedUrl();
-			},
-			headers: request.headers,
-			rawBody,
-			body,
-		};
-		let signed = provider.verifySignature(signedRequest);
+		let signed = provider.verifySignature(delivery);
 		if (!signed && first.reused) {
 			// Built from the credential as it was a moment ago: check again with the one n8n has now
 			// (a new App Secret or Auth Token applies at once).
 			provider = (await webhookProvider.call(this, name, { fresh: true })).provider;
-			signed = provider.verifySignature(signedRequest);
+			signed = provider.verifySignature(delivery);
 		}
-		if (!signed) return refuse.call(this, 401, 'Unauthorized');
+		if (!signed) {
+			const answer = refuse.call(this, 401, 'Unauthorized');
+			await rejected.call(this, provider, SIGNATURE_MISMATCH);
+			return answer;
+		}
 	}
 
 	let events: UnifiedEvent[];
 	try {
 		events = provider.parseWebhook({ body });
 	} catch (error) {
-		if (error instanceof WebhookFormatError) return refuse.call(this, 400, `Bad Request: ${error.reason}`);
-		throw error;
+		if (!(error instanceof WebhookFormatError)) throw error;
+		const answer = refuse.call(this, 400, `Bad Request: ${error.reason}`);
+		await rejected.call(this, provider, NOT_A_WEBHOOK);
+		return answer;
 	}
 
 	const filter: EventFilter = {
@@ -114,8 +143,12 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 	// Answer first: providers want a quick 200 and retry slow ones, which would duplicate events.
-	// The store comes after, so it never slows the answer down.
+	// The store and the other workflows on the number come after, so they never slow the answer down.
 	acknowledge.call(this, provider);
+	const forwarded = delivery.headers[FORWARDED_HEADER] !== undefined;
+	const passedOn = forwardDelivery.call(this, provider, delivery, registrationTarget(provider, registrationMode.call(this, name))).catch(() => undefined);
+	// Counted once, where the provider delivered (Check Setup's "last delivery").
+	const counted = forwarded ? undefined : countDelivery(provider);
 	const stored = await storeEvents(events, (event) => wanted(event, filter), {
 		record: options.recordInStore !== false,
 		ignoreDuplicates: options.ignoreDuplicates !== false,
@@ -129,6 +162,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const kept = new Set((await handAnswers(events.map((event) => ({ event })), provider)).map(({ event }) => event));
 		selected = stored.filter(({ event }) => kept.has(event));
 	}
+	await Promise.all([passedOn, counted]);
 	if (selected.length === 0) return { noWebhookResponse: true };
 
 	const property = options.binaryPropertyName || 'data';

@@ -271,6 +271,11 @@ export class MetaProvider implements WhatsAppProvider {
 		return !!secret && verifyMetaSignature(request.rawBody, request.headers['x-hub-signature-256'], secret);
 	}
 
+	forwardHeaders(request: WebhookRequest): Record<string, string> {
+		const signature = request.headers['x-hub-signature-256'];
+		return { 'content-type': 'application/json', ...(typeof signature === 'string' ? { 'x-hub-signature-256': signature } : {}) };
+	}
+
 	parseWebhook(request: { body: unknown }): UnifiedEvent[] {
 		return parseMetaWebhook(request.body);
 	}
@@ -364,6 +369,11 @@ export class MetaProvider implements WhatsAppProvider {
 	}
 
 	/** Meta keeps no messages to read back (no getMessage, no getChatHistory): the store does. */
+	webhookResource(mode: WebhookMode): string | undefined {
+		const value = mode === 'phoneNumber' ? this.credentials.phoneNumberId : mode === 'businessAccount' ? this.credentials.businessAccountId : mode === 'app' ? this.credentials.appId : undefined;
+		return value?.trim() || undefined;
+	}
+
 	get businessKey(): string {
 		return this.credentials.phoneNumberId.trim();
 	}

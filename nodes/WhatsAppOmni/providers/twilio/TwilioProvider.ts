@@ -51,7 +51,7 @@ import { getTwilioClient, rewriteTwilioUrl, twilioAuth, withRawResponse, type Tw
 import { findOrCreateInteractiveContent } from './content';
 import { buildTwilioMessage, MESSAGE_SID, toWhatsAppAddress, type TwilioSender } from './messages';
 import { downloadTwilioMedia } from './media';
-import { verifyTwilioSignature } from './signature';
+import { signTwilioRequest, verifyTwilioSignature } from './signature';
 import { getTwilioTemplate, listTwilioTemplates } from './templates';
 import type { TwilioContext } from './context';
 import { getTwilioChatHistory, getTwilioMessage } from './history';
@@ -126,6 +126,11 @@ export class TwilioProvider implements WhatsAppProvider {
 		this.sender = resolveSender(credentials);
 		this.client = getTwilioClient(credentials);
 		this.accountSid = credentials.accountSid.trim();
+	}
+
+	webhookResource(mode: WebhookMode): string | undefined {
+		if (mode === 'sender') return this.businessKey;
+		return mode === 'messagingService' ? this.sender.messagingServiceSid : undefined;
 	}
 
 	get businessKey(): string | undefined {
@@ -266,6 +271,15 @@ export class TwilioProvider implements WhatsAppProvider {
 	verifySignature(request: WebhookRequest): boolean {
 		const token = this.credentials.authToken?.trim();
 		return !!token && verifyTwilioSignature(request, token);
+	}
+
+	forwardHeaders(request: WebhookRequest, url: string): Record<string, string> {
+		const token = this.credentials.authToken?.trim();
+		const contentType = request.headers['content-type'];
+		return {
+			'content-type': typeof contentType === 'string' ? contentType : 'application/x-www-form-urlencoded',
+			...(token ? { 'x-twilio-signature': signTwilioRequest(request, url, token) } : {}),
+		};
 	}
 
 	/** Twilio posts forms: n8n hands over their parameters as the parsed body. */

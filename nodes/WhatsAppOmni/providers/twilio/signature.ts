@@ -20,3 +20,10 @@ export function verifyTwilioSignature(request: WebhookRequest, authToken: string
 	const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 	return twilio.validateRequest(authToken, signature, request.url, params);
 }
+
+/** The `X-Twilio-Signature` Twilio would send for this request posted to `url` (a forward). */
+export function signTwilioRequest(request: WebhookRequest, url: string, authToken: string): string {
+	if (new URL(url).searchParams.has('bodySHA256')) return twilio.getExpectedTwilioSignature(authToken, url, {});
+	const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+	return twilio.getExpectedTwilioSignature(authToken, url, params);
+}
