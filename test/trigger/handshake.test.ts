@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MetaProvider } from '../../nodes/WhatsAppOmni/providers/meta/MetaProvider';
 import { FRESH_VERIFY_TOKEN_MS } from '../../nodes/WhatsAppOmni/providers/meta/signature';
+import { useFreshStore } from '../storeHelpers';
 import { useNock } from '../unit/nockHelpers';
 import { callWebhook, hookContext, trigger, triggerBinding, type TriggerSetup, type WebhookCall } from './context';
 
@@ -96,9 +97,11 @@ describe('verify tokens are bound to the workflow and the activation', () => {
 	};
 	const registered = (verifyToken: string): IDataObject => ({ registration: { mode: 'phoneNumber', url: WEBHOOK_URL, verifyToken } });
 
-	it('refuses a token made with the same credential for another workflow', async () => {
+	it('refuses a token made with the same credential for another workflow, and counts the refusal for Check Setup', async () => {
+		const store = await useFreshStore();
 		expect((await callWebhook(setup({}, {}, 'wf-1'), handshake(tokenFor('wf-2')))).response.status).toBe(403);
 		expect((await callWebhook(setup({}, {}, 'wf-2'), handshake(tokenFor('wf-2')))).response.status).toBe(200);
+		expect(await store.getDeliveries({ provider: 'meta', business: PHONE })).toEqual([expect.objectContaining({ rejectedBecause: 'wrong verify token', count: 1 })]);
 	});
 
 	it('takes the saved token of the current activation for as long as it is saved, and nothing older', async () => {

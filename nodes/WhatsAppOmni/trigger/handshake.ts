@@ -1,6 +1,7 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { AutomaticHandshake, WebhookRecord } from '../providers/types';
+import { rejected, WRONG_VERIFY_TOKEN } from './deliveries';
 import { providerName, registrationMode, triggerProvider } from './provider';
 
 /**
@@ -61,6 +62,10 @@ export async function handleHandshake(this: IWebhookFunctions): Promise<IWebhook
 		registrationMode.call(this, name) === 'manual'
 			? provider.answerHandshake(query, this.getNodeParameter('verifyToken', '') as string)
 			: provider.answerHandshake(query, undefined, automaticHandshake.call(this));
-	if (answer === undefined || !SAFE_CHALLENGE.test(answer)) return reply.call(this, 403, 'Forbidden');
+	if (answer === undefined || !SAFE_CHALLENGE.test(answer)) {
+		const refused = reply.call(this, 403, 'Forbidden');
+		await rejected.call(this, provider, WRONG_VERIFY_TOKEN);
+		return refused;
+	}
 	return reply.call(this, 200, answer);
 }

@@ -1,15 +1,15 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { conversationStore, providerScope } from '../helpers/conversationStore';
 import type { UnifiedEvent } from '../providers/events';
 import type { WebhookRequest, WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
 import { handAnswers } from './answers';
+import { countDelivery, NOT_A_WEBHOOK, rejected, SIGNATURE_MISMATCH } from './deliveries';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
-import { FORWARDED_HEADER, forwardDelivery, registrationTarget, warnOnce } from './listeners';
+import { FORWARDED_HEADER, forwardDelivery, registrationTarget } from './listeners';
 import { providerName, registrationMode, webhookProvider } from './provider';
-import { storeEvents, withTimeout, type StoredEvent } from './record';
+import { storeEvents, type StoredEvent } from './record';
 
 interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -23,27 +23,6 @@ interface TriggerOptions {
 function acknowledge(this: IWebhookFunctions, provider: WhatsAppProvider) {
 	const { contentType, body } = provider.webhookAcknowledgement;
 	this.getResponseObject().status(200).type(contentType).send(body);
-}
-
-/** Reasons a delivery was refused, as Check Setup reads them from the store. */
-export const SIGNATURE_MISMATCH = 'signature mismatch';
-export const NOT_A_WEBHOOK = 'not a webhook of this provider';
-
-/** Counts a delivery to this trigger's number in the store; never fails or holds up the request. */
-async function countDelivery(provider: WhatsAppProvider, reason?: string): Promise<void> {
-	const scope = providerScope(provider);
-	if (!scope) return;
-	try {
-		await withTimeout((await withTimeout(conversationStore())).recordDelivery(scope, reason));
-	} catch {
-		// The tally is for Check Setup; the delivery itself is what matters.
-	}
-}
-
-/** A refused delivery: counted for Check Setup, and logged once a minute per reason. */
-async function rejected(this: IWebhookFunctions, provider: WhatsAppProvider, reason: string): Promise<void> {
-	warnOnce.call(this, reason, `WhatsApp Omni Trigger: refused a delivery (${reason}); Account › Check Setup says what to fix`);
-	await countDelivery(provider, reason);
 }
 
 function refuse(this: IWebhookFunctions, status: number, text: string): IWebhookResponseData {
