@@ -51,6 +51,32 @@ function mainOutputs(node: INode): number {
 	return 1;
 }
 
+interface Rule {
+	leftValue: string;
+	rightValue: unknown;
+	operator: object;
+}
+
+/** The first condition of each rule of a Switch, in output order. */
+function switchRules(node: INode): Rule[] {
+	return (node.parameters.rules as unknown as { values: Array<{ conditions: { conditions: Rule[] } }> }).values.map((rule) => rule.conditions.conditions[0]);
+}
+
+/** The nodes each main output of a node leads to. */
+function targets(workflow: ExampleWorkflow, name: string): string[][] {
+	return (workflow.connections[name]?.main ?? []).map((output) => (output ?? []).map((target) => target.node));
+}
+
+/** Every node after this one along main connections. */
+function downstream(workflow: ExampleWorkflow, name: string, seen = new Set<string>()): string[] {
+	for (const next of targets(workflow, name).flat()) {
+		if (seen.has(next)) continue;
+		seen.add(next);
+		downstream(workflow, next, seen);
+	}
+	return [...seen];
+}
+
 it('examples/ holds a Meta and a Twilio file of every example, and nothing else', () => {
 	expect(files).toEqual(EXAMPLE_NAMES.flatMap((name) => PROVIDERS.map((provider) => `${name}.${provider}.json`)).sort());
 });
@@ -304,21 +330,126 @@ describe('what each example does', () => {
 		expect(names).toEqual(['phone', 'name', 'orderId']);
 	});
 
-	it.each(PROVIDERS)('support-flow (%s): mark as read with typing, then a quoted reply', (provider) => {
+	it.each(PROVIDERS)('support-flow (%s): one straight conversation of Send and Wait questions, routed on the answer’s ID', (provider) => {
 		const { workflow } = exampleFile('support-flow', provider);
-		const [read, reply] = nodesOfType(workflow, ACTION_TYPE);
-		expect(read.parameters).toMatchObject({ operation: 'markAsRead', messageId: '={{ $json.id }}', options: { typingIndicator: true } });
-		expect(reply.parameters).toMatchObject({
-			operation: 'sendReply',
-			to: `={{ ${T}.contact.id }}`,
-			replyTo: `={{ ${T}.id }}`,
-			messageType: 'text',
-			text: 'Thanks, an agent will answer shortly',
+		expect(nodesOfType(workflow, TRIGGER_TYPE)[0].parameters).toMatchObject({ events: ['messages'], messageTypes: ['text', 'interactive', 'button'] });
+
+		const menu = nodeByName(workflow, 'Ask What They Need');
+		expect(menu.parameters).toMatchObject({
+			operation: 'sendAndWait',
+			to: '={{ $json.contact.id }}',
+			interactiveType: 'buttons',
+			body: 'Hi, thanks for writing to us! What can we help you with?',
+			options: { accept: 'choices', limitWaitTime: { values: { amount: 1, unit: 'hours' } }, reprompt: expect.stringMatching(/^Please tap one of the buttons/) },
 		});
-		expect((reply.parameters.options as { sendWithoutQuote?: boolean }).sendWithoutQuote === true).toBe(provider === 'twilio');
-		expect(workflow.connections[read.name].main[0]).toEqual([{ node: reply.name, type: 'main', index: 0 }]);
+		const buttons = (menu.parameters.buttons as { button: Array<{ id: string; title: string }> }).button;
+		expect(buttons).toEqual([
+			{ title: 'Order status', id: 'order_status' },
+			{ title: 'Returns', id: 'returns' },
+			{ title: 'Something else', id: 'other' },
+		]);
+
+		// Every choice and the time-out have a route, and the routes lead where the sticky note says.
+		const router = nodeByName(workflow, 'Route by Topic');
+		const rules = switchRules(router);
+		expect(rules.map((rule) => rule.leftValue)).toEqual(['={{ $json.timedOut }}', ...buttons.map(() => '={{ $json.answer.id }}')]);
+		expect(rules.slice(1).map((rule) => rule.rightValue)).toEqual(buttons.map((b) => b.id));
+		expect(rules[0].operator).toEqual({ type: 'boolean', operation: 'true', singleValue: true });
+		expect(targets(workflow, router.name)).toEqual([['No Answer'], ['Ask for the Order Number'], ['Ask for the Order Number'], ['Ask What It Is About']]);
+
+		for (const name of ['Ask for the Order Number', 'Ask What It Is About']) {
+			const question = nodeByName(workflow, name);
+			expect(question.parameters).toMatchObject({ operation: 'sendAndWait', to: `={{ ${T}.contact.id }}`, interactiveType: 'text', options: { limitWaitTime: { values: { amount: 1, unit: 'hours' } } } });
+			expect(targets(workflow, name)).toEqual([['Got the Details?']]);
+		}
+		expect(switchRules(nodeByName(workflow, 'Got the Details?')).map((rule) => rule.leftValue)).toEqual(['={{ $json.answer !== undefined }}', '={{ $json.timedOut }}']);
+		expect(targets(workflow, 'Got the Details?')).toEqual([['Hand Over to a Person'], ['No Answer']]);
+		for (const name of ['Hand Over to a Person', 'No Answer']) {
+			expect(nodeByName(workflow, name).parameters).toMatchObject({ operation: 'sendText', to: `={{ ${T}.contact.id }}` });
+		}
+		expect(nodesOfType(workflow, STICKY_TYPE).map((note) => String(note.parameters.content)).join('\n')).toMatch(/this workflow's own WhatsApp Omni Trigger/);
 	});
 
+	it.each(PROVIDERS)('onboarding-sequence (%s): a Webhook starts it, the flow state carries it over a day’s Wait, STOP on the trigger ends it', (provider) => {
+		const { workflow } = exampleFile('onboarding-sequence', provider);
+		const W = "$('Start Onboarding').item.json.body";
+		const webhook = nodeByName(workflow, 'Start Onboarding');
+		expect(webhook).toMatchObject({ type: 'n8n-nodes-base.webhook', parameters: { httpMethod: 'POST', path: 'start-onboarding' }, webhookId: expect.stringMatching(UUID) });
+		expect(nodeByName(workflow, 'Send Welcome').parameters).toMatchObject({ operation: 'sendTemplate', to: '={{ $json.body.phone }}' });
+
+		const start = nodeByName(workflow, 'Start the Sequence');
+		expect(start.parameters).toMatchObject({ operation: 'setState', contact: `={{ ${W}.phone }}`, mode: 'replace' });
+		expect(String(start.parameters.state)).toBe('={\n  "step": 1,\n  "startedAt": "{{ $now.toISO() }}"\n}');
+		const wait = nodeByName(workflow, 'Wait a Day');
+		expect(wait).toMatchObject({ type: 'n8n-nodes-base.wait', parameters: { amount: 1, unit: 'days' }, webhookId: expect.stringMatching(UUID) });
+		// The state outlives the wait, so the check after it finds it.
+		expect((start.parameters.options as { expiresIn: number }).expiresIn).toBeGreaterThan(24 * 60);
+
+		expect(nodeByName(workflow, 'Read the State').parameters).toMatchObject({ operation: 'getState', contact: `={{ ${W}.phone }}` });
+		const still = (nodeByName(workflow, 'Still in the Sequence?').parameters.conditions as { conditions: Array<{ leftValue: string; rightValue: unknown }> }).conditions;
+		expect(still.map(({ leftValue, rightValue }) => [leftValue, rightValue])).toEqual([
+			['={{ $json.found }}', ''],
+			['={{ $json.state.step }}', 1],
+		]);
+		expect(targets(workflow, 'Still in the Sequence?')).toEqual([['Send the Day-2 Message'], []]);
+		expect(nodeByName(workflow, 'Send the Day-2 Message').parameters).toMatchObject({ operation: 'sendTemplate', to: `={{ ${W}.phone }}` });
+		expect(nodeByName(workflow, 'End the Sequence').parameters).toMatchObject({ operation: 'clearState', contact: `={{ ${W}.phone }}` });
+
+		expect(nodesOfType(workflow, TRIGGER_TYPE)[0].parameters).toMatchObject({ events: ['messages'], messageTypes: ['text'] });
+		const stop = nodeByName(workflow, 'Is It STOP?').parameters.conditions as { options: { caseSensitive: boolean }; conditions: Array<{ leftValue: string; rightValue: string }> };
+		expect(stop.options.caseSensitive).toBe(false);
+		expect(stop.conditions.map(({ leftValue, rightValue }) => [leftValue, rightValue])).toEqual([['={{ $json.message.text.trim() }}', 'STOP']]);
+		expect(nodeByName(workflow, 'Stop the Sequence').parameters).toMatchObject({ operation: 'clearState', contact: '={{ $json.contact.id }}' });
+		expect(nodeByName(workflow, 'Confirm the Opt-Out').parameters).toMatchObject({ operation: 'sendText', to: `={{ ${T}.contact.id }}` });
+	});
+
+	it('onboarding-sequence (meta): hello_world on day 1, promo_image on day 2 (approved sandbox templates)', () => {
+		const { workflow } = exampleFile('onboarding-sequence', 'meta');
+		const template = (name: string) => (nodeByName(workflow, name).parameters.template as { value: string }).value;
+		expect([template('Send Welcome'), template('Send the Day-2 Message')]).toEqual(['hello_world|en_US', 'promo_image|en_US']);
+		for (const ref of ['hello_world|en_US', 'promo_image|en_US']) {
+			const [name, language] = ref.split('|');
+			expect(META_TEMPLATE_SEED.find((t) => t.name === name && t.language === language)?.status).toBe('APPROVED');
+		}
+		expect((nodeByName(workflow, 'Send the Day-2 Message').parameters.variables as { value: object }).value).toEqual({
+			'header.media': 'https://example.com/media/welcome-offer.png',
+			'body.1': '25%',
+			'button.2.couponCode': 'WELCOME25',
+		});
+	});
+
+	it('onboarding-sequence (twilio): welcome_media with the name on day 1, filler_text_01 on day 2 (approved sandbox contents)', () => {
+		const { workflow } = exampleFile('onboarding-sequence', 'twilio');
+		const content = (name: string) => TWILIO_CONTENT_SEED.find((c) => c.friendly_name === name)!;
+		const welcome = nodeByName(workflow, 'Send Welcome').parameters;
+		expect((welcome.template as { value: string }).value).toBe(content('welcome_media').sid);
+		expect((welcome.variables as { value: object }).value).toEqual({ 'body.1': '={{ $json.body.name }}' });
+		expect((nodeByName(workflow, 'Send the Day-2 Message').parameters.template as { value: string }).value).toBe(content('filler_text_01').sid);
+		for (const name of ['welcome_media', 'filler_text_01']) expect(content(name).approval?.status).toBe('approved');
+	});
+
+	it('after a wait, no node reads the contact from $json (it is the answer or the timed-out item then): recipients come from the trigger or the start', () => {
+		for (const { file, workflow } of examples) {
+			const waits = workflow.nodes.filter((node) => node.parameters.operation === 'sendAndWait' || node.type === 'n8n-nodes-base.wait');
+			for (const name of new Set(waits.flatMap((node) => downstream(workflow, node.name)))) {
+				const { to, contact } = nodeByName(workflow, name).parameters as { to?: string; contact?: string };
+				for (const value of [to, contact].filter((v) => v !== undefined)) {
+					expect({ file, node: name, value }).toEqual({ file, node: name, value: expect.not.stringContaining('$json.') });
+				}
+			}
+		}
+	});
+
+	it('a trigger in front of a Send and Wait with buttons or a list lets the taps in: it hands over only what its filters let in', () => {
+		for (const { file, workflow } of examples) {
+			const choices = workflow.nodes.some((node) => node.parameters.operation === 'sendAndWait' && node.parameters.interactiveType !== 'text');
+			if (!choices) continue;
+			for (const trigger of nodesOfType(workflow, TRIGGER_TYPE)) {
+				const types = (trigger.parameters.messageTypes as string[] | undefined) ?? [];
+				if (types.length > 0) expect({ file, types }).toEqual({ file, types: expect.arrayContaining(['interactive', 'button']) });
+			}
+		}
+	});
 	it.each(PROVIDERS)('ai-agent (%s): agent with a chat model and the WhatsApp Omni tool, no model credential', (provider) => {
 		const { workflow } = exampleFile('ai-agent', provider);
 		const [agent] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.agent');
@@ -360,18 +491,19 @@ describe('the checks catch broken examples', () => {
 
 	it('a missing required value', () => {
 		const example = original();
-		omni(example, 'Mark as Read').parameters.messageId = '';
-		expect(parameterIssues(omni(example, 'Mark as Read'), packageDescription(ACTION_TYPE)!)).toEqual({
-			parameters: { messageId: [expect.stringContaining('Message ID')] },
+		omni(example, 'Ask What They Need').parameters.body = '';
+		expect(parameterIssues(omni(example, 'Ask What They Need'), packageDescription(ACTION_TYPE)!)).toEqual({
+			parameters: { body: [expect.stringContaining('Message')] },
 		});
 	});
 
 	it('a misspelt or misplaced parameter', () => {
 		const example = original();
-		const node = omni(example, 'Reply to the Customer');
-		node.parameters.replyto = node.parameters.replyTo;
+		const node = omni(example, 'Ask What They Need');
+		node.parameters.Body = node.parameters.body;
 		(node.parameters.options as Record<string, unknown>).typingIndicator = true;
-		expect(droppedParameters(node, packageDescription(ACTION_TYPE)!).sort()).toEqual(['options.typingIndicator', 'replyto']);
+		node.parameters.rows = { row: [{ title: 'Returns', id: 'returns' }] };
+		expect(droppedParameters(node, packageDescription(ACTION_TYPE)!).sort()).toEqual(['Body', 'options.typingIndicator', 'rows']);
 	});
 
 	it('a template given in the wrong form', () => {
