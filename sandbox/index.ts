@@ -77,6 +77,8 @@ export type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
 export { META_OVERRIDE_FIELDS, META_WEBHOOK_FIELDS, OTHER_SENDER_NUMBER, senderSid } from './webhookState';
 export type { TwilioMedia } from './webhookState';
 export { OVERRIDE_URI_MAX, META_APP_NAME } from './metaWebhooks';
+export { DEFAULT_OFFLINE_REASON, META_TOKEN_SCOPES } from './setupCheck';
+export type { MetaSetupFaults, SetupFaults, TwilioSetupFaults, WebhookSeed } from './setupCheck';
 export type {
 	DeliveryAnswer,
 	DeliveryRecord,

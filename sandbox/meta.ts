@@ -19,6 +19,7 @@ import { isBsuid, isMessageType, isWamid, MESSAGE_TYPES, MESSAGE_VALIDATORS } fr
 import { listTemplates, readTemplate, type MetaTemplate } from './metaTemplates';
 import { routeMetaWebhooks, webhookConfiguration } from './metaWebhooks';
 import { routeMetaProfile } from './metaProfile';
+import { debugToken, expiredToken, tokenExpiredAt } from './setupCheck';
 import { routeMetaTemplateAdmin } from './metaTemplateAdmin';
 import type { SandboxState } from './state';
 import type { MetaAccount, ProviderHandler, SandboxReply, SandboxRequest } from './types';
@@ -50,6 +51,8 @@ function graphNodes(account: MetaAccount): Map<string, GraphNode> {
 					code_verification_status: 'VERIFIED',
 					quality_rating: 'GREEN',
 					name_status: 'APPROVED',
+					// Meta returns it only while a display-name change is under review.
+					new_name_status: undefined,
 					platform_type: 'CLOUD_API',
 					throughput: { level: 'STANDARD' },
 					status: 'CONNECTED',
@@ -278,6 +281,14 @@ function bearerToken(request: SandboxRequest): string | undefined {
 	return firstValue(request.query.access_token);
 }
 
+/** The token of a Graph call wherever it is: header, query or body (as the webhook routes read it). */
+function bearerOrBodyToken(request: SandboxRequest): string | undefined {
+	const token = bearerToken(request);
+	if (token !== undefined) return token;
+	const body = request.body;
+	return isPlainObject(body) && typeof body.access_token === 'string' ? body.access_token : undefined;
+}
+
 function singleValues(query: Record<string, string | string[]>): Record<string, string | undefined> {
 	const out: Record<string, string | undefined> = {};
 	for (const [key, value] of Object.entries(query)) out[key] = firstValue(value);
@@ -312,6 +323,15 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 		const [id, edge, ...extra] = segments.map((s) => decodeURIComponent(s));
 		if (extra.length > 0) throw unknownPath(`/${extra.join('/')}`);
 
+		// Check Setup's token look-up takes an app access token or the token itself.
+		if (id === 'debug_token' && edge === undefined && request.method === 'GET') {
+			return debugToken(request, account, state.webhooks, state.setupFaults.meta);
+		}
+		// A seeded expired token: Meta refuses every call made with it (code 190, subcode 463).
+		if (state.setupFaults.meta?.tokenExpired && bearerOrBodyToken(request) === account.accessToken) {
+			throw expiredToken(tokenExpiredAt());
+		}
+
 		// Webhook registration has its own tokens (an app access token for /<app-id>/subscriptions).
 		const webhookReply = routeMetaWebhooks(request, version, id, edge, account, state.webhooks);
 		if (webhookReply) return webhookReply;
@@ -327,7 +347,15 @@ export function createMetaHandler(account: MetaAccount, state: SandboxState): Pr
 		// Read at request time: the webhook URLs change as the trigger registers.
 		const node =
 			staticNode && id === account.phoneNumberId
-				? { ...staticNode, fields: { ...staticNode.fields, webhook_configuration: webhookConfiguration(state.webhooks) } }
+				? {
+						...staticNode,
+						fields: {
+							...staticNode.fields,
+							// Seeded by Sandbox.setSetupFaults: a number not connected, a declined name…
+							...state.setupFaults.meta?.phoneNumber,
+							webhook_configuration: webhookConfiguration(state.webhooks),
+						},
+					}
 				: staticNode;
 		if (!node) {
 			const media = state.media.get(id);

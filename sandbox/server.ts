@@ -8,6 +8,8 @@ import { newTemplate } from './metaTemplates';
 import type { MetaTemplate, MetaTemplateInput } from './metaTemplates';
 import { multipartBoundary, parseMultipart, summarizeMultipart } from './multipart';
 import type { MultipartPart } from './multipart';
+import { seedWebhooks } from './setupCheck';
+import type { SetupFaults, WebhookSeed } from './setupCheck';
 import { SandboxState } from './state';
 import { createTwilioHandler } from './twilio';
 import { newContent } from './twilioContent';
@@ -310,6 +312,31 @@ export class Sandbox {
 	}
 
 	/**
+	 * Sets where each provider sends webhooks, directly and without Meta's verification handshake
+	 * (for tests whose URL does not answer it): the phone-number and WABA overrides, the app's
+	 * subscription to the WABA, the app's callback URL and fields; the own Twilio sender's webhook
+	 * and the Messaging Service's URLs. Only what `seed` names changes; `null` removes it.
+	 */
+	seedWebhooks(seed: WebhookSeed): void {
+		seedWebhooks(this.state.webhooks, seed);
+	}
+
+	/** What Check Setup's look-ups currently report wrongly (a copy). */
+	get setupFaults(): SetupFaults {
+		return structuredClone(this.state.setupFaults);
+	}
+
+	/**
+	 * Makes Check Setup's look-ups report a failure: Meta's token expired, expiring or without a
+	 * permission, the number not connected, its name declined, its quality or throughput; a
+	 * suspended, closed or Trial Twilio account, a sender not ONLINE. Replaces the previous faults;
+	 * undefined: everything healthy again. Where webhooks go is set with seedWebhooks().
+	 */
+	setSetupFaults(faults: SetupFaults | undefined): void {
+		this.state.setupFaults = faults ? structuredClone(faults) : {};
+	}
+
+	/**
 	 * POSTs a Meta webhook payload, signed, to the URL the registrations pick (phone-number
 	 * override, WABA override, app callback; template and account fields to the app callback
 	 * only), or to `options.url`. Resolves with the answer; throws when no URL is registered for
@@ -396,7 +423,8 @@ export class Sandbox {
 	/**
 	 * The control endpoint, for a sandbox in another process (`npm run sandbox`, benchmarks):
 	 * GET /sandbox/counters; POST /sandbox/control with any of
-	 * `{ latencyMs, faults, rateLimit, pairRateLimit, resetCounters: true }` (null turns a knob off).
+	 * `{ latencyMs, faults, rateLimit, pairRateLimit, resetCounters: true, setupFaults, seedWebhooks }`
+	 * (null turns a knob off).
 	 */
 	private async onControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', `http://${HOST}`);
@@ -412,6 +440,8 @@ export class Sandbox {
 				rateLimit?: RateLimitOptions | null;
 				pairRateLimit?: PairRateLimitOptions | null;
 				resetCounters?: boolean;
+				setupFaults?: SetupFaults | null;
+				seedWebhooks?: WebhookSeed;
 			};
 			try {
 				if (control.latencyMs !== undefined) this.setLatency(control.latencyMs);
@@ -419,6 +449,8 @@ export class Sandbox {
 				if (control.rateLimit !== undefined) this.setRateLimit(control.rateLimit ?? undefined);
 				if (control.pairRateLimit !== undefined) this.setPairRateLimit(control.pairRateLimit ?? undefined);
 				if (control.resetCounters) this.resetCounters();
+				if (control.setupFaults !== undefined) this.setSetupFaults(control.setupFaults ?? undefined);
+				if (control.seedWebhooks !== undefined) this.seedWebhooks(control.seedWebhooks);
 			} catch (error) {
 				send(res, { status: 400, body: { sandboxError: (error as Error).message } });
 				return;

@@ -4,6 +4,7 @@
 
 import { MediaStore } from './metaMedia';
 import { copyTemplate, META_TEMPLATE_SEED } from './metaTemplates';
+import type { SetupFaults } from './setupCheck';
 import type { MetaTemplate } from './metaTemplates';
 import { copyContent, TWILIO_CONTENT_SEED } from './twilioContent';
 import type { TwilioContent } from './twilioContent';
@@ -71,6 +72,8 @@ export class SandboxState {
 	/** The Twilio account's Message resources by SID, oldest first. */
 	readonly twilioMessages = new Map<string, TwilioMessageRecord>();
 	private twilioMessageSeq = 0;
+	/** What Check Setup's look-ups report wrongly (Sandbox.setSetupFaults); empty: all healthy. */
+	setupFaults: SetupFaults = {};
 
 	constructor(
 		meta: MetaAccount,

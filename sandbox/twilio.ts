@@ -4,6 +4,7 @@
 // for the operation the spec matched. Routes are keyed by Twilio's operationId so a route can
 // only exist for an operation the official spec has.
 
+import { twilioAccountState } from './setupCheck';
 import type { SandboxState } from './state';
 import {
 	approvalRequests,
@@ -70,7 +71,9 @@ const ACCOUNT_SUBRESOURCES: Record<string, string> = {
 	balance: '/Balance.json',
 };
 
-const fetchAccount: TwilioRoute = ({ account, accountCreated }) => {
+const fetchAccount: TwilioRoute = ({ account, accountCreated, state }) => {
+	// Seeded by Sandbox.setSetupFaults: a suspended or closed account, a Trial account.
+	const { status, type } = twilioAccountState(state.setupFaults.twilio);
 	const subresourceUris: Record<string, string> = {};
 	for (const [key, rest] of Object.entries(ACCOUNT_SUBRESOURCES)) subresourceUris[key] = accountUri(account, rest);
 	return {
@@ -83,9 +86,9 @@ const fetchAccount: TwilioRoute = ({ account, accountCreated }) => {
 			friendly_name: 'Omni Sandbox',
 			owner_account_sid: account.accountSid,
 			sid: account.accountSid,
-			status: 'active',
+			status,
 			subresource_uris: subresourceUris,
-			type: 'Full',
+			type,
 			uri: accountUri(account),
 		},
 	};

@@ -6,6 +6,8 @@
 //   /twilio/cdn/<AccountSid>/<token>                    the "CDN" that serves the bytes, no auth
 // Every request has passed Basic auth and the OpenAPI check (twilioSpec.ts) before a route here.
 
+import { twilioSenderState } from './setupCheck';
+import type { SandboxState } from './state';
 import type { RouteContext, TwilioRoute } from './twilio';
 import { notFound, twilioError } from './twilioErrors';
 import { twilioListPage } from './twilioPaging';
@@ -17,16 +19,18 @@ function senderUrl(baseUrl: string, sid: string): string {
 	return `${baseUrl}/twilio/messaging/v2/Channels/Senders/${sid}`;
 }
 
-function senderResource(sender: TwilioSender, baseUrl: string): Record<string, unknown> {
+function senderResource(sender: TwilioSender, baseUrl: string, state?: SandboxState): Record<string, unknown> {
+	// Seeded by Sandbox.setSetupFaults: the own sender OFFLINE (with its reasons) or not yet online.
+	const seeded = state && sender === state.webhooks.ownSender ? twilioSenderState(state.setupFaults.twilio) : undefined;
 	return {
 		sid: sender.sid,
-		status: sender.status,
+		status: seeded?.status ?? sender.status,
 		sender_id: sender.sender_id,
 		configuration: { ...sender.configuration },
 		webhook: { ...sender.webhook },
 		profile: structuredClone(sender.profile),
 		properties: { ...sender.properties },
-		offline_reasons: sender.offline_reasons,
+		offline_reasons: seeded ? seeded.offline_reasons : sender.offline_reasons,
 		compliance: sender.compliance,
 		url: senderUrl(baseUrl, sender.sid),
 	};
@@ -41,7 +45,7 @@ const listSenders: TwilioRoute = ({ request, state }) => {
 		sidPrefix: 'XE',
 		extraQuery: `&Channel=${encodeURIComponent(channel)}`,
 	};
-	return twilioListPage(senders, request, list, (s) => senderResource(s, request.baseUrl));
+	return twilioListPage(senders, request, list, (s) => senderResource(s, request.baseUrl, state));
 };
 
 function findSender({ pathParams, state }: RouteContext): TwilioSender | undefined {
@@ -51,7 +55,7 @@ function findSender({ pathParams, state }: RouteContext): TwilioSender | undefin
 const fetchSender: TwilioRoute = (context) => {
 	const sender = findSender(context);
 	if (!sender) return notFound(`/v2/Channels/Senders/${context.pathParams.Sid}`);
-	return { status: 200, body: senderResource(sender, context.request.baseUrl) };
+	return { status: 200, body: senderResource(sender, context.request.baseUrl, context.state) };
 };
 
 const WEBHOOK_URL_KEYS = ['callback_url', 'fallback_url', 'status_callback_url'] as const;
@@ -132,7 +136,7 @@ const updateSender: TwilioRoute = (context) => {
 	sender.profile = profile;
 	if (isPlainObject(body.configuration)) sender.configuration = { ...sender.configuration, ...body.configuration };
 	// Twilio answers an update with 202 Accepted and the sender as it now is.
-	return { status: 202, body: senderResource(sender, context.request.baseUrl) };
+	return { status: 202, body: senderResource(sender, context.request.baseUrl, context.state) };
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import * as account from '../../nodes/WhatsAppOmni/actions/account/Account.resource';
 import * as contact from '../../nodes/WhatsAppOmni/actions/contact/Contact.resource';
 import * as conversation from '../../nodes/WhatsAppOmni/actions/conversation/Conversation.resource';
 import * as media from '../../nodes/WhatsAppOmni/actions/media/Media.resource';
@@ -51,6 +52,7 @@ describe('WhatsApp Omni node description', () => {
 		['template', template.operations, template.OPERATION_NAMES],
 		['contact', contact.operations, contact.OPERATION_NAMES],
 		['conversation', conversation.operations, conversation.OPERATION_NAMES],
+		['account', account.operations, account.OPERATION_NAMES],
 	] as Array<[string, object, Record<string, string>]>)('offers exactly the %s operations the router runs, and names each in the subtitle', (resource, ops, names) => {
 		const operationParameter = description.properties.find(
 			(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource),
@@ -67,6 +69,7 @@ describe('WhatsApp Omni node description', () => {
 	it('offers every resource of DESIGN.md’s tools table', () => {
 		const resource = description.properties.find((p) => p.name === 'resource');
 		expect((resource?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual([
+			'account',
 			'contact',
 			'conversation',
 			'media',

@@ -2,7 +2,9 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } 
 
 import type { WhatsAppProvider } from '../providers/types';
 
-export type WhatsAppOmniResource = 'message' | 'media' | 'template' | 'contact' | 'conversation';
+export type WhatsAppOmniResource = 'message' | 'media' | 'template' | 'contact' | 'conversation' | 'account';
+
+export type AccountOperation = 'checkSetup';
 
 export type TemplateOperation = 'create' | 'get' | 'getMany' | 'delete';
 

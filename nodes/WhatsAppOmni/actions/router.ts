@@ -16,6 +16,7 @@ import * as media from './media/Media.resource';
 import * as template from './template/Template.resource';
 import * as contact from './contact/Contact.resource';
 import * as conversation from './conversation/Conversation.resource';
+import * as account from './account/Account.resource';
 import { OperationItem, type OperationModule, type WhatsAppOmniResource } from './node.type';
 
 const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> = {
@@ -24,6 +25,7 @@ const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> =
 	template: template.operations,
 	contact: contact.operations,
 	conversation: conversation.operations,
+	account: account.operations,
 };
 
 export interface RouterOptions extends ScopeOptions {

@@ -7,6 +7,7 @@ import * as message from './message/Message.resource';
 import * as template from './template/Template.resource';
 import * as contact from './contact/Contact.resource';
 import * as conversation from './conversation/Conversation.resource';
+import * as account from './account/Account.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'WhatsApp Omni',
@@ -16,7 +17,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	// Kept literal for n8n's linter; a test checks it names every operation of OPERATION_NAMES.
 	subtitle:
-		'={{ ({"markAsRead":"Mark as Read","sendAndWait":"Send and Wait for Response","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History","getWindow":"Get Window","getState":"Get State","setState":"Set State","clearState":"Clear State"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
+		'={{ ({"markAsRead":"Mark as Read","sendAndWait":"Send and Wait for Response","sendContact":"Send Contact","sendDocument":"Send Document","sendInteractive":"Send Interactive","sendLocation":"Send Location","sendMedia":"Send Media","sendReply":"Send Reply","sendSticker":"Send Sticker","sendTemplate":"Send Template","sendText":"Send Text","upload":"Upload","getUrl":"Get URL","download":"Download","delete":"Delete","getStatus":"Get Status","create":"Create","get":"Get","getMany":"Get Many","getProfileInfo":"Get Profile Info","updateBusinessProfile":"Update Business Profile","getChatHistory":"Get Chat History","getWindow":"Get Window","getState":"Get State","setState":"Set State","clearState":"Clear State","checkSetup":"Check Setup"})[$parameter["operation"]] + " via " + ($parameter["provider"] === "twilio" ? "Twilio" : "Meta") }}',
 	description: 'Send WhatsApp messages through Meta’s Cloud API or Twilio',
 	defaults: { name: 'WhatsApp Omni' },
 	usableAsTool: true,
@@ -57,6 +58,7 @@ export const versionDescription: INodeTypeDescription = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{ name: 'Account', value: 'account' },
 				{ name: 'Contact', value: 'contact' },
 				{ name: 'Conversation', value: 'conversation' },
 				{ name: 'Media', value: 'media' },
@@ -70,6 +72,7 @@ export const versionDescription: INodeTypeDescription = {
 		...template.description,
 		...contact.description,
 		...conversation.description,
+		...account.description,
 		bulkSending,
 	],
 };

@@ -29,6 +29,7 @@ import type {
 	ProviderLimits,
 	Recipient,
 	SendResult,
+	SetupReport,
 	TemplateDefinition,
 	TemplateListOptions,
 	TemplatePage,
@@ -47,6 +48,7 @@ import { uploadMedia } from './media';
 import { createVerifyToken, isValidVerifyToken, verifyMetaSignature } from './signature';
 import { parseMetaWebhook } from './webhook';
 import { MetaWebhookRegistration } from './webhookRegistration';
+import { checkMetaSetup } from './setupCheck';
 import { buildMetaMarkAsRead, buildMetaMessage } from './messages';
 import { getMetaTemplate, listMetaTemplates } from './templates';
 import type { MetaContext } from './context';
@@ -366,6 +368,16 @@ export class MetaProvider implements WhatsAppProvider {
 
 	async getContactProfile(phoneNumber: E164): Promise<ContactProfile> {
 		return await this.call(() => getMetaContactProfile(this.context, phoneNumber));
+	}
+
+	/** Account › Check Setup: token, number, subscriptions and where the webhooks go. */
+	async checkSetup(): Promise<SetupReport> {
+		return await checkMetaSetup({
+			client: this.client,
+			credentials: this.credentials,
+			registration: this.registration,
+			toError: (error) => toMetaError(error, this.host),
+		});
 	}
 
 	/** Meta keeps no messages to read back (no getMessage, no getChatHistory): the store does. */

@@ -21,6 +21,27 @@ function metaAppFields(events: string[]): string[] {
 	return [...fields];
 }
 
+/** GET /{phone-number-id}?fields=webhook_configuration (Meta's webhook override page). */
+export interface MetaPhoneWebhooks {
+	phone_number?: string;
+	whatsapp_business_account?: string;
+	application?: string;
+}
+
+/** An entry of GET /{waba-id}/subscribed_apps. */
+export interface MetaSubscribedApp {
+	whatsapp_business_api_data?: { id?: string; name?: string; link?: string };
+	override_callback_uri?: string;
+}
+
+/** An entry of GET /{app-id}/subscriptions. */
+export interface MetaAppSubscription {
+	object?: string;
+	callback_url?: string;
+	active?: boolean;
+	fields?: Array<{ name?: string; version?: string } | string>;
+}
+
 interface MetaWebhookIds {
 	phoneNumberId: string;
 	wabaId?: string;
@@ -50,26 +71,54 @@ export class MetaWebhookRegistration {
 		return { Authorization: `Bearer ${need(this.ids.appId, 'App ID')}|${need(this.ids.appSecret, 'App Secret')}` };
 	}
 
+	/** Whether the credential has what app subscriptions need (App ID and App Secret). */
+	get hasAppCredentials(): boolean {
+		return !!this.ids.appId && !!this.ids.appSecret;
+	}
+
+	/**
+	 * The number's `webhook_configuration`: its own override and, as Meta resolves them for it, the
+	 * WABA's override and the app's callback URL.
+	 */
+	async readPhoneWebhooks(): Promise<MetaPhoneWebhooks> {
+		const { data } = await this.client.get<{ webhook_configuration?: MetaPhoneWebhooks }>(encodeURIComponent(this.ids.phoneNumberId), {
+			params: { fields: 'webhook_configuration' },
+		});
+		return data.webhook_configuration ?? {};
+	}
+
+	/** The apps subscribed to the WABA (GET /{waba-id}/subscribed_apps), with their overrides. */
+	async readSubscribedApps(): Promise<MetaSubscribedApp[]> {
+		const { data } = await this.client.get<{ data?: MetaSubscribedApp[] }>(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
+		return data.data ?? [];
+	}
+
+	/** This credential's app among the subscribed apps (the only one, when the credential has no App ID). */
+	ourSubscribedApp(apps: MetaSubscribedApp[]): MetaSubscribedApp | undefined {
+		return apps.find((app) => app.whatsapp_business_api_data?.id === this.ids.appId) ?? (apps.length === 1 && !this.ids.appId ? apps[0] : undefined);
+	}
+
+	/** The app's webhook subscription for WhatsApp Business Accounts (needs the App ID and App Secret). */
+	async readAppSubscription(): Promise<MetaAppSubscription | undefined> {
+		const { data } = await this.client.get<{ data?: MetaAppSubscription[] }>(`${need(this.ids.appId, 'App ID')}/subscriptions`, {
+			headers: this.appToken,
+		});
+		return data.data?.find((s) => s.object === 'whatsapp_business_account');
+	}
+
 	async check(target: WebhookTarget): Promise<WebhookState> {
 		switch (target.mode) {
 			case 'phoneNumber': {
-				const { data } = await this.client.get<{ webhook_configuration?: { phone_number?: string } }>(
-					encodeURIComponent(this.ids.phoneNumberId),
-					{ params: { fields: 'webhook_configuration' } },
-				);
-				return webhookState(data.webhook_configuration?.phone_number, target.url, 'the phone number’s webhook override');
+				const configuration = await this.readPhoneWebhooks();
+				return webhookState(configuration.phone_number, target.url, 'the phone number’s webhook override');
 			}
 			case 'businessAccount': {
 				const app = await this.subscribedApp();
 				return webhookState(app?.override_callback_uri, target.url, 'the WhatsApp Business Account’s webhook override');
 			}
 			case 'app': {
-				const { data } = await this.client.get<{ data?: Array<{ object?: string; callback_url?: string; active?: boolean }> }>(
-					`${need(this.ids.appId, 'App ID')}/subscriptions`,
-					{ headers: this.appToken },
-				);
-				const subscription = data.data?.find((s) => s.object === 'whatsapp_business_account' && s.active !== false);
-				return webhookState(subscription?.callback_url, target.url, 'the Meta app’s webhook callback');
+				const subscription = await this.readAppSubscription();
+				return webhookState(subscription?.active !== false ? subscription?.callback_url : undefined, target.url, 'the Meta app’s webhook callback');
 			}
 			default:
 				return { state: 'absent' };
@@ -135,10 +184,7 @@ export class MetaWebhookRegistration {
 	}
 
 	private async subscribedApp() {
-		const { data } = await this.client.get<{
-			data?: Array<{ whatsapp_business_api_data?: { id?: string }; override_callback_uri?: string }>;
-		}>(`${need(this.ids.wabaId, 'WhatsApp Business Account ID')}/subscribed_apps`);
-		const apps = data.data ?? [];
+		const apps = await this.readSubscribedApps();
 		return apps.find((app) => app.whatsapp_business_api_data?.id === this.ids.appId) ?? (apps.length === 1 ? apps[0] : undefined);
 	}
 }

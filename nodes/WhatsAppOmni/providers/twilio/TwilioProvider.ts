@@ -34,6 +34,8 @@ import type {
 	Recipient,
 	SendOptions,
 	SendResult,
+	SetupChoice,
+	SetupReport,
 	TemplateDefinition,
 	TemplateListOptions,
 	TemplatePage,
@@ -59,6 +61,7 @@ import { getTwilioBusinessProfile, getTwilioContactProfile, updateTwilioBusiness
 import { createTwilioTemplate, deleteTwilioTemplate, getTwilioTemplateInfo, queryTwilioTemplates } from './templateAdmin';
 import { parseTwilioWebhook } from './webhook';
 import { TwilioWebhookRegistration } from './webhookRegistration';
+import { checkTwilioSetup } from './setupCheck';
 
 const MB = 1024 * 1024;
 const KB = 1024;
@@ -387,6 +390,11 @@ export class TwilioProvider implements WhatsAppProvider {
 
 	async getChatHistory(query: ChatHistoryQuery): Promise<StoredMessage[]> {
 		return await getTwilioChatHistory(this.context, query);
+	}
+
+	/** Account › Check Setup: account, sender and where its webhook and status callback point. */
+	async checkSetup(choice?: SetupChoice): Promise<SetupReport> {
+		return await checkTwilioSetup({ ...this.context, registration: this.registration }, choice);
 	}
 
 	private get context(): TwilioContext {

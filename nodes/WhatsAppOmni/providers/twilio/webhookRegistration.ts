@@ -49,6 +49,33 @@ export class TwilioWebhookRegistration {
 		return { sid: sender.sid, webhook: (sender.webhook ?? {}) as SenderWebhook };
 	}
 
+	/**
+	 * The WhatsApp sender as the SDK reads it (status, webhook, offline reasons): the one asked
+	 * for by SID, else the credential's number's, else the account's only WhatsApp sender.
+	 */
+	async readSender(senderSid?: string) {
+		if (senderSid) return await this.client.messaging.v2.channelsSenders(senderSid).fetch();
+		if (this.ids.senderAddress) return await findWhatsAppSender(this.client, this.ids.senderAddress);
+		const senders = await this.client.messaging.v2.channelsSenders.list({ channel: 'whatsapp', pageSize: 100 });
+		if (senders.length === 1) return senders[0];
+		throw new CredentialError(
+			senders.length === 0
+				? 'This Twilio account has no WhatsApp sender'
+				: `The credential names no WhatsApp number and the account has ${senders.length} WhatsApp senders`,
+			'Fill in "WhatsApp Number" in the WhatsApp Omni Twilio credential, or give the sender SID (XE…) under Options, so the node knows which sender to look at.',
+		);
+	}
+
+	/** Whether the credential names a Messaging Service. */
+	get hasMessagingService(): boolean {
+		return !!this.ids.messagingServiceSid;
+	}
+
+	/** The credential's Messaging Service (inbound URL, status callback, use_inbound_webhook_on_number). */
+	async readService() {
+		return await this.client.messaging.v1.services(this.serviceSid).fetch();
+	}
+
 	private get serviceSid(): string {
 		const sid = this.ids.messagingServiceSid;
 		if (!sid) {
