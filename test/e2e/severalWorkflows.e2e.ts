@@ -1,10 +1,10 @@
 /**
- * Several published workflows on one number, in a real n8n: three on one Meta phone number and
+ * Several published workflows on one number, and Account › Check Setup, in a real n8n: three on one Meta phone number and
  * two on one Twilio sender each get the events their filters let in, exactly once; unpublishing
  * the one that holds the provider's webhook hands it to another and events keep flowing; a forged
  * forward is refused.
  */
-import { ended, eventually, startEnvironment, triggerWorkflow, type E2eEnvironment, type Provider } from './n8n';
+import { ended, eventually, runOperation, startEnvironment, triggerWorkflow, type E2eEnvironment, type Provider } from './n8n';
 
 let env: E2eEnvironment;
 
@@ -119,4 +119,48 @@ describe('Twilio: two published workflows on one sender', () => {
 		await env.api.deactivate(second.id);
 		await eventually(() => (env.sandbox.twilioWebhooks.sender?.webhook?.callback_url ?? '') === before);
 	}, 180_000);
+});
+
+describe('Account › Check Setup', () => {
+	const byId = (items: Array<Record<string, unknown>>) => Object.fromEntries(items.map((item) => [item.check, item]));
+
+	it('Meta: finds the published trigger and its deliveries, and reports each seeded failure with its fix', async () => {
+		env.sandbox.resetWebhooks();
+		env.sandbox.setSetupFaults({});
+		const trigger = await publish('meta', { events: ['messages'] });
+		expect((await env.sandbox.deliverMeta(env.sandbox.metaPayload.message({ type: 'text', text: { body: 'Are you there?' } }))).status).toBe(200);
+		expect((await env.sandbox.deliverMeta(env.sandbox.metaPayload.message({ type: 'text' }), { signature: 'wrong' })).status).toBe(401);
+
+		const healthy = byId((await runOperation(env, 'meta', { resource: 'account', operation: 'checkSetup' })).output);
+		expect(healthy['token.valid']).toMatchObject({ ok: true });
+		expect(healthy['number.connected']).toMatchObject({ ok: true });
+		expect(healthy['waba.subscribed']).toMatchObject({ ok: true });
+		expect(healthy['webhook.destination']).toMatchObject({ ok: true, found: expect.stringContaining(trigger.url) });
+		expect(healthy['webhook.published']).toMatchObject({ ok: true });
+		expect(healthy['deliveries.lastAccepted']).toMatchObject({ ok: true });
+		// The sandbox's n8n is on loopback over http: exactly what Meta could never reach.
+		expect(healthy['webhook.publicHttps']).toMatchObject({ ok: false, fix: expect.any(String) });
+		// This one, and the forged forward of the test before (the same number).
+		expect(healthy['deliveries.rejected.signatureMismatch']).toMatchObject({ ok: false, count: 2, fix: expect.stringMatching(/App Secret/) });
+
+		env.sandbox.setSetupFaults({ meta: { tokenExpiresInSeconds: 2 * 24 * 3600, tokenScopes: ['whatsapp_business_messaging'], phoneNumber: { quality_rating: 'RED', name_status: 'DECLINED' } } });
+		const failing = byId((await runOperation(env, 'meta', { resource: 'account', operation: 'checkSetup' })).output);
+		for (const check of ['token.expiry', 'token.scopes', 'number.quality', 'number.nameStatus']) {
+			expect(failing[check]).toMatchObject({ ok: false, fix: expect.any(String) });
+		}
+		// No secret in anything the check returns.
+		const text = JSON.stringify(failing);
+		for (const secret of [env.sandbox.meta.accessToken, env.sandbox.meta.appSecret]) expect(text).not.toContain(secret);
+		env.sandbox.setSetupFaults({});
+		await env.api.deactivate(trigger.id);
+	}, 120_000);
+
+	it('Twilio: an offline sender and a trial account, each with its fix', async () => {
+		env.sandbox.setSetupFaults({ twilio: { senderStatus: 'OFFLINE', accountType: 'Trial' } });
+		const items = byId((await runOperation(env, 'twilio', { resource: 'account', operation: 'checkSetup' })).output);
+		expect(items['sender.online']).toMatchObject({ ok: false, fix: expect.any(String) });
+		expect(items['account.type']).toMatchObject({ ok: false, found: expect.stringMatching(/[Tt]rial/) });
+		expect(items['account.active']).toMatchObject({ ok: true });
+		env.sandbox.setSetupFaults({});
+	}, 120_000);
 });
