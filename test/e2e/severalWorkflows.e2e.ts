@@ -131,7 +131,10 @@ describe('Account › Check Setup', () => {
 		expect((await env.sandbox.deliverMeta(env.sandbox.metaPayload.message({ type: 'text', text: { body: 'Are you there?' } }))).status).toBe(200);
 		expect((await env.sandbox.deliverMeta(env.sandbox.metaPayload.message({ type: 'text' }), { signature: 'wrong' })).status).toBe(401);
 
-		const healthy = byId((await runOperation(env, 'meta', { resource: 'account', operation: 'checkSetup' })).output);
+		const checklist = (await runOperation(env, 'meta', { resource: 'account', operation: 'checkSetup' })).output;
+		// For whoever writes about it: the whole checklist as n8n output it.
+		require('node:fs').writeFileSync(require('node:path').join(env.outputDir, 'check-setup-meta.json'), `${JSON.stringify(checklist, null, 2)}\n`);
+		const healthy = byId(checklist);
 		expect(healthy['token.valid']).toMatchObject({ ok: true });
 		expect(healthy['number.connected']).toMatchObject({ ok: true });
 		expect(healthy['waba.subscribed']).toMatchObject({ ok: true });
@@ -140,8 +143,9 @@ describe('Account › Check Setup', () => {
 		expect(healthy['deliveries.lastAccepted']).toMatchObject({ ok: true });
 		// The sandbox's n8n is on loopback over http: exactly what Meta could never reach.
 		expect(healthy['webhook.publicHttps']).toMatchObject({ ok: false, fix: expect.any(String) });
-		// This one, and the forged forward of the test before (the same number).
-		expect(healthy['deliveries.rejected.signatureMismatch']).toMatchObject({ ok: false, count: 2, fix: expect.stringMatching(/App Secret/) });
+		// This one (and, when it ran, the forged forward of the test before: the same number).
+		expect(healthy['deliveries.rejected.signatureMismatch']).toMatchObject({ ok: false, fix: expect.stringMatching(/App Secret/) });
+		expect(healthy['deliveries.rejected.signatureMismatch'].count).toBeGreaterThanOrEqual(1);
 
 		env.sandbox.setSetupFaults({ meta: { tokenExpiresInSeconds: 2 * 24 * 3600, tokenScopes: ['whatsapp_business_messaging'], phoneNumber: { quality_rating: 'RED', name_status: 'DECLINED' } } });
 		const failing = byId((await runOperation(env, 'meta', { resource: 'account', operation: 'checkSetup' })).output);
