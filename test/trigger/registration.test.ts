@@ -73,12 +73,18 @@ describe('Meta registration modes', () => {
 		expect(trigger.executions.at(-1)?.[0].json).toMatchObject({ event: 'identity', identity: { previous: { userId: 'US.1111' }, current: { userId: 'US.2222' } } });
 	});
 
-	it('refuses to take over a phone number whose webhook points elsewhere, naming that URL', async () => {
+	it('refuses to take over a phone number whose webhook points at another system, naming that URL', async () => {
+		sandbox.seedWebhooks({ meta: { phoneNumber: 'https://crm.example.com/whatsapp' } });
+		const trigger = await triggerFor({ provider: 'meta' }, { path: '/webhook/second/webhook' });
+		await expect(trigger.activate()).rejects.toThrow('The phone number’s webhook override already points at https://crm.example.com/whatsapp');
+		expect(sandbox.metaWebhooks.phoneNumber?.url).toBe('https://crm.example.com/whatsapp');
+	});
+
+	it('the same workflow activated again with its registration lost to another system still refuses, naming the URL', async () => {
 		const first = await triggerFor({ provider: 'meta' }, { path: '/webhook/first/webhook' });
 		await first.activate();
-		const second = await triggerFor({ provider: 'meta' }, { path: '/webhook/second/webhook' });
-		await expect(second.activate()).rejects.toThrow(`The phone number’s webhook override already points at ${first.url}`);
-		expect(sandbox.metaWebhooks.phoneNumber?.url).toBe(first.url);
+		sandbox.seedWebhooks({ meta: { phoneNumber: 'https://crm.example.com/whatsapp' } });
+		await expect(first.activate()).rejects.toThrow('already points at https://crm.example.com/whatsapp');
 	});
 
 	it('lets two workflows share one Meta app: one per phone number and one per WABA', async () => {
