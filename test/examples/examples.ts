@@ -37,7 +37,7 @@ export const CREDENTIAL_TYPES: Record<Provider, string> = {
 };
 
 /** The examples, each with a file per provider. */
-export const EXAMPLE_NAMES = ['echo-bot', 'interactive-menu', 'order-notification', 'support-flow', 'onboarding-sequence', 'ai-agent'] as const;
+export const EXAMPLE_NAMES = ['echo-bot', 'interactive-menu', 'order-notification', 'support-flow', 'onboarding-sequence', 'ai-agent', 'mcp-server'] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
 export interface ExampleWorkflow {
