@@ -99,7 +99,16 @@ export async function router(
 			sentLater: operation.sendsMessages ? sent.filter((index) => index > itemIndex).sort((a, b) => a - b) : undefined,
 		});
 	}
-	return [results.flat()];
+	const output = results.flat();
+	// An AI agent (n8n's AI Agent, an MCP client) reads every byte of a tool's output as tokens:
+	// the provider's raw answer repeats what the item already says, so a tool leaves it out.
+	return [this.getNode().type.endsWith('Tool') ? output.map(withoutRaw) : output];
+}
+
+function withoutRaw(item: INodeExecutionData): INodeExecutionData {
+	if (!('raw' in item.json)) return item;
+	const { raw: _raw, ...json } = item.json;
+	return { ...item, json };
 }
 
 /** An item's failure on its way out of mapInOrder, turned into the node's error once all settled. */
