@@ -212,6 +212,35 @@ describe('queue mode: main, a worker and two webhook processes sharing the conve
 		await env.api.deactivate(asker.id);
 	});
 
+	it('two workflows on one number: a delivery to the second webhook process reaches both, once each, also when delivered again', async () => {
+		sandbox.resetWebhooks();
+		const first = await triggerWorkflow(env, 'meta', { events: ['messages'] });
+		await env.api.activate(first.id);
+		const second = await triggerWorkflow(env, 'meta', { events: ['messages'] });
+		await env.api.activate(second.id);
+		expect(sandbox.metaWebhooks.phoneNumber?.url).toBe(first.url);
+		expect((await query('SELECT workflow_id, holder FROM whatsapp_omni.listeners ORDER BY holder DESC')).map((row) => [row.workflow_id, Number(row.holder)])).toEqual([
+			[first.id, 1],
+			[second.id, 0],
+		]);
+
+		const both = inboundText('One message, two workflows', '16505550111');
+		const viaSecondProcess = first.url.replace(env.webhooks[0].baseUrl, env.webhooks[1].baseUrl);
+		expect((await sandbox.deliverMeta(both.payload, { url: viaSecondProcess })).status).toBe(200);
+		expect((await sandbox.deliverMeta(both.payload)).status).toBe(200);
+		const [one] = await executionsOf(first.id, 1);
+		const [two] = await executionsOf(second.id, 1);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(await env.api.executions(first.id)).toHaveLength(1);
+		expect(await env.api.executions(second.id)).toHaveLength(1);
+		for (const execution of [one, two]) {
+			expect(triggerOutput(execution)).toEqual([expect.objectContaining({ id: both.id, message: expect.objectContaining({ text: 'One message, two workflows' }) })]);
+			expect(ranBy(String(execution.id))).toEqual(['worker']);
+		}
+		await env.api.deactivate(second.id);
+		await env.api.deactivate(first.id);
+	});
+
 	it('the rows are in PostgreSQL’s whatsapp_omni schema, and no process kept a store of its own', async () => {
 		const messages = await query('SELECT id, direction, text FROM whatsapp_omni.messages ORDER BY ts_ms, id');
 		expect(messages).toEqual(
@@ -220,8 +249,8 @@ describe('queue mode: main, a worker and two webhook processes sharing the conve
 				{ id: sentId, direction: 'outbound', text: 'Yes, it arrives tomorrow' },
 			]),
 		);
-		// The stranger's message, and Send and Wait's question and its answer (the test before).
-		expect(messages).toHaveLength(5);
+		// The stranger's message, Send and Wait's question and its answer, and the two workflows' one.
+		expect(messages).toHaveLength(6);
 		const [status] = await query('SELECT status, history FROM whatsapp_omni.statuses WHERE message_id = $1', [sentId]);
 		expect(status.status).toBe('read');
 		expect(historyOrder(JSON.parse(status.history) as Array<{ status: string }>)).toEqual(['sent', 'delivered', 'read']);
