@@ -174,3 +174,28 @@ describe('when the store fails', () => {
 		expect((await callWebhook(setup('meta'), metaPost(fixture('meta', 'text')))).items).toHaveLength(0);
 	});
 });
+
+describe('deliveries for Check Setup', () => {
+	it('counts an accepted delivery; one for another phone number is not this workflow’s: nothing emitted, counted as unknown number', async () => {
+		const text = fixture('meta', 'text');
+		expect((await callWebhook(setup('meta'), metaPost(text))).items).toHaveLength(1);
+		const foreign = JSON.parse(JSON.stringify(text));
+		foreign.entry[0].changes[0].value.metadata.phone_number_id = '999999999999999';
+		foreign.entry[0].changes[0].value.messages[0].id = 'wamid.foreign';
+		const { response, items } = await callWebhook(setup('meta'), metaPost(foreign));
+		expect(response.status).toBe(200);
+		expect(items).toHaveLength(0);
+		const tallies = await store.getDeliveries(META);
+		expect(tallies).toEqual(
+			expect.arrayContaining([expect.objectContaining({ count: 1 }), expect.objectContaining({ rejectedBecause: 'unknown number', count: 1 })]),
+		);
+		expect(tallies.find((tally) => !tally.rejectedBecause)).toMatchObject({ count: 1 });
+	});
+
+	it('with Business Account registration another number of the WABA is an ordinary event', async () => {
+		const foreign = fixture('meta', 'text');
+		foreign.entry[0].changes[0].value.metadata.phone_number_id = '999999999999999';
+		const { items } = await callWebhook(setup('meta', { metaRegistration: 'businessAccount' }), metaPost(foreign));
+		expect(items).toHaveLength(1);
+	});
+});

@@ -103,9 +103,9 @@ describe('Meta events', () => {
 		expect(executed).toBe(false);
 	});
 
-	it('emits one item per message and status of a batch', async () => {
+	it('emits one item per message and status of a batch (App registration: several WABAs and numbers in one delivery)', async () => {
 		const batch = fixture('meta', 'batch');
-		const { items } = await callWebhook(setup('meta', { events: ['messages', 'statuses'] }), metaPost(batch));
+		const { items } = await callWebhook(setup('meta', { events: ['messages', 'statuses'], metaRegistration: 'app' }), metaPost(batch));
 		const expected = batch.entry.flatMap((e: { changes: Array<{ value: { messages?: unknown[]; statuses?: unknown[] } }> }) =>
 			e.changes.flatMap((c) => [...(c.value.messages ?? []), ...(c.value.statuses ?? [])]),
 		).length;

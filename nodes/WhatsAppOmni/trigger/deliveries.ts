@@ -14,6 +14,7 @@ import { withTimeout } from './record';
 export const SIGNATURE_MISMATCH = 'signature mismatch';
 export const NOT_A_WEBHOOK = 'not a webhook of this provider';
 export const WRONG_VERIFY_TOKEN = 'wrong verify token';
+export const UNKNOWN_NUMBER = 'unknown number';
 
 /** Counts a delivery to this trigger's number in the store; never fails or holds up the request. */
 export async function countDelivery(provider: WhatsAppProvider, reason?: string): Promise<void> {

@@ -4,7 +4,8 @@ import type { UnifiedEvent } from '../providers/events';
 import type { WebhookRequest, WhatsAppProvider } from '../providers/types';
 import { WebhookFormatError } from '../providers/WebhookFormatError';
 import { handAnswers } from './answers';
-import { countDelivery, NOT_A_WEBHOOK, rejected, SIGNATURE_MISMATCH } from './deliveries';
+import { eventScope } from '../helpers/conversationStore';
+import { countDelivery, NOT_A_WEBHOOK, rejected, SIGNATURE_MISMATCH, UNKNOWN_NUMBER } from './deliveries';
 import { wanted, type EventFilter } from './filters';
 import { handleHandshake } from './handshake';
 import { FORWARDED_HEADER, forwardDelivery, registrationTarget } from './listeners';
@@ -125,9 +126,16 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	// The store and the other workflows on the number come after, so they never slow the answer down.
 	acknowledge.call(this, provider);
 	const forwarded = delivery.headers[FORWARDED_HEADER] !== undefined;
-	const passedOn = forwardDelivery.call(this, provider, delivery, registrationTarget(provider, registrationMode.call(this, name))).catch(() => undefined);
+	const mode = registrationMode.call(this, name);
+	const passedOn = forwardDelivery.call(this, provider, delivery, registrationTarget(provider, mode)).catch(() => undefined);
+	// Registered on one number (or sender), the URL gets only that number's events: another
+	// number's mean its webhook was pointed here by mistake. They are not this workflow's; Check
+	// Setup reports them. (WABA, app and service registrations serve several numbers.)
+	const own = mode === 'phoneNumber' || mode === 'sender' ? provider.businessKey : undefined;
+	const foreign = own ? events.filter((event) => { const scope = eventScope(event); return scope !== undefined && scope.business !== own; }) : [];
+	if (foreign.length > 0) events = events.filter((event) => !foreign.includes(event));
 	// Counted once, where the provider delivered (Check Setup's "last delivery").
-	const counted = forwarded ? undefined : countDelivery(provider);
+	const counted = forwarded ? undefined : foreign.length > 0 ? rejected.call(this, provider, UNKNOWN_NUMBER) : countDelivery(provider);
 	const stored = await storeEvents(events, (event) => wanted(event, filter), {
 		record: options.recordInStore !== false,
 		ignoreDuplicates: options.ignoreDuplicates !== false,
