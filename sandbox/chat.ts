@@ -34,6 +34,8 @@ export type {
 /** Messages kept per provider's conversation; the oldest go first. */
 export const MAX_CHAT_MESSAGES = 1000;
 export const DEFAULT_STATUS_DELAY_MS = 300;
+/** How long "typing…" shows after a typing indicator, unless the business answers first (WhatsApp: 25 s). */
+export const TYPING_INDICATOR_MS = 25_000;
 export const DEFAULT_CHAT_USER: Readonly<ChatUser> = Object.freeze({
 	phone: '+16505551234',
 	name: 'Sheena Nelson',
@@ -174,6 +176,8 @@ export interface ChatSnapshot {
 	user: ChatUser;
 	business: Record<Provider, { name: string; number: string }>;
 	listening: Record<Provider, boolean>;
+	/** The business sent a typing indicator and has not answered since (for at most 25 s). */
+	typing: Record<Provider, boolean>;
 	statusDelayMs: number;
 	places: readonly ChatPlace[];
 	/** Both conversations, oldest first. */
@@ -301,6 +305,8 @@ export class Chat {
 	private lastListening = '';
 	private eventId = 0;
 	private revision = 0;
+	private readonly typingUntil: Partial<Record<Provider, number>> = {};
+	private readonly typingTimers: Partial<Record<Provider, NodeJS.Timeout>> = {};
 
 	constructor(deps: ChatDeps) {
 		this.deps = deps;
@@ -309,7 +315,7 @@ export class Chat {
 		if (!BSUID.test(this.me.userId)) throw new RangeError(`chatUser.userId must be a business-scoped user ID (e.g. US.13491208655302741918), got '${this.me.userId}'`);
 		this.delayMs = checkDelay(deps.statusDelayMs ?? DEFAULT_STATUS_DELAY_MS);
 		deps.state.outboundListeners.push((message) => this.onOutbound(message));
-		deps.state.readListeners.push((provider, id) => this.onRead(provider, id));
+		deps.state.readListeners.push((provider, id, typing) => this.onRead(provider, id, typing));
 	}
 
 	/** The WhatsApp user of the chat (a copy). */
@@ -329,6 +335,7 @@ export class Chat {
 		this.stopped = true;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
+		for (const timer of Object.values(this.typingTimers)) clearTimeout(timer);
 		this.viewWaiters = [];
 		for (const viewer of this.viewers) viewer.res.end();
 		this.viewers.clear();
@@ -353,6 +360,7 @@ export class Chat {
 			this.messages.splice(i, 1);
 			this.byId.delete(message.id);
 		}
+		for (const one of provider ? [provider] : (['meta', 'twilio'] as const)) if (this.typingUntil[one] !== undefined) this.setTyping(one, false);
 		this.emit('clear', { provider: provider ?? null });
 	}
 
@@ -364,6 +372,15 @@ export class Chat {
 	get(id: string): ChatMessage | undefined {
 		const message = this.byId.get(id);
 		return message ? structuredClone(message) : undefined;
+	}
+
+	/**
+	 * Whether the user sees "typing…" from that number: a typing indicator came (Meta's
+	 * `typing_indicator` with a read receipt, Twilio's typing indicator) and the business has not
+	 * sent a message since, for at most TYPING_INDICATOR_MS.
+	 */
+	typing(provider: Provider): boolean {
+		return (this.typingUntil[provider] ?? 0) > Date.now();
 	}
 
 	/** Whether a trigger's URL is registered for the user's messages to that number. */
@@ -381,6 +398,7 @@ export class Chat {
 				twilio: { name: typeof twilioName === 'string' ? twilioName : meta.verifiedName, number: stripChannel(twilio.whatsAppNumber) },
 			},
 			listening: { meta: this.listening('meta'), twilio: this.listening('twilio') },
+			typing: { meta: this.typing('meta'), twilio: this.typing('twilio') },
 			statusDelayMs: this.delayMs,
 			places: CHAT_PLACES,
 			messages: this.list(),
@@ -764,12 +782,29 @@ export class Chat {
 			}
 		}
 		this.add(message);
+		// A message from the business ends its "typing…", as on WhatsApp.
+		if (this.typingUntil[outbound.provider] !== undefined) this.setTyping(outbound.provider, false);
 		if (!this.stopped) void this.runStatuses(message, outbound);
 	}
 
-	private onRead(provider: Provider, id: string): void {
+	private setTyping(provider: Provider, typing: boolean): void {
+		clearTimeout(this.typingTimers[provider]);
+		delete this.typingTimers[provider];
+		if (typing) {
+			this.typingUntil[provider] = Date.now() + TYPING_INDICATOR_MS;
+			const timer = setTimeout(() => this.setTyping(provider, false), TYPING_INDICATOR_MS);
+			timer.unref();
+			this.typingTimers[provider] = timer;
+		} else {
+			delete this.typingUntil[provider];
+		}
+		this.emit('typing', { meta: this.typing('meta'), twilio: this.typing('twilio') });
+	}
+
+	private onRead(provider: Provider, id: string, typing = false): void {
 		const target = this.byId.get(id);
 		if (!target || target.provider !== provider || target.direction !== 'in') return;
+		if (typing) this.setTyping(provider, true);
 		// Marking a message read marks the earlier ones read too, as WhatsApp shows it.
 		for (const message of this.messages) {
 			if (message.provider !== provider || message.direction !== 'in') continue;

@@ -19,7 +19,18 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --retry-after <s>    Retry-After of 429 faults (default 1)
   --seed <n>           repeatable fault sequence
   --status-delay <ms>  delay before each status webhook: sent, delivered, read (default 300)
-  --help               this text`;
+  --openai-delay <ms>  how long the OpenAI stand-in "thinks" before each answer (default 0)
+  --help               this text
+
+  Besides the Graph and Twilio APIs and the chat page, the sandbox has a STAND-IN for an
+  OpenAI-compatible Chat Completions endpoint at /openai/v1 (GET /models, POST
+  /chat/completions, stream or not): not a model but a fixed script, so n8n's AI Agent can call
+  the WhatsApp Omni tool without an API key. Point an OpenAI credential's Base URL at it (any
+  API key) and turn off "Use Responses API" in the OpenAI Chat Model node. It calls the offered
+  send tool with "You said: …" (plus the previous message, when the agent has a memory), the
+  opening hours from the system message for "hours", a text too long for WhatsApp for "long
+  answer" (the tool's error comes back and it apologises through the tool), and explains itself
+  for "help".`;
 
 const FAULT_KINDS: FaultKind[] = ['429', '500', 'reset', 'reset-before', 'reset-after', '131056'];
 const DEFAULT_FAULT_KINDS: FaultKind[] = ['429', '500', 'reset'];
@@ -49,6 +60,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 			'retry-after': { type: 'string' },
 			seed: { type: 'string' },
 			'status-delay': { type: 'string' },
+			'openai-delay': { type: 'string' },
 			'rate-limit': { type: 'string' },
 			'pair-limit': { type: 'string' },
 			help: { type: 'boolean' },
@@ -83,6 +95,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 		latencyMs: number('latency', values.latency, 0, 0, 600000),
 		faults,
 		statusDelayMs: number('status-delay', values['status-delay'], 300, 0, 600000),
+		openAiDelayMs: number('openai-delay', values['openai-delay'], 0, 0, 600000),
 		...(values['rate-limit'] ? { rateLimit: { messagesPerSecond: number('rate-limit', values['rate-limit'], 80, 1, 100000) } } : {}),
 		...(values['pair-limit'] ? { pairRateLimit: pairLimit(values['pair-limit']) } : {}),
 	});
@@ -107,6 +120,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 			`  API Key SID / Secret  ${twilio.apiKeySid} / ${twilio.apiKeySecret}`,
 			`  WhatsApp number       ${twilio.whatsAppNumber}`,
 			`  Messaging Service     ${twilio.messagingServiceSid}`,
+			'',
+			`OpenAI stand-in:      ${sandbox.openAiBaseUrl}   (a fixed script, not a model; any API key;`,
+			'  Chat Completions only: turn off "Use Responses API" in the OpenAI Chat Model node)',
 			'',
 			`Latency ${values.latency ?? 0} ms; faults ${faults ? `${faults.rate} of requests (${faults.kinds.join(', ')})` : 'off'}; status webhooks ${sandbox.statusDelayMs} ms apart.`,
 			'Press Ctrl+C to stop.',

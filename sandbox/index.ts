@@ -1,6 +1,6 @@
 export { Sandbox, startSandbox, DEFAULT_MAX_BODY_BYTES } from './server';
 export { DEFAULT_META_ACCOUNT, DEFAULT_TWILIO_ACCOUNT } from './accounts';
-export { Chat, CHAT_PLACES, DEFAULT_CHAT_USER, DEFAULT_STATUS_DELAY_MS, MAX_CHAT_MESSAGES, notListeningText } from './chat';
+export { Chat, CHAT_PLACES, DEFAULT_CHAT_USER, DEFAULT_STATUS_DELAY_MS, MAX_CHAT_MESSAGES, TYPING_INDICATOR_MS, notListeningText } from './chat';
 export type {
 	ChatAction,
 	ChatButton,
@@ -23,6 +23,16 @@ export type {
 	ChatStatusWebhook,
 	ChatUser,
 } from './chat';
+export { OpenAiStandIn, OPENAI_STAND_IN_MODELS, LONG_ANSWER_LENGTH, decide as standInDecision, findSendTool, toolResultError } from './openAiStandIn';
+export type {
+	ChatCompletionMessage,
+	ChatCompletionRequest,
+	ChatCompletionTool,
+	ChatCompletionToolCall,
+	StandInDecision,
+	StandInReason,
+	StandInRecord,
+} from './openAiStandIn';
 export { TwilioSpec } from './twilioSpec';
 export type { SpecCheckResult, SpecRequest } from './twilioSpec';
 export { META_TEMPLATE_SEED, TEMPLATE_PAGE_DEFAULT, TEMPLATE_PAGE_MAX, templateVariables } from './metaTemplates';

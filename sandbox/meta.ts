@@ -151,7 +151,7 @@ function markAsRead(body: Record<string, unknown>, state: SandboxState): Sandbox
 			throw invalidParameter("Param typing_indicator must be {\"type\": \"text\"}: typing_indicator['type'] must be one of {TEXT}.");
 		}
 	}
-	state.markRead('meta', body.message_id);
+	state.markRead('meta', body.message_id, body.typing_indicator !== undefined);
 	return { status: 200, body: { success: true } };
 }
 

@@ -15,6 +15,7 @@ import { createTwilioHandler } from './twilio';
 import { newContent } from './twilioContent';
 import type { TwilioContent, TwilioContentInput } from './twilioContent';
 import { Chat } from './chat';
+import { OpenAiStandIn } from './openAiStandIn';
 import { handleChat } from './chatHttp';
 import { deliverMeta, deliverTwilio } from './deliver';
 import type { DeliverMetaOptions, DeliverTwilioOptions } from './deliver';
@@ -103,11 +104,18 @@ export class Sandbox {
 	 * business sent, and the status webhooks the sandbox sends for those.
 	 */
 	readonly chat: Chat;
+	/**
+	 * A stand-in for an OpenAI-compatible Chat Completions endpoint (not a model: a fixed script,
+	 * see openAiStandIn.ts) under /openai/v1, so n8n's AI Agent can call this package's tools
+	 * without an API key. Its `requests` record what it was asked and answered.
+	 */
+	readonly openAi: OpenAiStandIn;
 
 	constructor(options: SandboxOptions = {}) {
 		this.port = options.port ?? 0;
 		this.latencyMs = options.latencyMs ?? 0;
 		this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+		this.openAi = new OpenAiStandIn({ delayMs: options.openAiDelayMs });
 		if (!(this.maxBodyBytes > 0)) throw new RangeError('maxBodyBytes must be positive');
 		this.meta = { ...DEFAULT_META_ACCOUNT, ...options.meta };
 		this.twilio = { ...DEFAULT_TWILIO_ACCOUNT, ...options.twilio };
@@ -157,6 +165,14 @@ export class Sandbox {
 
 	get twilioBaseUrl(): string {
 		return `${this.url}/twilio`;
+	}
+
+	/**
+	 * Base URL of the OpenAI stand-in, for the OpenAI credential's Base URL (any API key). A fixed
+	 * script answers, not a model.
+	 */
+	get openAiBaseUrl(): string {
+		return `${this.url}/openai/v1`;
 	}
 
 	/** The chat page, where a person is the WhatsApp user writing to both numbers. */
@@ -484,11 +500,19 @@ export class Sandbox {
 			else await handleChat(this.chat, this.state, req, res, url, rawBody);
 			return;
 		}
+		if (url.pathname === '/openai' || url.pathname.startsWith('/openai/')) {
+			// The model stand-in is no WhatsApp API: recorded on its own, no knobs.
+			if (tooLarge) send(res, { status: 413, body: { error: { message: `The body is over ${this.maxBodyBytes} bytes`, type: 'invalid_request_error', param: null, code: null } } });
+			else await this.openAi.handle(req, res, url, rawBody);
+			return;
+		}
 		const handler = this.handlerFor(url.pathname);
 		if (!handler) {
 			send(res, {
 				status: 404,
-				body: { sandboxError: `No emulated API under ${url.pathname}: use /graph/... or /twilio/... (the chat page is at /chat)` },
+				body: {
+					sandboxError: `No emulated API under ${url.pathname}: use /graph/... or /twilio/... (the chat page is at /chat, the OpenAI stand-in at /openai/v1)`,
+				},
 			});
 			return;
 		}

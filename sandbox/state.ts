@@ -66,9 +66,10 @@ export class SandboxState {
 	readonly outboundListeners: Array<(message: OutboundMessage) => void> = [];
 	/**
 	 * Called when the business marks an inbound message read: Meta's `status: read` (with or
-	 * without a typing indicator), Twilio's typing indicator.
+	 * without a typing indicator), Twilio's typing indicator. `typing`: the person now sees
+	 * "typing…" (Meta's `typing_indicator`; always with Twilio's).
 	 */
-	readonly readListeners: Array<(provider: Provider, messageId: string) => void> = [];
+	readonly readListeners: Array<(provider: Provider, messageId: string, typing: boolean) => void> = [];
 	/** The Twilio account's Message resources by SID, oldest first. */
 	readonly twilioMessages = new Map<string, TwilioMessageRecord>();
 	private twilioMessageSeq = 0;
@@ -162,7 +163,7 @@ export class SandboxState {
 		if (record.from === null && params.From) record.from = params.From;
 	}
 
-	markRead(provider: Provider, messageId: string): void {
-		for (const listener of this.readListeners) listener(provider, messageId);
+	markRead(provider: Provider, messageId: string, typing = false): void {
+		for (const listener of this.readListeners) listener(provider, messageId, typing);
 	}
 }

@@ -319,7 +319,7 @@ const createTypingIndicator: TwilioRoute = ({ form, state }) => {
 	if (!state.twilioInboundSids.has(messageId)) {
 		return twilioError(400, 20001, `invalid or incomplete inbound data in MDR: ${messageId} is not an inbound WhatsApp message of this account`);
 	}
-	state.markRead('twilio', messageId);
+	state.markRead('twilio', messageId, true);
 	return { status: 200, body: { success: true } };
 };
 

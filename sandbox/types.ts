@@ -119,6 +119,11 @@ export interface SandboxOptions {
 	 */
 	statusDelayMs?: number;
 	/**
+	 * How long the OpenAI stand-in (not a model: a fixed script, under /openai/v1) "thinks" before
+	 * each chat completion, so the chat page's "typing…" can be seen. Default 0.
+	 */
+	openAiDelayMs?: number;
+	/**
 	 * The WhatsApp user of the chat page. Default +16505551234, Sheena Nelson (as the payload
 	 * builders), BSUID US.13491208655302741918, username sheena.nelson, number shown.
 	 */

@@ -7,7 +7,9 @@
  *    n8n's user folder as a user would.
  * 2. Starts the sandbox (emulated Graph and Twilio APIs, chat page) and n8n on loopback.
  * 3. Creates the owner account, an API key, one credential per provider pointing at the
- *    sandbox, imports the example workflows, and activates the ones the chat page talks to.
+ *    sandbox and an OpenAI credential pointing at the sandbox's OpenAI stand-in (a fixed script,
+ *    no key), imports the example workflows, and activates the ones the chat page talks to
+ *    (scripts/n8n/activeExamples.js): the interactive menu on Meta, the AI agent on Twilio.
  * Ctrl-C stops everything it started. The n8n user folder (.cache/n8n-user) is kept, so what
  * you build in the editor survives a restart.
  */
@@ -19,33 +21,51 @@ const { startSandbox } = require('../sandbox/index.ts');
 const { N8nApi, OWNER } = require('./n8n/api');
 const { startN8n } = require('./n8n/server');
 const { EXAMPLES_DIR, exampleWorkflow } = require('./n8n/examples');
-const { createSandboxCredentials } = require('./n8n/sandboxCredentials');
+const { createSandboxCredentials, createOpenAiStandInCredential, withChatModelCredential } = require('./n8n/sandboxCredentials');
+const { ACTIVE_EXAMPLES } = require('./n8n/activeExamples');
 
 const root = path.resolve(__dirname, '..');
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8790);
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
-const userFolder = path.join(root, '.cache', 'n8n-user');
+// OMNI_N8N_USER_FOLDER: another user folder (e.g. to try a set-up without touching your own).
+const userFolder = process.env.OMNI_N8N_USER_FOLDER ? path.resolve(process.env.OMNI_N8N_USER_FOLDER) : path.join(root, '.cache', 'n8n-user');
 const setupFile = path.join(userFolder, 'omni-setup.json');
 
-/** The examples the chat page talks to: an interactive menu on Meta, an echo bot on Twilio. */
-const ACTIVE_EXAMPLES = ['interactive-menu.meta.json', 'echo-bot.twilio.json'];
+/** What `npm start` published before it recorded that in omni-setup.json (`active`). */
+const PUBLISHED_BEFORE_THE_AGENT = ['interactive-menu.meta.json', 'echo-bot.twilio.json'];
 
+/**
+ * The credentials and imported examples, made the first time and kept in omni-setup.json. A set-up
+ * from before the OpenAI stand-in gets its credential, and its AI-agent workflows (imported without
+ * a model credential) are imported again with it; examples added since are imported.
+ */
 async function setUp(api, sandbox) {
 	await api.signIn();
-	if (fs.existsSync(setupFile)) return JSON.parse(fs.readFileSync(setupFile, 'utf8'));
-	const credentials = await createSandboxCredentials(api, sandbox);
-	const workflows = {};
-	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
-		const created = await api.createWorkflow(exampleWorkflow(file, credentials));
-		workflows[file] = created.id;
+	const existed = fs.existsSync(setupFile);
+	const setup = existed ? JSON.parse(fs.readFileSync(setupFile, 'utf8')) : { credentials: await createSandboxCredentials(api, sandbox), workflows: {} };
+	let changed = !existed;
+	if (!setup.credentials.openAi) {
+		setup.credentials.openAi = await createOpenAiStandInCredential(api, sandbox);
+		for (const file of Object.keys(setup.workflows).filter((f) => f.startsWith('ai-agent.'))) {
+			await api.deactivate(setup.workflows[file]).catch(() => undefined);
+			await api.request('DELETE', `/api/v1/workflows/${setup.workflows[file]}`, { expect: [200, 204, 400, 404] }).catch(() => undefined);
+			delete setup.workflows[file];
+		}
+		changed = true;
 	}
-	const setup = { credentials, workflows };
-	fs.writeFileSync(setupFile, JSON.stringify(setup, null, 2));
+	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
+		if (setup.workflows[file]) continue;
+		const created = await api.createWorkflow(withChatModelCredential(exampleWorkflow(file, setup.credentials), setup.credentials.openAi));
+		setup.workflows[file] = created.id;
+		changed = true;
+	}
+	if (changed) fs.writeFileSync(setupFile, JSON.stringify(setup, null, 2));
 	return setup;
 }
 
 async function main() {
-	const sandbox = await startSandbox({ port: SANDBOX_PORT });
+	// The OpenAI stand-in "thinks" a second before each answer, so the chat page shows "typing…".
+	const sandbox = await startSandbox({ port: SANDBOX_PORT, openAiDelayMs: 1000 });
 	let n8n;
 	const stop = async () => {
 		process.stderr.write('\nStopping n8n and the sandbox…\n');
@@ -59,7 +79,14 @@ async function main() {
 	n8n = await startN8n({ userFolder, port: N8N_PORT });
 	const api = new N8nApi(n8n.baseUrl);
 	const setup = await setUp(api, sandbox);
-	for (const file of ACTIVE_EXAMPLES) {
+	// What an earlier `npm start` published and this one does not (before the AI agent, the echo
+	// bot had the Twilio number) is unpublished, so one bot answers per number.
+	const active = ACTIVE_EXAMPLES.map(({ file }) => file);
+	for (const file of (setup.active ?? PUBLISHED_BEFORE_THE_AGENT).filter((f) => !active.includes(f) && setup.workflows[f])) {
+		await api.deactivate(setup.workflows[file]).catch((error) => process.stderr.write(`Could not unpublish ${file}: ${error.message}\n`));
+	}
+	if (JSON.stringify(setup.active) !== JSON.stringify(active)) fs.writeFileSync(setupFile, JSON.stringify({ ...setup, active }, null, 2));
+	for (const { file } of ACTIVE_EXAMPLES) {
 		try {
 			// The sandbox starts empty every time, while n8n keeps these workflows active across
 			// restarts and trusts the webhook registrations it made before: deactivating first makes
@@ -75,9 +102,13 @@ async function main() {
   n8n editor    ${n8n.baseUrl}   (log in as ${OWNER.email} / ${OWNER.password})
   Chat page     ${sandbox.chatUrl}
   Sandbox APIs  Graph ${sandbox.graphBaseUrl}   Twilio ${sandbox.twilioBaseUrl}
+  OpenAI        ${sandbox.openAiBaseUrl}   a STAND-IN, not a model: a fixed script (write "help" to it)
 
-  Active: "${ACTIVE_EXAMPLES.join('", "')}" — write to the Meta number in the chat page to get a menu,
-  to the Twilio number to get an echo. The other examples are imported, inactive.
+  Published, one per number (write to it in the chat page):
+${ACTIVE_EXAMPLES.map(({ file, number, answer }) => `    ${number.padEnd(7)} ${file.padEnd(28)} you get ${answer}`).join('\n')}
+  The other examples are imported, unpublished (one bot per number: unpublish one to try another).
+  A real model: put your OpenAI key into the credential "OpenAI (sandbox stand-in)" and set its
+  Base URL back to https://api.openai.com/v1; the AI-agent workflow stays as it is.
   n8n's log: ${n8n.logFile}
   Ctrl-C stops everything.
 `);

@@ -14,6 +14,7 @@
 		user: { phone: '', name: '', userId: '', username: '', phoneHidden: false },
 		business: { meta: { name: 'Omni Sandbox', number: '' }, twilio: { name: 'Omni Sandbox', number: '' } },
 		listening: { meta: true, twilio: true },
+		typing: { meta: false, twilio: false }, // the business sent a typing indicator and has not answered yet
 		places: [],
 		messages: [], // both providers, oldest first
 		replyTo: null, // message quoted by the next text
@@ -358,7 +359,11 @@
 	function renderHeader() {
 		var business = state.business[state.provider];
 		$('business-name').textContent = business.name;
-		$('business-number').textContent = business.number + ' \u00B7 ' + PROVIDER_NAMES[state.provider];
+		var typing = !!(state.typing && state.typing[state.provider]);
+		// As WhatsApp does: "typing…" in place of the number while the business is typing.
+		$('business-number').textContent = typing ? 'typing\u2026' : business.number + ' \u00B7 ' + PROVIDER_NAMES[state.provider];
+		$('business-number').classList.toggle('typing', typing);
+		$('chat').setAttribute('data-typing', typing ? 'true' : 'false');
 		$('business-avatar').textContent = (business.name || 'O').charAt(0).toUpperCase();
 		$('chat').setAttribute('data-provider', state.provider);
 		document.querySelectorAll('[data-testid="provider-switch"]').forEach(function (button) {
@@ -397,6 +402,7 @@
 		renderUser();
 		state.business = snapshot.business;
 		state.listening = snapshot.listening;
+		state.typing = snapshot.typing || { meta: false, twilio: false };
 		state.places = snapshot.places;
 		state.messages = snapshot.messages;
 		renderPlaces();
@@ -471,6 +477,10 @@
 		});
 		events.addEventListener('user', function (event) {
 			applyUser(JSON.parse(event.data));
+		});
+		events.addEventListener('typing', function (event) {
+			state.typing = JSON.parse(event.data);
+			renderHeader();
 		});
 		events.addEventListener('listening', function (event) {
 			state.listening = JSON.parse(event.data);

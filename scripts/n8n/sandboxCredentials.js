@@ -48,4 +48,39 @@ async function createSandboxCredentials(api, sandbox) {
 	return { meta: await create('whatsAppOmniMetaApi'), twilio: await create('whatsAppOmniTwilioApi') };
 }
 
-module.exports = { sandboxCredentialData, createSandboxCredentials };
+/**
+ * n8n's own OpenAI credential (`openAiApi`) pointing at the sandbox's OpenAI stand-in: its Base
+ * URL is the stand-in's, the API key a placeholder (the stand-in takes any). The AI-agent
+ * example's OpenAI Chat Model then runs on the stand-in's fixed script, no key needed; with a
+ * real key and the default Base URL the same workflow talks to OpenAI.
+ */
+const OPENAI_STAND_IN_CREDENTIAL_NAME = 'OpenAI (sandbox stand-in)';
+
+function openAiStandInCredentialData(sandbox) {
+	return { apiKey: 'sk-sandbox-stand-in-any-key-works', url: sandbox.openAiBaseUrl, header: false };
+}
+
+/** Creates that credential in n8n: `{ id, name }`. */
+async function createOpenAiStandInCredential(api, sandbox) {
+	return api.createCredential(OPENAI_STAND_IN_CREDENTIAL_NAME, 'openAiApi', { ...openAiStandInCredentialData(sandbox), ...(await domainDefault(api, 'openAiApi')) });
+}
+
+/**
+ * The workflow with the OpenAI credential (`{ id, name }`) on every OpenAI Chat Model node: the
+ * example files leave the model's credential out, so they import without one.
+ */
+function withChatModelCredential(workflow, credential) {
+	for (const node of workflow.nodes) {
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.credentials = { openAiApi: { id: credential.id, name: credential.name } };
+	}
+	return workflow;
+}
+
+module.exports = {
+	sandboxCredentialData,
+	createSandboxCredentials,
+	OPENAI_STAND_IN_CREDENTIAL_NAME,
+	openAiStandInCredentialData,
+	createOpenAiStandInCredential,
+	withChatModelCredential,
+};

@@ -469,6 +469,34 @@ describe('what each example does', () => {
 		expect(workflow.connections[tool.name]).toEqual({ ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] });
 		expect(String((agent.parameters.options as { systemMessage?: string }).systemMessage)).toContain(tool.name);
 	});
+
+	it.each(PROVIDERS)('ai-agent (%s): Chat Completions (any OpenAI-compatible server, the sandbox’s stand-in), memory per contact, read receipt with typing first', (provider) => {
+		const { workflow } = exampleFile('ai-agent', provider);
+		const [agent] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.agent');
+		// The Responses API is OpenAI's own; Chat Completions is what OpenAI-compatible servers speak.
+		const [model] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+		expect(model.typeVersion).toBe(1.3);
+		expect(model.parameters.responsesApiEnabled).toBe(false);
+
+		// One conversation per person: the memory's key is the sender's contact.id.
+		const [memory] = nodesOfType(workflow, '@n8n/n8n-nodes-langchain.memoryBufferWindow');
+		expect(memory.parameters).toMatchObject({ sessionIdType: 'customKey', sessionKey: `={{ ${T}.contact.id }}` });
+		expect(workflow.connections[memory.name]).toEqual({ ai_memory: [[{ node: agent.name, type: 'ai_memory', index: 0 }]] });
+
+		// Mark as Read with the typing indicator runs first (top branch: n8n's v1 order runs the
+		// higher node first) and never stops the answer.
+		const [read] = nodesOfType(workflow, ACTION_TYPE);
+		expect(read.parameters).toMatchObject({ operation: 'markAsRead', messageId: '={{ $json.id }}', options: { typingIndicator: true } });
+		expect(read.onError).toBe('continueRegularOutput');
+		expect(targets(workflow, 'WhatsApp Omni Trigger')).toEqual([[read.name, agent.name]]);
+		expect(read.position[1]).toBeLessThan(agent.position[1]);
+
+		const note = String(nodesOfType(workflow, STICKY_TYPE)[0].parameters.content);
+		expect(note).toMatch(/Simple Memory/);
+		expect(note).toContain('contact.id');
+		expect(note).toMatch(/typing/);
+		expect(note).toMatch(/stand-in/);
+	});
 });
 
 describe('examples/README.md', () => {
