@@ -21,7 +21,7 @@ beforeEach(async () => {
 	await useFreshStore();
 });
 
-function context(type: string) {
+function context(type: string, to = '+15551230001') {
 	const node: INode = { id: 'omni', name: 'Send Text', type, typeVersion: 1, position: [0, 0], parameters: {} };
 	const ctx = mock<IExecuteFunctions>();
 	const credentials = sandboxCredentials(sandbox);
@@ -30,7 +30,7 @@ function context(type: string) {
 	ctx.continueOnFail.mockReturnValue(false);
 	ctx.getCredentials.mockImplementation(async (name: string) => ({ ...credentials[name as keyof typeof credentials] }));
 	ctx.getNodeParameter.mockImplementation(((name: string, _itemIndex: number, fallback?: unknown) => {
-		const values: Record<string, unknown> = { provider: 'meta', resource: 'message', operation: 'sendText', to: '+15551230001', text: 'Hi', options: {} };
+		const values: Record<string, unknown> = { provider: 'meta', resource: 'message', operation: 'sendText', to, text: 'Hi', options: {} };
 		return name in values ? values[name] : fallback;
 	}) as IExecuteFunctions['getNodeParameter']);
 	return ctx;
@@ -47,5 +47,21 @@ describe('output as a tool', () => {
 	it('the workflow node keeps it', async () => {
 		const [[item]] = await router.call(context('n8n-nodes-whatsapp-omni.whatsAppOmni'));
 		expect(item.json.raw).toMatchObject({ messaging_product: 'whatsapp' });
+	});
+});
+
+describe('errors as a tool', () => {
+	it('the message itself says what to do (n8n hands an agent only the message), before any request', async () => {
+		sandbox.clearRequests();
+		const error = await router.call(context('n8n-nodes-whatsapp-omni.whatsAppOmniTool', '0151 2345678')).catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(/neither a WhatsApp phone number.*\. Give a phone number in international \(E\.164\) form with its country code, e\.g\. \+15551234567/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it('the workflow node keeps the message short and the fix in the description', async () => {
+		const error = (await router.call(context('n8n-nodes-whatsapp-omni.whatsAppOmni', '0151 2345678')).catch((e: Error) => e)) as Error & { description?: string };
+		expect(error.message).not.toMatch(/\+15551234567/);
+		expect(error.description).toMatch(/\+15551234567/);
 	});
 });

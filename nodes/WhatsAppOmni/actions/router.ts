@@ -92,17 +92,27 @@ export async function router(
 		// Counted once the items in flight beside it have settled (mapInOrder waits for them), so
 		// the note names every message that went out, including later items sent meanwhile.
 		const { itemIndex } = failure;
-		throw toNodeError(this.getNode(), failure.error, {
+		throw forAgent(this.getNode(), toNodeError(this.getNode(), failure.error, {
 			itemIndex,
 			sendsMessages: operation.sendsMessages === true,
 			alreadySent: operation.sendsMessages ? sent.filter((index) => index < itemIndex).length : undefined,
 			sentLater: operation.sendsMessages ? sent.filter((index) => index > itemIndex).sort((a, b) => a - b) : undefined,
-		});
+		}));
 	}
 	const output = results.flat();
 	// An AI agent (n8n's AI Agent, an MCP client) reads every byte of a tool's output as tokens:
 	// the provider's raw answer repeats what the item already says, so a tool leaves it out.
 	return [this.getNode().type.endsWith('Tool') ? output.map(withoutRaw) : output];
+}
+
+/**
+ * An AI agent gets only an error's message from a tool (n8n 2.x drops the description), so as a
+ * tool the node puts what to do next into the message itself.
+ */
+function forAgent<E extends Error & { description?: string | null }>(node: { type: string }, error: E): E {
+	if (!node.type.endsWith('Tool') || !error.description || error.message.includes(error.description)) return error;
+	error.message = `${error.message.replace(/[.\s]*$/, '')}. ${error.description}`;
+	return error;
 }
 
 function withoutRaw(item: INodeExecutionData): INodeExecutionData {
