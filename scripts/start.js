@@ -21,7 +21,7 @@ const { startSandbox } = require('../sandbox/index.ts');
 const { N8nApi, OWNER } = require('./n8n/api');
 const { startN8n } = require('./n8n/server');
 const { EXAMPLES_DIR, exampleWorkflow } = require('./n8n/examples');
-const { createSandboxCredentials, createOpenAiStandInCredential, withChatModelCredential } = require('./n8n/sandboxCredentials');
+const { createMcpTokenCredential, createSandboxCredentials, createOpenAiStandInCredential, withChatModelCredential, withMcpTokenCredential } = require('./n8n/sandboxCredentials');
 const { ACTIVE_EXAMPLES } = require('./n8n/activeExamples');
 
 const root = path.resolve(__dirname, '..');
@@ -30,6 +30,9 @@ const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 // OMNI_N8N_USER_FOLDER: another user folder (e.g. to try a set-up without touching your own).
 const userFolder = process.env.OMNI_N8N_USER_FOLDER ? path.resolve(process.env.OMNI_N8N_USER_FOLDER) : path.join(root, '.cache', 'n8n-user');
 const setupFile = path.join(userFolder, 'omni-setup.json');
+
+/** Published too: no bot on a number, but WhatsApp tools for any MCP client (the Meta number's). */
+const MCP_EXAMPLE = 'mcp-server.meta.json';
 
 /** What `npm start` published before it recorded that in omni-setup.json (`active`). */
 const PUBLISHED_BEFORE_THE_AGENT = ['interactive-menu.meta.json', 'echo-bot.twilio.json'];
@@ -53,9 +56,20 @@ async function setUp(api, sandbox) {
 		}
 		changed = true;
 	}
+	if (!setup.credentials.mcp) {
+		// Before the MCP token: the mcp-server examples (imported without one) are imported again with it.
+		setup.credentials.mcp = await createMcpTokenCredential(api);
+		for (const file of Object.keys(setup.workflows).filter((f) => f.startsWith('mcp-server.'))) {
+			await api.deactivate(setup.workflows[file]).catch(() => undefined);
+			await api.request('DELETE', `/api/v1/workflows/${setup.workflows[file]}`, { expect: [200, 204, 400, 404] }).catch(() => undefined);
+			delete setup.workflows[file];
+		}
+		changed = true;
+	}
 	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
 		if (setup.workflows[file]) continue;
-		const created = await api.createWorkflow(withChatModelCredential(exampleWorkflow(file, setup.credentials), setup.credentials.openAi));
+		const workflow = withMcpTokenCredential(exampleWorkflow(file, setup.credentials), setup.credentials.mcp);
+		const created = await api.createWorkflow(withChatModelCredential(workflow, setup.credentials.openAi));
 		setup.workflows[file] = created.id;
 		changed = true;
 	}
@@ -86,7 +100,7 @@ async function main() {
 		await api.deactivate(setup.workflows[file]).catch((error) => process.stderr.write(`Could not unpublish ${file}: ${error.message}\n`));
 	}
 	if (JSON.stringify(setup.active) !== JSON.stringify(active)) fs.writeFileSync(setupFile, JSON.stringify({ ...setup, active }, null, 2));
-	for (const { file } of ACTIVE_EXAMPLES) {
+	for (const file of [...ACTIVE_EXAMPLES.map((example) => example.file), MCP_EXAMPLE]) {
 		try {
 			// The sandbox starts empty every time, while n8n keeps these workflows active across
 			// restarts and trusts the webhook registrations it made before: deactivating first makes
@@ -106,6 +120,8 @@ async function main() {
 
   Published, one per number (write to it in the chat page):
 ${ACTIVE_EXAMPLES.map(({ file, number, answer }) => `    ${number.padEnd(7)} ${file.padEnd(28)} you get ${answer}`).join('\n')}
+  MCP server    ${n8n.baseUrl}/mcp/whatsapp   (${MCP_EXAMPLE}; any MCP client, streamable HTTP)
+                Authorization: Bearer ${setup.credentials.mcp.token}
   The other examples are imported, unpublished (one bot per number: unpublish one to try another).
   A real model: put your OpenAI key into the credential "OpenAI (sandbox stand-in)" and set its
   Base URL back to https://api.openai.com/v1; the AI-agent workflow stays as it is.

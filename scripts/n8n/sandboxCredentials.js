@@ -76,7 +76,29 @@ function withChatModelCredential(workflow, credential) {
 	return workflow;
 }
 
+const MCP_TOKEN_CREDENTIAL_NAME = 'MCP client token (sandbox)';
+
+/**
+ * The Bearer token an MCP client sends to the mcp-server example (n8n's `httpBearerAuth`), made
+ * at random: `{ id, name, token }` (the token is printed by npm start, for the client).
+ */
+async function createMcpTokenCredential(api) {
+	const token = `omni-mcp-${require('node:crypto').randomBytes(18).toString('base64url')}`;
+	const created = await api.createCredential(MCP_TOKEN_CREDENTIAL_NAME, 'httpBearerAuth', { token, ...(await domainDefault(api, 'httpBearerAuth')) });
+	return { id: created.id, name: created.name, token };
+}
+
+/** The workflow with the token credential on every MCP Server Trigger (the files leave it out). */
+function withMcpTokenCredential(workflow, credential) {
+	for (const node of workflow.nodes) {
+		if (node.type === '@n8n/n8n-nodes-langchain.mcpTrigger') node.credentials = { httpBearerAuth: { id: credential.id, name: credential.name } };
+	}
+	return workflow;
+}
+
 module.exports = {
+	createMcpTokenCredential,
+	withMcpTokenCredential,
 	sandboxCredentialData,
 	createSandboxCredentials,
 	OPENAI_STAND_IN_CREDENTIAL_NAME,
