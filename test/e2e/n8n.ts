@@ -90,6 +90,17 @@ export interface RunOptions {
 	responseData?: 'allEntries' | 'firstEntryBinary';
 }
 
+/** n8n's Webhook node, taking POSTs at /webhook/`path`. */
+const webhookNode = (path: string, answer: Record<string, unknown>) => ({
+	id: uuid(),
+	name: 'Webhook',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	position: [0, 0],
+	webhookId: uuid(),
+	parameters: { httpMethod: 'POST', path, ...answer, options: {} },
+});
+
 /** Webhook → WhatsApp Omni, answering with the node's output: an operation run by n8n itself. */
 export async function runOperation(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>, options: RunOptions = {}) {
 	const { body = '{}', contentType = 'application/json', responseData = 'allEntries' } = options;
@@ -97,15 +108,7 @@ export async function runOperation(env: E2eEnvironment, provider: Provider, para
 	const workflow = await env.api.createWorkflow({
 		name: `e2e ${provider} ${String(parameters.operation)}`,
 		nodes: [
-			{
-				id: uuid(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData, options: {} },
-			},
+			webhookNode(path, { responseMode: 'lastNode', responseData }),
 			{
 				id: uuid(),
 				name: 'WhatsApp Omni',
@@ -167,22 +170,16 @@ export const triggerItems = async (env: E2eEnvironment, workflowId: string, coun
 		return executions.map((e: any) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((i: any) => i.json));
 	});
 
-/** Webhook → WhatsApp Omni › Send and Wait; returns how to start it (one execution per call). */
-/** `then`: a text sent to the contact after the answer, e.g. `={{ $json.approved ? 'Done' : 'Cancelled' }}`. */
+/**
+ * Webhook → WhatsApp Omni › Send and Wait; returns how to start it (one execution per call).
+ * `then`: a text sent to the contact after the answer, e.g. `={{ $json.approved ? 'Done' : 'Cancelled' }}`.
+ */
 export async function askingWorkflow(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>, then?: string) {
 	const hook = `ask-${uuid()}`;
 	const workflow = await env.api.createWorkflow({
 		name: `e2e send and wait ${provider}`,
 		nodes: [
-			{
-				id: uuid(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { httpMethod: 'POST', path: hook, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(hook, { responseMode: 'onReceived' }),
 			{
 				id: uuid(),
 				name: 'Ask',

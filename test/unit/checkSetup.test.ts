@@ -5,7 +5,7 @@
  */
 import { findingJson, setupFindings } from '../../nodes/WhatsAppOmni/actions/account/checkSetup.operation';
 import { publicHttpsProblem } from '../../nodes/WhatsAppOmni/actions/account/publicUrl';
-import { redactReport } from '../../nodes/WhatsAppOmni/providers/meta/setupCheck';
+import { redactReport } from '../../nodes/WhatsAppOmni/providers/setupFindings';
 import type { SetupReport, WhatsAppProvider } from '../../nodes/WhatsAppOmni/providers/types';
 import type { ConversationStore } from '../../nodes/WhatsAppOmni/store/types';
 import { useFreshStore, useStore } from '../storeHelpers';

@@ -28,6 +28,11 @@ export type MessageOperation =
 	| 'getStatus'
 	| 'sendAndWait';
 
+/** The tool n8n makes of the node for AI agents (and MCP clients), rather than the node in a workflow. */
+export function isToolNode(node: { type: string }): boolean {
+	return node.type.endsWith('Tool');
+}
+
 /** What an operation returns when its item carries binary data as well as json. */
 export class OperationItem {
 	constructor(

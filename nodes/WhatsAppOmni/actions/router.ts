@@ -17,7 +17,7 @@ import * as template from './template/Template.resource';
 import * as contact from './contact/Contact.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as account from './account/Account.resource';
-import { OperationItem, type OperationModule, type WhatsAppOmniResource } from './node.type';
+import { isToolNode, OperationItem, type OperationModule, type WhatsAppOmniResource } from './node.type';
 
 const resources: Record<WhatsAppOmniResource, Record<string, OperationModule>> = {
 	message: message.operations,
@@ -100,9 +100,10 @@ export async function router(
 		}));
 	}
 	const output = results.flat();
+	const asTool = isToolNode(this.getNode());
 	// An AI agent (n8n's AI Agent, an MCP client) reads every byte of a tool's output as tokens:
 	// the provider's raw answer repeats what the item already says, so a tool leaves it out.
-	return [this.getNode().type.endsWith('Tool') ? output.map(withoutRaw) : output];
+	return [asTool ? output.map(withoutRaw) : output];
 }
 
 /**
@@ -110,7 +111,7 @@ export async function router(
  * tool the node puts what to do next into the message itself.
  */
 function forAgent<E extends Error & { description?: string | null }>(node: { type: string }, error: E): E {
-	if (!node.type.endsWith('Tool') || !error.description || error.message.includes(error.description)) return error;
+	if (!isToolNode(node) || !error.description || error.message.includes(error.description)) return error;
 	error.message = `${error.message.replace(/[.\s]*$/, '')}. ${error.description}`;
 	return error;
 }

@@ -11,7 +11,7 @@
 import type { Pool } from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
-import { STORE_URL_VARIABLE } from '../store/errors';
+import { redact, STORE_URL_VARIABLE } from '../store/errors';
 import { storeLocation, type StoreLocation } from '../store';
 
 type Env = Record<string, string | undefined>;
@@ -294,7 +294,7 @@ export async function postgresSendRateLimiter(
 	} catch (error) {
 		await pool.end().catch(() => undefined);
 		const message = String((error as Error)?.message ?? error);
-		const safe = location.password ? message.split(location.password).join('***') : message;
+		const safe = redact(message, [location.password]);
 		throw new Error(`The send rate limit cannot use PostgreSQL at ${location.where} (${STORE_URL_VARIABLE}): ${safe}`);
 	}
 	const limiter = new SendRateLimiter(

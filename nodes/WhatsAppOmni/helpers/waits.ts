@@ -3,9 +3,9 @@
  * answer to a waiting question, what the trigger hands the waiting execution, and how it reaches
  * it (n8n's resume webhook of the waiting node).
  */
-import axios from 'axios';
 
 import type { UnifiedEvent } from '../providers/events';
+import { postToN8n } from './ownN8n';
 import type { Wait, WaitChoice } from '../store/types';
 
 /** The approval preset's choices: their IDs are what `approved` is read from. */
@@ -56,6 +56,8 @@ export function answerTo(wait: Pick<Wait, 'accept' | 'choices'>, event: UnifiedE
 	return text !== undefined ? { text } : {};
 }
 
+export { localN8nUrl } from './ownN8n';
+
 export type ResumeOutcome =
 	/** n8n took the answer: the execution goes on with it. */
 	| { resumed: true }
@@ -64,46 +66,8 @@ export type ResumeOutcome =
 
 /** How long an answer keeps knocking when the execution has not finished going to wait yet. */
 const NOT_YET_WAITING_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 10_000;
 
 type Env = Record<string, string | undefined>;
-
-/**
- * An n8n webhook URL (a resume URL, another trigger's URL) through this n8n process's own port:
- * the trigger runs in a process that serves n8n's webhooks (main or webhook process), which serves
- * every production and waiting webhook. The public URL (WEBHOOK_URL) may not be reachable from
- * the server itself; it stays the fallback.
- */
-export function localN8nUrl(publicUrl: string, env: Env = process.env): string | undefined {
-	if ((env.N8N_PROTOCOL ?? 'http') !== 'http' || !URL.canParse(publicUrl)) return undefined;
-	const url = new URL(publicUrl);
-	const port = Number(env.N8N_PORT ?? 5678);
-	if (!Number.isInteger(port) || port <= 0) return undefined;
-	const listen = env.N8N_LISTEN_ADDRESS;
-	const host = !listen || listen === '0.0.0.0' || listen === '::' ? '127.0.0.1' : listen.includes(':') ? `[${listen}]` : listen;
-	return `http://${host}:${port}${url.pathname}${url.search}`;
-}
-
-interface Attempt {
-	status?: number;
-	contentType?: string;
-	data?: unknown;
-	networkError?: string;
-}
-
-async function post(url: string, body: ResumeBody): Promise<Attempt> {
-	try {
-		const response = await axios.post(url, body, {
-			timeout: REQUEST_TIMEOUT_MS,
-			validateStatus: () => true,
-			maxRedirects: 0,
-			headers: { 'content-type': 'application/json' },
-		});
-		return { status: response.status, contentType: String(response.headers['content-type'] ?? ''), data: response.data };
-	} catch (error) {
-		return { networkError: (error as Error).message };
-	}
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,30 +78,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * error: that, 404 and other 409s mean the execution is not waiting any more.
  */
 export async function resumeWaitingExecution(resumeUrl: string, body: ResumeBody, env: Env = process.env, clock = { sleep }): Promise<ResumeOutcome> {
-	const urls = [localN8nUrl(resumeUrl, env), resumeUrl].filter((url): url is string => url !== undefined);
 	const deadline = Date.now() + NOT_YET_WAITING_MS;
-	let last = '';
-	for (const url of [...new Set(urls)]) {
-		for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
-			const attempt = await post(url, body);
-			if (attempt.networkError !== undefined) {
-				last = attempt.networkError;
-				break; // the next URL
-			}
-			const { status = 0 } = attempt;
-			const message = typeof attempt.data === 'object' && attempt.data !== null ? String((attempt.data as { message?: unknown }).message ?? '') : '';
-			if (status === 409 && /running already/i.test(message) && Date.now() < deadline) {
-				await clock.sleep(pause);
-				continue;
-			}
-			if (status >= 200 && status < 300 && !attempt.contentType?.includes('text/html')) return { resumed: true };
-			if (status >= 200 && status < 300) return { resumed: false, reason: 'the execution is no longer waiting' };
-			if (status === 404 && url !== resumeUrl) {
-				last = 'not found through this process’s port';
-				break; // a path prefix a proxy adds: try the public URL
-			}
-			return { resumed: false, reason: message || `n8n answered HTTP ${status}` };
+	for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+		const answer = await postToN8n(resumeUrl, body, { 'content-type': 'application/json' }, env);
+		if ('networkError' in answer) return { resumed: false, reason: `n8n's resume webhook could not be reached (${answer.networkError})` };
+		const { status, data, contentType } = answer;
+		const message = typeof data === 'object' && data !== null ? String((data as { message?: unknown }).message ?? '') : '';
+		if (status === 409 && /running already/i.test(message) && Date.now() < deadline) {
+			await clock.sleep(pause);
+			continue;
 		}
+		if (status >= 200 && status < 300) return contentType.includes('text/html') ? { resumed: false, reason: 'the execution is no longer waiting' } : { resumed: true };
+		return { resumed: false, reason: message || `n8n answered HTTP ${status}` };
 	}
-	return { resumed: false, reason: `n8n's resume webhook could not be reached (${last})` };
 }

@@ -5,7 +5,8 @@
  */
 import { CredentialError } from './CredentialError';
 import { ProviderError } from './ProviderError';
-import type { SetupFinding } from './types';
+import { redact } from '../store/errors';
+import type { SetupFinding, SetupReport } from './types';
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
 
@@ -37,4 +38,17 @@ export function describeLookupFailure(provider: string, error: Error, reach: str
 
 export function failedFinding(check: string, title: string, failure: { found: string; fix: string }): SetupFinding {
 	return { check, title, ok: false, ...failure };
+}
+
+/** Replaces every secret in a report's strings (defence in depth: none should be there). */
+export function redactReport(report: SetupReport, secrets: Array<string | undefined>): SetupReport {
+	const hidden = secrets.map((secret) => secret?.trim() ?? '').filter((secret) => secret.length >= 4);
+	if (hidden.length === 0) return report;
+	const scrub = (value: unknown): unknown => {
+		if (typeof value === 'string') return redact(value, hidden, '[hidden]');
+		if (Array.isArray(value)) return value.map(scrub);
+		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrub(inner)]));
+		return value;
+	};
+	return scrub(report) as SetupReport;
 }

@@ -3,7 +3,7 @@
  * writes inside a transaction. Every rule (contact identity, status order, paging, retention)
  * lives once, in store.ts, on top of these primitives, so the three engines cannot drift apart.
  */
-import type { FlowStateDocument, PruneResult, StatusError, StoreScope } from './types';
+import type { FlowStateDocument, Listener, PruneResult, StatusError, StoreScope } from './types';
 
 /** A person as stored: `id` is the engine's own row id, stable across links and number changes. */
 export interface ContactRow {
@@ -110,16 +110,7 @@ export interface StoreTx {
 }
 
 /** A listener as stored (times in ms). */
-export interface ListenerRow {
-	target: string;
-	workflowId: string;
-	nodeId: string;
-	url: string;
-	binding?: string;
-	holder: boolean;
-	registration?: Record<string, unknown>;
-	updatedMs: number;
-}
+export type ListenerRow = Omit<Listener, 'updatedAt'> & { updatedMs: number };
 
 export interface DeliveryRow {
 	/** '' for accepted deliveries. */

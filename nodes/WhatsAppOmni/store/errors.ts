@@ -17,14 +17,14 @@ export class StoreConfigError extends Error {
 	override name = 'StoreConfigError';
 }
 
-/** Removes every occurrence of the secrets from a message (a driver's error may quote them). */
-export function redact(message: string, secrets: Array<string | undefined>): string {
+/** Removes every occurrence of the secrets (and their URL-encoded forms) from a text (a driver's error may quote them). */
+export function redact(message: string, secrets: Array<string | undefined>, replacement = '***'): string {
 	let result = message;
 	for (const secret of secrets) {
 		if (!secret) continue;
-		result = result.split(secret).join('***');
+		result = result.split(secret).join(replacement);
 		const encoded = encodeURIComponent(secret);
-		if (encoded !== secret) result = result.split(encoded).join('***');
+		if (encoded !== secret) result = result.split(encoded).join(replacement);
 	}
 	return result;
 }

@@ -15,6 +15,24 @@ export interface Migration {
 
 export const META_TABLE = 'store_meta';
 
+/**
+ * A table of one JSON document per contact (flow state, wait), keyed by the contact row, which
+ * stays the person's across links and number changes; with an index for the expiry sweep.
+ */
+function contactDocumentTable(dialect: Dialect, table: string): string[] {
+	const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+	return [
+		`CREATE TABLE {t}${table} (
+					contact_id ${int} PRIMARY KEY,
+					document TEXT,
+					version ${int} NOT NULL,
+					updated_ms ${int} NOT NULL,
+					expires_ms ${int}
+				)`,
+		`CREATE INDEX ${table}_by_expiry ON {t}${table} (expires_ms)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{
 		version: 1,
@@ -89,37 +107,15 @@ export const MIGRATIONS: Migration[] = [
 		version: 3,
 		purpose: 'flow state: one small JSON document per contact, versioned, with an optional expiry',
 		statements(dialect) {
-			const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
-			// Keyed by the contact row, which stays the person's across links and number changes.
-			return [
-				`CREATE TABLE {t}flow_states (
-					contact_id ${int} PRIMARY KEY,
-					document TEXT,
-					version ${int} NOT NULL,
-					updated_ms ${int} NOT NULL,
-					expires_ms ${int}
-				)`,
-				'CREATE INDEX flow_states_by_expiry ON {t}flow_states (expires_ms)',
-				'CREATE INDEX flow_states_by_activity ON {t}flow_states (updated_ms)',
-			];
+			return [...contactDocumentTable(dialect, 'flow_states'), 'CREATE INDEX flow_states_by_activity ON {t}flow_states (updated_ms)'];
 		},
 	},
 	{
 		version: 4,
 		purpose: 'waits: the Send and Wait execution waiting for each contact’s answer',
 		statements(dialect) {
-			const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
 			// The flow state's shape: one row per contact, the wait as its document.
-			return [
-				`CREATE TABLE {t}waits (
-					contact_id ${int} PRIMARY KEY,
-					document TEXT,
-					version ${int} NOT NULL,
-					updated_ms ${int} NOT NULL,
-					expires_ms ${int}
-				)`,
-				'CREATE INDEX waits_by_expiry ON {t}waits (expires_ms)',
-			];
+			return contactDocumentTable(dialect, 'waits');
 		},
 	},
 	{

@@ -2,7 +2,7 @@
  * The conversation store's rules, written once over a StorageEngine (memory, SQLite, PostgreSQL):
  * contact identity, status order, history paging and retention.
  */
-import { NeedsExclusive, type ContactRow, type ListenerRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
+import { NeedsExclusive, type ContactDocumentKind, type ContactRow, type ListenerRow, type LockMode, type MessageBounds, type StorageEngine, type StoreTx } from './backend';
 import { checkDocument, clearedRow, currentVersion, isLive, mergedRow, toFlowState, writtenRow } from './flowState';
 import { mergeStatus, timeMs, toStoredStatus } from './status';
 import type {
@@ -58,6 +58,14 @@ function checkContact(ref: ContactRef): void {
  * The one contact row for `ref`: found by the BSUID, else the phone number; when the call carries
  * both, they are linked (a phone-only row takes the BSUID, or is merged into the BSUID's row).
  */
+/** The contact `ref` names, found but never created or linked (the BSUID's row first). */
+async function existingContact(tx: StoreTx, scope: StoreScope, ref: ContactRef): Promise<ContactRow | undefined> {
+	return (
+		(ref.userId ? await tx.findContact(scope, 'userId', ref.userId) : undefined) ??
+		(ref.phoneNumber ? await tx.findContact(scope, 'phoneNumber', ref.phoneNumber) : undefined)
+	);
+}
+
 async function resolveContact(tx: StoreTx, scope: StoreScope, ref: ContactRef, nowMs: number): Promise<ContactRow> {
 	const byUser = ref.userId ? await tx.findContact(scope, 'userId', ref.userId) : undefined;
 	const byPhone = ref.phoneNumber ? await tx.findContact(scope, 'phoneNumber', ref.phoneNumber) : undefined;
@@ -287,12 +295,18 @@ export class EngineStore implements ConversationStore {
 	}
 
 	async getFlowState(scope: StoreScope, contact: ContactRef): Promise<FlowState | undefined> {
+		const state = await this.liveDocument(scope, contact, 'flow');
+		return state && toFlowState(state);
+	}
+
+	/** A contact's live flow state or wait, read without locking; undefined when there is none. */
+	private async liveDocument(scope: StoreScope, contact: ContactRef, kind: ContactDocumentKind) {
 		checkContact(contact);
 		// The BSUID's row comes first: it is the person when the two are not linked yet.
 		const [row] = await this.engine.findContacts(scope, contact);
 		if (!row) return undefined;
-		const state = await this.engine.getFlowState(row.id);
-		return isLive(state, this.now()) ? toFlowState(state) : undefined;
+		const state = await this.engine.getFlowState(row.id, kind);
+		return isLive(state, this.now()) ? state : undefined;
 	}
 
 	async setFlowState(scope: StoreScope, contact: ContactRef, write: FlowStateWrite): Promise<FlowState | FlowStateConflict> {
@@ -327,9 +341,7 @@ export class EngineStore implements ConversationStore {
 		const nowMs = this.now();
 		return this.write(scope, 'shared', async (tx): Promise<FlowStateCleared | FlowStateConflict> => {
 			// Never creates or links a contact: clearing what nobody has is nothing to record.
-			const row =
-				(contact.userId ? await tx.findContact(scope, 'userId', contact.userId) : undefined) ??
-				(contact.phoneNumber ? await tx.findContact(scope, 'phoneNumber', contact.phoneNumber) : undefined);
+			const row = await existingContact(tx, scope, contact);
 			const current = row ? await tx.lockFlowState(row.id) : undefined;
 			const version = currentVersion(current, nowMs);
 			if (expectedVersion !== undefined && expectedVersion !== version) return { conflict: true, expectedVersion, currentVersion: version };
@@ -354,20 +366,15 @@ export class EngineStore implements ConversationStore {
 	}
 
 	async findWait(scope: StoreScope, contact: ContactRef): Promise<Wait | undefined> {
-		checkContact(contact);
-		const [row] = await this.engine.findContacts(scope, contact);
-		if (!row) return undefined;
-		const state = await this.engine.getFlowState(row.id, 'wait');
-		return isLive(state, this.now()) ? (state.document as unknown as Wait) : undefined;
+		return (await this.liveDocument(scope, contact, 'wait'))?.document as unknown as Wait | undefined;
 	}
+
 
 	async endWait(scope: StoreScope, contact: ContactRef, id: string): Promise<Wait | undefined> {
 		checkContact(contact);
 		const nowMs = this.now();
 		return this.write(scope, 'shared', async (tx) => {
-			const row =
-				(contact.userId ? await tx.findContact(scope, 'userId', contact.userId) : undefined) ??
-				(contact.phoneNumber ? await tx.findContact(scope, 'phoneNumber', contact.phoneNumber) : undefined);
+			const row = await existingContact(tx, scope, contact);
 			const current = row ? await tx.lockFlowState(row.id, 'wait') : undefined;
 			if (!row || !current || !isLive(current, nowMs) || current.document.id !== id) return undefined;
 			await tx.saveFlowState(row.id, clearedRow(current, nowMs), nowMs, 'wait');

@@ -9,9 +9,9 @@ import { parseRecipient } from '../helpers/recipient';
 import { answerTo, canAnswer, resumeWaitingExecution, type ResumeBody, type ResumeOutcome } from '../helpers/waits';
 import type { UnifiedEvent } from '../providers/events';
 import type { WhatsAppProvider } from '../providers/types';
-import type { ContactRef, ConversationStore, StoreScope, Wait } from '../store/types';
+import type { ConversationStore, StoreScope, Wait } from '../store/types';
 import { dedupeKey } from './dedupeKey';
-import { withTimeout, type StoredEvent } from './record';
+import { contactRef, withTimeout, type StoredEvent } from './record';
 
 /** How long the hand-over claim of one message is kept: longer than any provider's redelivery. */
 const ANSWER_CLAIM_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -21,11 +21,6 @@ export interface AnswerHandling {
 	resume?: (wait: Wait, body: ResumeBody) => Promise<ResumeOutcome>;
 }
 
-function contactOf(event: UnifiedEvent): ContactRef | undefined {
-	const { phoneNumber, userId } = event.contact;
-	if (!phoneNumber && !userId) return undefined;
-	return { ...(phoneNumber ? { phoneNumber } : {}), ...(userId ? { userId } : {}) };
-}
 
 const claimKey = (scope: StoreScope, event: UnifiedEvent) => `${scope.provider}:${scope.business}:${dedupeKey(event)}`;
 
@@ -41,7 +36,7 @@ async function handOver(
 ): Promise<StoredEvent | undefined> {
 	const { event } = stored;
 	const scope = eventScope(event);
-	const contact = contactOf(event);
+	const contact = contactRef(event.contact);
 	if (event.event !== 'message' || !scope || !contact) return stored;
 	const wait = await withTimeout(store.findWait(scope, contact));
 	// A reaction, edit or deletion while a question waits is an ordinary event, not a wrong answer.

@@ -6,18 +6,16 @@
  * own. When the holder is unpublished, the registration moves to the oldest listener; when the
  * last one goes, it is removed. See the README, "Several workflows on one number".
  */
-import axios from 'axios';
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { conversationStore } from '../helpers/conversationStore';
-import { localN8nUrl } from '../helpers/waits';
+import { postToN8n } from '../helpers/ownN8n';
 import type { WebhookMode, WebhookRequest, WhatsAppProvider } from '../providers/types';
 import type { ConversationStore, Listener } from '../store/types';
 
 /** Marks a delivery one trigger sent on to another: it is never sent on again. */
 export const FORWARDED_HEADER = 'x-whatsapp-omni-forwarded';
 
-const FORWARD_TIMEOUT_MS = 10_000;
 /** How long a webhook process trusts the list of listeners it read (one read per burst, not per delivery). */
 const LISTENERS_FRESH_MS = 2_000;
 
@@ -69,22 +67,6 @@ export function forgetListeners(): void {
 	known.clear();
 }
 
-/** POSTs the delivery to `url`, through this process's own n8n port first. */
-async function post(url: string, body: Buffer, headers: Record<string, string>): Promise<number | string> {
-	const local = localN8nUrl(url);
-	let last = '';
-	for (const to of local && local !== url ? [local, url] : [url]) {
-		try {
-			const response = await axios.post(to, body, { headers, timeout: FORWARD_TIMEOUT_MS, validateStatus: () => true, maxRedirects: 0, transformRequest: [(data: unknown) => data] });
-			if (response.status === 404 && to !== url) continue; // a path prefix a proxy adds: the public URL
-			return response.status;
-		} catch (error) {
-			last = (error as Error).message;
-		}
-	}
-	return last;
-}
-
 const warned = new Map<string, number>();
 
 /** Logs a reason at most once a minute per trigger node, however many deliveries hit it. */
@@ -120,7 +102,8 @@ export async function forwardDelivery(this: IWebhookFunctions, provider: WhatsAp
 			.filter((listener) => !isListener(listener, self))
 			.map(async (listener) => {
 				const url = `${listener.url}${query}`;
-				const outcome = await post(url, request.rawBody, { ...provider.forwardHeaders(request, url), [FORWARDED_HEADER]: self.workflowId });
+				const answer = await postToN8n(url, request.rawBody, { ...provider.forwardHeaders(request, url), [FORWARDED_HEADER]: self.workflowId });
+				const outcome = 'networkError' in answer ? answer.networkError : answer.status;
 				if (outcome === 404) {
 					await store.removeListener(target, listener.workflowId, listener.nodeId).catch(() => undefined);
 					forgetListeners();

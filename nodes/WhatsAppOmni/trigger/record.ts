@@ -29,7 +29,7 @@ export interface StoredEvent {
 	storeWarning?: string;
 }
 
-function contactRef(ids: EventContact | IdentityIds): ContactRef | undefined {
+export function contactRef(ids: EventContact | IdentityIds): ContactRef | undefined {
 	const { phoneNumber, userId } = ids;
 	if (!phoneNumber && !userId) return undefined;
 	return { ...(phoneNumber ? { phoneNumber } : {}), ...(userId ? { userId } : {}) };

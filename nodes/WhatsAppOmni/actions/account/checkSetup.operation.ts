@@ -4,22 +4,14 @@ import { conversationStore, providerScope, STORE_URL_VARIABLE, storeWarning } fr
 import { PROVIDER_NAMES, type ProviderName, type SetupFinding, type SetupReport, type WhatsAppProvider } from '../../providers/types';
 import { UnsupportedError } from '../../providers/UnsupportedError';
 import type { ConversationStore, DeliveryTally, StoreScope } from '../../store/types';
-import { readSenderChoice, senderSidOption } from '../contact/getProfileInfo.operation';
+import { readSenderChoice, twilioSenderOptions } from '../contact/getProfileInfo.operation';
 import { publicHttpsProblem } from './publicUrl';
 
 /** Rejected deliveries older than this are history, not a current problem. */
 export const REJECTIONS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { provider: ['twilio'] } },
-		options: [senderSidOption],
-	},
+	twilioSenderOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['checkSetup'] } }, properties);

@@ -19,6 +19,19 @@ export const senderSidOption: INodeProperties = {
 		'The WhatsApp sender (XE…) whose profile to use, from Twilio Console › Messaging › Senders › WhatsApp senders. Needed when the credential has only a Messaging Service and the account has several WhatsApp senders; by default the sender of the credential’s WhatsApp number.',
 };
 
+/** Options with only the Sender SID, shown on Twilio (and where `show` says). */
+export function twilioSenderOptions(show: Record<string, string[]> = {}): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { provider: ['twilio'], ...show } },
+		options: [senderSidOption],
+	};
+}
+
 /** The Twilio sender chosen under Options; Meta's credential names its one number already. */
 export function readSenderChoice(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): SenderChoice {
 	if (provider.name !== 'twilio') return {};
@@ -77,15 +90,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Data to ask Twilio Lookup for beyond the free validation. Twilio bills each package per lookup (see Twilio’s Lookup pricing); none chosen = free basic validation only.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { provider: ['twilio'], profile: ['business'] } },
-		options: [senderSidOption],
-	},
+	twilioSenderOptions({ profile: ['business'] }),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getProfileInfo'] } }, properties);

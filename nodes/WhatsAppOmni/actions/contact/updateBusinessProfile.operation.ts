@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { WHATSAPP_VERTICALS } from '../../helpers/businessProfile';
 import type { BusinessProfileUpdate, WhatsAppProvider } from '../../providers/types';
-import { businessProfileJson, readSenderChoice, senderSidOption } from './getProfileInfo.operation';
+import { businessProfileJson, readSenderChoice, twilioSenderOptions } from './getProfileInfo.operation';
 
 const VERTICAL_OPTIONS = Object.entries(WHATSAPP_VERTICALS)
 	.map(([value, name]) => ({ name, value }))
@@ -66,15 +66,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { provider: ['twilio'] } },
-		options: [senderSidOption],
-	},
+	twilioSenderOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['updateBusinessProfile'] } }, properties);

@@ -22,6 +22,7 @@ import { ValidationError } from '../../helpers/ValidationError';
 import { APPROVE_ID, DECLINE_ID, resumeWaitingExecution, type ResumeBody } from '../../helpers/waits';
 import type { MessageContent, WhatsAppProvider } from '../../providers/types';
 import type { ConversationStore, Wait, WaitChoice } from '../../store/types';
+import { isToolNode } from '../node.type';
 import { readSendRecipient, recipientField, sendContent } from './send';
 import { choiceFields, readContent as readInteractiveContent } from './sendInteractive.operation';
 
@@ -158,19 +159,26 @@ interface WaitOptions {
 	reprompt?: string;
 }
 
-/** The question as a message, and the choices it offers (none for a free-text question). */
-async function readQuestion(this: IExecuteFunctions, itemIndex: number): Promise<{ content: MessageContent; choices: WaitChoice[] }> {
+interface Question {
+	content: MessageContent;
+	/** What it offers to tap (none for a free-text question). */
+	choices: WaitChoice[];
+	/** The Approval preset: the answer says `approved`. */
+	approval: boolean;
+}
+
+/** The question as a message, and the choices it offers. */
+async function readQuestion(this: IExecuteFunctions, itemIndex: number, options: WaitOptions): Promise<Question> {
 	const kind = this.getNodeParameter('interactiveType', itemIndex, 'approval') as string;
 	const body = this.getNodeParameter('body', itemIndex, '') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as WaitOptions;
-	if (kind === 'text') return { content: { type: 'text', text: body }, choices: [] };
+	if (kind === 'text') return { content: { type: 'text', text: body }, choices: [], approval: false };
 	if (kind === 'approval') {
 		const choices: WaitChoice[] = [{ id: APPROVE_ID, title: this.getNodeParameter('approveLabel', itemIndex, '✓ Approve') as string }];
 		if ((this.getNodeParameter('approvalType', itemIndex, 'double') as string) === 'double') {
 			choices.push({ id: DECLINE_ID, title: this.getNodeParameter('declineLabel', itemIndex, '✗ Decline') as string });
 		}
 		const content: MessageContent = { type: 'interactive', kind: 'buttons', body, buttons: choices, ...(options.footer ? { footer: options.footer } : {}) };
-		return { content, choices };
+		return { content, choices, approval: true };
 	}
 	if (kind !== 'buttons' && kind !== 'list') throw new ValidationError('Response Type', `"${kind}" is not a response type; use approval, buttons, list or text`);
 	const content = await readInteractiveContent.call(this, itemIndex);
@@ -181,7 +189,7 @@ async function readQuestion(this: IExecuteFunctions, itemIndex: number): Promise
 			: content.kind === 'list'
 				? content.sections.flatMap((section) => section.rows.map(({ id, title }) => ({ id, title })))
 				: [];
-	return { content, choices };
+	return { content, choices, approval: false };
 }
 
 function readLimitMs(options: WaitOptions): number | undefined {
@@ -203,7 +211,7 @@ function readLimitMs(options: WaitOptions): number | undefined {
  * wait for must not be sent.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, provider: WhatsAppProvider): Promise<IDataObject> {
-	if (this.getNode().type.endsWith('Tool')) {
+	if (isToolNode(this.getNode())) {
 		throw new ValidationError(
 			'Send and Wait',
 			'it cannot run as an AI agent’s tool: an agent’s turn cannot wait hours for a person',
@@ -218,9 +226,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 		);
 	}
 	const to = readSendRecipient.call(this, itemIndex, provider);
-	const { content, choices } = await readQuestion.call(this, itemIndex);
-	const kind = this.getNodeParameter('interactiveType', itemIndex, 'approval') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as WaitOptions;
+	const { content, choices, approval } = await readQuestion.call(this, itemIndex, options);
 	const limitMs = readLimitMs(options);
 	const scope = providerScope(provider);
 	if (!scope) {
@@ -250,7 +257,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, provid
 		choices,
 		// n8n leaves an untouched option out: the default applies then; an emptied one sends nothing.
 		...((options.reprompt ?? DEFAULT_REPROMPT) ? { reprompt: options.reprompt ?? DEFAULT_REPROMPT } : {}),
-		...(kind === 'approval' ? { approval: true } : {}),
+		...(approval ? { approval: true } : {}),
 		startedAt: startedAt.toISOString(),
 		...(limitMs !== undefined ? { expiresAt: new Date(startedAt.getTime() + limitMs).toISOString() } : {}),
 	};

@@ -14,7 +14,7 @@
 import type { AxiosInstance } from 'axios';
 
 import { CredentialError } from '../CredentialError';
-import { describeLookupFailure, failedFinding, settle, type Settled } from '../setupFindings';
+import { describeLookupFailure, failedFinding, redactReport, settle, type Settled } from '../setupFindings';
 import type { MetaCredentials, SetupFinding, SetupReport, SetupWebhookUrl } from '../types';
 import type { MetaAppSubscription, MetaPhoneWebhooks, MetaSubscribedApp, MetaWebhookRegistration } from './webhookRegistration';
 
@@ -493,17 +493,4 @@ export async function checkMetaSetup(ctx: MetaSetupContext, now = Date.now()): P
 		{ provider: 'meta', findings, ...(webhooks ? { webhooks } : {}), ...(webhooksUnknown ? { webhooksUnknown } : {}), businessKey: phoneNumberId },
 		[credentials.accessToken, credentials.appSecret],
 	);
-}
-
-/** Replaces every secret in a report's strings (defence in depth: none should be there). */
-export function redactReport(report: SetupReport, secrets: Array<string | undefined>): SetupReport {
-	const hidden = secrets.map((secret) => secret?.trim() ?? '').filter((secret) => secret.length >= 4);
-	if (hidden.length === 0) return report;
-	const scrub = (value: unknown): unknown => {
-		if (typeof value === 'string') return hidden.reduce((text, secret) => text.split(secret).join('[hidden]'), value);
-		if (Array.isArray(value)) return value.map(scrub);
-		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrub(inner)]));
-		return value;
-	};
-	return scrub(report) as SetupReport;
 }

@@ -8,7 +8,7 @@
  *                                                use_inbound_webhook_on_number
  * A look-up that fails becomes a finding with ok false; the other look-ups still run.
  */
-import { describeLookupFailure, failedFinding, settle, type Settled } from '../setupFindings';
+import { describeLookupFailure, failedFinding, redactReport, settle, type Settled } from '../setupFindings';
 import type { SetupChoice, SetupFinding, SetupReport, SetupWebhookUrl, TwilioCredentials } from '../types';
 import type { TwilioContext } from './context';
 import type { TwilioWebhookRegistration } from './webhookRegistration';
@@ -202,17 +202,4 @@ export async function checkTwilioSetup(ctx: TwilioSetupContext, choice: SetupCho
 
 function secretsOf(credentials: TwilioCredentials): Array<string | undefined> {
 	return [credentials.authToken, credentials.apiKeySecret];
-}
-
-/** Replaces every secret in a report's strings (defence in depth: none should be there). */
-function redactReport(report: SetupReport, secrets: Array<string | undefined>): SetupReport {
-	const hidden = secrets.map((secret) => secret?.trim() ?? '').filter((secret) => secret.length >= 4);
-	if (hidden.length === 0) return report;
-	const scrub = (value: unknown): unknown => {
-		if (typeof value === 'string') return hidden.reduce((text, secret) => text.split(secret).join('[hidden]'), value);
-		if (Array.isArray(value)) return value.map(scrub);
-		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrub(inner)]));
-		return value;
-	};
-	return scrub(report) as SetupReport;
 }
