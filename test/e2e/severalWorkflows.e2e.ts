@@ -18,7 +18,11 @@ afterAll(async () => {
 
 type Execution = { id: string; status: string; finished?: boolean; data?: any };
 
-/** Event IDs each workflow's executions emitted, once the counts are reached and nothing more comes. */
+/**
+ * Event IDs each workflow's executions emitted, once the counts are reached and nothing more comes,
+ * sorted: each trigger answers the provider before it starts its execution, so two deliveries in a
+ * row may start their executions in either order.
+ */
 async function emitted(workflowIds: string[], counts: number[]): Promise<string[][]> {
 	const read = async () =>
 		await Promise.all(
@@ -37,7 +41,8 @@ async function emitted(workflowIds: string[], counts: number[]): Promise<string[
 	return all.map((executions) =>
 		[...(executions ?? [])]
 			.sort((a, b) => Number(a.id) - Number(b.id))
-			.flatMap((e) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((item: any) => `${item.json.event}:${item.json.id}`)),
+			.flatMap((e) => e.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0].map((item: any) => `${item.json.event}:${item.json.id}`))
+			.sort(),
 	);
 }
 
@@ -62,7 +67,7 @@ describe('Meta: three published workflows on one phone number', () => {
 		for (const payload of [text, image, status, text]) expect((await env.sandbox.deliverMeta(payload)).status).toBe(200);
 		const id = (payload: any) => payload.entry[0].changes[0].value.messages?.[0]?.id ?? payload.entry[0].changes[0].value.statuses[0].id;
 		expect(await emitted([all.id, statuses.id, texts.id], [2, 1, 1])).toEqual([
-			[`message:${id(text)}`, `message:${id(image)}`],
+			[`message:${id(text)}`, `message:${id(image)}`].sort(),
 			[`status:${id(status)}`],
 			[`message:${id(text)}`],
 		]);
@@ -84,7 +89,7 @@ describe('Meta: three published workflows on one phone number', () => {
 		const after = env.sandbox.metaPayload.message({ type: 'text', text: { body: 'Still listening?' } }) as any;
 		await env.sandbox.deliverMeta(after);
 		const [, , textRuns] = await emitted([all.id, statuses.id, texts.id], [2, 1, 2]);
-		expect(textRuns).toEqual([`message:${id(text)}`, `message:${id(after)}`]);
+		expect(textRuns).toEqual([`message:${id(text)}`, `message:${id(after)}`].sort());
 
 		// Then to the last one, and away with it.
 		const last = next === statuses ? texts : statuses;
@@ -114,7 +119,7 @@ describe('Twilio: two published workflows on one sender', () => {
 		const again = env.sandbox.twilioParams.message({ body: 'Only the second now' });
 		await env.sandbox.deliverTwilio(again);
 		const [, onlySecond] = await emitted([first.id, second.id], [1, 2]);
-		expect(onlySecond).toEqual([`message:${hello.MessageSid}`, `message:${again.MessageSid}`]);
+		expect(onlySecond).toEqual([`message:${hello.MessageSid}`, `message:${again.MessageSid}`].sort());
 
 		await env.api.deactivate(second.id);
 		await eventually(() => (env.sandbox.twilioWebhooks.sender?.webhook?.callback_url ?? '') === before);
