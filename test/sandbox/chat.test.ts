@@ -524,7 +524,8 @@ describe('sandbox chat: the WhatsApp user talking to both numbers', () => {
 			expect(delivered.pricing).toEqual(sent.pricing);
 			expect(read).not.toHaveProperty('pricing');
 			expect(n8n.posts().every((r) => metaSignatureValid(r, sandbox.meta.appSecret))).toBe(true);
-			await waitFor(() => sandbox.chat.get(wamid)?.status === 'read', 1000, 'the read tick');
+			// The webhook's answer is recorded once it is back, a moment after the receiver got it.
+			await waitFor(() => sandbox.chat.get(wamid)?.status === 'read' && sandbox.chat.get(wamid)?.statusWebhooks?.length === 3, 1000, 'the read tick');
 			expect(sandbox.chat.get(wamid)?.statusWebhooks?.map((s) => [s.status, s.httpStatus])).toEqual([
 				['sent', 200],
 				['delivered', 200],
