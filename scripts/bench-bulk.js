@@ -29,7 +29,7 @@
  *
  * Runs:
  *   1. BENCH_BULK_COUNT (1,000) messages, BENCH_BULK_LATENCY_MS (50) ms per provider answer,
- *      BENCH_BULK_ROUNDS (2) rounds, Omni / built-in / floor interleaved (order rotates).
+ *      BENCH_BULK_ROUNDS (3; 0 skips the comparison) rounds, Omni / built-in / floor interleaved (order rotates).
  *   2. The same through Omni with the provider enforcing BENCH_BULK_RATE (80) msg/s and injecting
  *      5 % 429s, 2 % 500s, 1 % resets before and 1 % after processing (Continue On Fail on):
  *      accepted messages per recipient, total time against N / rate, peak in flight, and whether
@@ -40,6 +40,8 @@
  * Targets of the issue are printed next to the figures; nothing here passes or fails on speed.
  * Loopback only, bounded, stops by itself. BENCH_BULK_BUILD=0 uses dist/ as built.
  * BENCH_BULK_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' adds to n8n's environment.
+ * BENCH_BULK_N8N_NODE_ARGS='["--cpu-prof","--cpu-prof-dir=/tmp/prof"]' adds Node options to n8n's process;
+ * BENCH_BULK_KEEP=1 keeps the work folder (n8n's log, e.g. with "--trace-gc").
  */
 require('../sandbox/register');
 // The sandbox's generator, so a fault run can be repeated draw for draw.
@@ -54,7 +56,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
 const COUNT = Number(process.env.BENCH_BULK_COUNT ?? 1000);
-const ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 3);
 const LATENCY_MS = Number(process.env.BENCH_BULK_LATENCY_MS ?? 50);
 const RATE = Number(process.env.BENCH_BULK_RATE ?? 80);
 const STALL_COUNT = Number(process.env.BENCH_BULK_STALL_COUNT ?? 10_000);
@@ -62,6 +64,7 @@ const STALL_COUNT = Number(process.env.BENCH_BULK_STALL_COUNT ?? 10_000);
 const CONCURRENCIES = (process.env.BENCH_BULK_CONCURRENCY ?? '10,50').split(',').map(Number);
 const BUILD = process.env.BENCH_BULK_BUILD !== '0';
 const N8N_ENV = JSON.parse(process.env.BENCH_BULK_N8N_ENV || '{}');
+const N8N_NODE_ARGS = JSON.parse(process.env.BENCH_BULK_N8N_NODE_ARGS || '[]');
 /** Shares of provider answers replaced by a fault in run 2 (the issue's figures). */
 const FAULTS = { '429': 0.05, '500': 0.02, resetBefore: 0.01, resetAfter: 0.01 };
 const FRONT_HOST = 'graph.facebook.com';
@@ -125,7 +128,8 @@ async function outer() {
 		});
 		if (code !== 0) throw new Error(`bench-bulk inside the namespace exited with ${code}`);
 	} finally {
-		fs.rmSync(work, { recursive: true, force: true });
+		if (process.env.BENCH_BULK_KEEP === "1") log(`kept ${work}`);
+		else fs.rmSync(work, { recursive: true, force: true });
 	}
 }
 
@@ -165,11 +169,14 @@ async function startFront({ key, cert }, sandboxUrl) {
 	let random = Math.random;
 	let accepted = [];
 	let pendingResets = 0;
-	/** When the sandbox accepted each send (epoch ms), for the pace the provider saw. */
+	/** When each send the sandbox accepted arrived (epoch ms): the pace the provider saw. */
 	let sent = [];
+	/** When a send was refused for being over the rate (epoch ms). */
+	let overRate = [];
 	const count = (kind) => (stats.faults[kind] = (stats.faults[kind] ?? 0) + 1);
 	const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert), keepAliveTimeout: 30_000 }, (req, res) => {
 		stats.requests++;
+		stats.firstRequestAt ??= Date.now();
 		stats.inFlight++;
 		stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
 		let done = false;
@@ -219,15 +226,17 @@ async function startFront({ key, cert }, sandboxUrl) {
 				while (accepted.length && accepted[0] <= now - 1000) accepted.shift();
 				if (accepted.length >= faults.rate) {
 					stats.rateLimited++;
+					overRate.push(now);
 					return setTimeout(() => answer(metaError(429, 130429, '(#130429) Rate limit hit', { error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' } })), LATENCY_MS);
 				}
 				accepted.push(now); // counted when admitted, so requests in flight cannot overshoot
 			}
+			const admittedAt = Date.now();
 			const upstream = http.request(`${sandboxUrl}/graph${req.url}`, { method: req.method, agent, headers: { ...req.headers, host: new URL(sandboxUrl).host } }, (response) => {
 				const parts = [];
 				response.on('data', (chunk) => parts.push(chunk));
 				response.on('end', () => {
-					if (isSend && response.statusCode === 200) sent.push(Date.now());
+					if (isSend && response.statusCode === 200) sent.push(admittedAt);
 					if (fault === 'resetAfter' && response.statusCode === 200) {
 						count(fault);
 						req.socket.destroy();
@@ -255,12 +264,14 @@ async function startFront({ key, cert }, sandboxUrl) {
 	return {
 		stats,
 		reset() {
-			Object.assign(stats, { tls: 0, requests: 0, peakInFlight: stats.inFlight, faults: {}, rateLimited: 0 });
+			Object.assign(stats, { tls: 0, requests: 0, firstRequestAt: undefined, peakInFlight: stats.inFlight, faults: {}, rateLimited: 0 });
 			accepted = [];
 			pendingResets = 0;
 			sent = [];
+			overRate = [];
 		},
 		acceptedAt: () => [...sent],
+		overRateAt: () => [...overRate],
 		/** `{ rate, shares: { 429, 500, resetBefore, resetAfter }, seed }` or undefined (off). */
 		setFaults(options) {
 			faults = options;
@@ -485,7 +496,7 @@ async function bulkRun(context, target, run, count) {
 	const polls = await poller.stop();
 	const benchCpu = process.cpuUsage(cpuBefore.bench);
 	const cpu = { n8n: processCpuMs(context.pid) - cpuBefore.n8n, bench: (benchCpu.user + benchCpu.system) / 1000 };
-	const front_ = { ...front.stats, faults: { ...front.stats.faults }, acceptedAt: front.acceptedAt() };
+	const front_ = { ...front.stats, faults: { ...front.stats.faults }, acceptedAt: front.acceptedAt(), overRateAt: front.overRateAt() };
 	let execution;
 	for (let i = 0; i < 40 && !(execution && execution.stoppedAt && Number(execution.id) > target.lastExecutionId); i++) {
 		execution = await lastExecution(api, target.workflowId);
@@ -502,7 +513,7 @@ async function bulkRun(context, target, run, count) {
 	const stall = { ...pollFigures(polls), node: pollFigures(polls.filter(([at, ms]) => at < nodeEnd && at + ms > nodeStart)) };
 	const accepted = new Map();
 	for (const message of sandbox.outbound) accepted.set(message.to, (accepted.get(message.to) ?? 0) + 1);
-	return { label: target.label, bulk: target.bulk, count, items, status: response.status, execution: execution.status, nodeMs: runData.executionTime, wallMs, stall, cpu, front: front_, output, accepted };
+	return { label: target.label, bulk: target.bulk, count, items, status: response.status, execution: execution.status, nodeStart, nodeMs: runData.executionTime, wallMs, stall, cpu, front: front_, output, accepted };
 }
 
 const perSecond = (r) => (r.count / r.nodeMs) * 1000;
@@ -575,7 +586,7 @@ async function inner() {
 	let poller;
 	try {
 		const port = await freePort();
-		n8n = await startN8n({ userFolder, port, brokerPort: await freePort(), linkNodesFrom: packageFolder, env: { NODE_EXTRA_CA_CERTS: certificates.ca, ...N8N_ENV } });
+		n8n = await startN8n({ userFolder, port, brokerPort: await freePort(), linkNodesFrom: packageFolder, env: { NODE_EXTRA_CA_CERTS: certificates.ca, ...N8N_ENV }, nodeArgs: N8N_NODE_ARGS });
 		const api = new N8nApi(n8n.baseUrl);
 		await api.signIn();
 		const domains = async (type) => {
@@ -663,7 +674,7 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 		failedItems: rows.reduce((n, r) => n + r.output.filter((i) => i.json?.error !== undefined).length, 0),
 		accepted: rows.reduce((n, r) => n + [...r.accepted.values()].reduce((a, b) => a + b, 0), 0),
 	});
-	const rows = Object.fromEntries(Object.entries(results).map(([key, runs]) => [key, sum(runs)]));
+	const rows = Object.fromEntries(Object.entries(results).filter(([, runs]) => runs.length > 0).map(([key, runs]) => [key, sum(runs)]));
 	const omniKeys = Object.keys(results).filter((key) => key.startsWith('omni'));
 	const expressionEngine = N8N_ENV.N8N_EXPRESSION_ENGINE ?? process.env.N8N_EXPRESSION_ENGINE ?? 'vm (n8n 2.41 default)';
 	console.log(
@@ -674,6 +685,7 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 				: 'This build of Omni has no Concurrency / Messages per Second options. ') +
 			"msg/s = messages / the sender node's execution time in n8n; medians of the rounds.",
 	);
+	if (!rows.builtin) console.log('  (BENCH_BULK_ROUNDS=0: no comparison rounds)');
 	for (const [key, s] of Object.entries(rows)) {
 		console.log(
 			`  ${targets[key].label.padEnd(24)} ${s.perSecond.toFixed(0).padStart(6)} msg/s (${s.msPerMessage.toFixed(3)} ms/msg; rounds ${results[key].map((r) => perSecond(r).toFixed(0)).join(', ')})  ` +
@@ -682,13 +694,13 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 				`${key === 'floor' ? '' : `  accepted ${s.accepted}/${results[key].length * COUNT}`}${s.failedItems ? `  failed items ${s.failedItems}` : ''}`,
 		);
 	}
-	for (const key of omniKeys) {
+	for (const key of rows.builtin ? omniKeys : []) {
 		console.log(
 			`  ${targets[key].label}: ${(rows[key].perSecond / rows.builtin.perSecond).toFixed(2)}x the built-in node's msg/s (target: ≥ 4x without a provider limit); ` +
 				`${(rows[key].msPerMessage - rows.floor.msPerMessage).toFixed(3)} ms per message above the floor`,
 		);
 	}
-	console.log(
+	if (rows.builtin) console.log(
 		`  built-in node: ${(rows.builtin.msPerMessage - rows.floor.msPerMessage).toFixed(3)} ms per message above the floor; ` +
 			`n8n CPU per message above the floor: ${omniKeys.map((key) => `${targets[key].label} ${(rows[key].cpu - rows.floor.cpu).toFixed(2)} ms`).join(', ')}, built-in ${(rows.builtin.cpu - rows.floor.cpu).toFixed(2)} ms`,
 	);
@@ -704,11 +716,23 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 			`(target: within 10 %)  peak in flight ${limitedRun.front.peakInFlight}  requests ${limitedRun.front.requests}  TLS connections ${limitedRun.front.tls}  longest /healthz ${limitedRun.stall.node.max.toFixed(0)} ms in the node (${limitedRun.stall.max.toFixed(0)} ms in the call)`,
 	);
 	const pace = providerPace(limitedRun.front.acceptedAt);
+	const acceptedSorted = [...limitedRun.front.acceptedAt].sort((a, b) => a - b);
+	const sinceStart = (at) => `${((at - limitedRun.nodeStart) / 1000).toFixed(2)} s`;
 	console.log(
 		`  the provider accepted ${pace.count} sends: at most ${pace.busiest} in any 1 s; ${pace.steady.toFixed(1)} msg/s between the 5th and 95th percentile of them; ` +
 			`the last 1 % took ${(pace.tailMs / 1000).toFixed(2)} s; first to last ${(pace.spanMs / 1000).toFixed(2)} s; ` +
+			`after the node started: first request ${sinceStart(limitedRun.front.firstRequestAt)}, first accepted ${sinceStart(acceptedSorted[0])}, 99th percentile ${sinceStart(acceptedSorted[Math.floor(0.99 * (acceptedSorted.length - 1))])}, last ${sinceStart(acceptedSorted.at(-1))}, node ended ${sinceStart(limitedRun.nodeStart + limitedRun.nodeMs)}; ` +
 			`attempts beyond one per message ${limitedRun.front.requests - COUNT + (limitedRun.front.faults.resetBefore ?? 0)} (answered with a fault, or reset before a request went out)`,
 	);
+	const perSecondOf = (times) => {
+		const buckets = [];
+		for (const at of times) {
+			const second = Math.max(0, Math.floor((at - limitedRun.nodeStart) / 1000));
+			buckets[second] = (buckets[second] ?? 0) + 1;
+		}
+		return Array.from(buckets, (n) => n ?? 0).join(' ');
+	};
+	console.log(`  accepted in each second after the node started: ${perSecondOf(acceptedSorted)}; refused over the rate: ${perSecondOf(limitedRun.front.overRateAt)}`);
 	console.log(
 		`  provider answers: over the rate ${limitedRun.front.rateLimited}, injected ${JSON.stringify(limitedRun.front.faults)}; ` +
 			`recipients accepted once ${tally.once}, more than once ${tally.duplicates}, never (item failed) ${tally.lostReported}, never (item said sent) ${tally.lost}; ` +

@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import type { FaultKind } from '../../sandbox';
 import { router } from '../../nodes/WhatsAppOmni/actions/router';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliveryClock, type DeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
-import { memorySendRateLimiter } from '../../nodes/WhatsAppOmni/helpers/sendRateLimiter';
+import { memorySendRateLimiter, type SendRateLimiter } from '../../nodes/WhatsAppOmni/helpers/sendRateLimiter';
 import { clearGraphClients } from '../../nodes/WhatsAppOmni/providers/meta/client';
 import { clearTwilioClients } from '../../nodes/WhatsAppOmni/providers/twilio/client';
 import type { ProviderName } from '../../nodes/WhatsAppOmni/providers/types';
@@ -73,11 +73,11 @@ async function send(
 	provider: ProviderName,
 	recipients: string[],
 	settings: Partial<DeliverySettings>,
-	{ continueOnFail = true, clock = recordingClock() }: { continueOnFail?: boolean; clock?: DeliveryClock } = {},
+	{ continueOnFail = true, clock = recordingClock(), limiter = memorySendRateLimiter() }: { continueOnFail?: boolean; clock?: DeliveryClock; limiter?: SendRateLimiter } = {},
 ) {
 	const [output] = await router.call(context(provider, recipients, continueOnFail), {
 		settings: { ...DEFAULT_DELIVERY_SETTINGS, messagesPerSecond: 1000, ...settings },
-		limiter: memorySendRateLimiter(),
+		limiter,
 		clock,
 	});
 	return output;
@@ -145,14 +145,30 @@ describe.each(['meta', 'twilio'] as const)('%s: exactly once under faults', (pro
 		const recipients = Array.from({ length: 25 }, (_, i) => phone(i));
 		const output = await send(provider, recipients, { concurrency: 8, messagesPerSecond: 10 }, { clock: { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random } });
 		expect(output.every((item) => typeof item.json.messageId === 'string')).toBe(true);
-		// Sends leave 102 ms apart; the sandbox counts arrivals in any 1 s. A loaded machine can hold
-		// one request back more than the 20 ms allowance, so one refusal (then retried) is tolerated;
-		// without the pacing, most of the 25 would be refused.
+		// At most 10 sends counted in any 1.02 s, each from when it was written; the sandbox counts
+		// arrivals in any 1 s. A loaded machine can hold one arrival back more than the 20 ms
+		// allowance, so one refusal (then retried) is tolerated; without the pacing, most of the 25
+		// would be refused.
 		expect(sandbox.counters.rateLimited).toBeLessThanOrEqual(1);
 		expect(Object.values(sandbox.counters.acceptedByRecipient)).toEqual(recipients.map(() => 1));
 		expect(sandbox.busiestAccepted(1000)).toBeLessThanOrEqual(10);
 		const times = sandbox.counters.accepted.map((a) => a.at);
 		expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2000);
+	});
+
+	it('counts each send from when the provider’s HTTP client wrote it, retries included', async () => {
+		const limiter = memorySendRateLimiter();
+		const turns = { taken: 0, written: 0 };
+		const waitForTurn = limiter.waitForTurn.bind(limiter);
+		limiter.waitForTurn = async (turn) => {
+			const place = await waitForTurn(turn);
+			turns.taken++;
+			return { ...place, written: () => (turns.written++, place.written()) };
+		};
+		schedule(null, '500', null);
+		await send(provider, [phone(0), phone(1), phone(2)], { concurrency: 1 }, { limiter });
+		// Three messages and one retry, each request written once.
+		expect(turns).toEqual({ taken: 4, written: 4 });
 	});
 
 	it('opens no more connections than its concurrency, and has no more requests in flight', async () => {

@@ -1,4 +1,7 @@
-import { DEFAULT_DELIVERY_SETTINGS as SETTINGS, retryVerdict } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
+import http from 'node:http';
+import type net from 'node:net';
+
+import { callProvider, DEFAULT_DELIVERY_SETTINGS as SETTINGS, retryVerdict, withDeliverySettings } from '../../nodes/WhatsAppOmni/helpers/retryPolicy';
 import { memorySendRateLimiter, paceWindow } from '../../nodes/WhatsAppOmni/helpers/sendRateLimiter';
 import { bulkSending, deliverySettingsFrom } from '../../nodes/WhatsAppOmni/actions/bulkSending.description';
 import { networkError, ProviderError } from '../../nodes/WhatsAppOmni/providers/ProviderError';
@@ -48,12 +51,12 @@ describe('retryVerdict: what is tried again', () => {
 	it('backs off exponentially with jitter, and stops after Max Attempts', () => {
 		const delays = [1, 2, 3].map((attempt) => retryVerdict(answered(500), POST, attempt, SETTINGS, () => 1));
 		expect(delays).toEqual([
+			{ retry: true, delayMs: 250 },
 			{ retry: true, delayMs: 500 },
 			{ retry: true, delayMs: 1000 },
-			{ retry: true, delayMs: 2000 },
 		]);
 		// Jitter: between half and all of the step.
-		expect(retryVerdict(answered(500), POST, 3, SETTINGS, () => 0)).toEqual({ retry: true, delayMs: 1000 });
+		expect(retryVerdict(answered(500), POST, 3, SETTINGS, () => 0)).toEqual({ retry: true, delayMs: 500 });
 		expect(retryVerdict(answered(500), POST, 4, SETTINGS, () => 1)).toEqual({ retry: false, because: 'attemptsUsed' });
 		expect(retryVerdict(answered(500), POST, 1, { ...SETTINGS, maxAttempts: 1 }, half)).toEqual({ retry: false });
 	});
@@ -175,6 +178,37 @@ describe('SendRateLimiter in memory', () => {
 		expect(Date.now() - started).toBeLessThan(100);
 	});
 
+	it('counts a send from when its request was written, not from when its turn came', async () => {
+		let now = 0;
+		const clock = { now: () => now, sleep: async (ms: number) => { await new Promise((r) => setImmediate(r)); now += ms; } };
+		const limiter = memorySendRateLimiter(clock);
+		const turn = { sender: 'meta:written', messagesPerSecond: 2 };
+		await limiter.waitForTurn(turn);
+		const slow = await limiter.waitForTurn(turn);
+		// Its connection took 300 ms to open: the provider counts it from there.
+		now = 300;
+		slow.written();
+		const at: number[] = [];
+		await Promise.all([0, 1].map(async () => {
+			await limiter.waitForTurn(turn);
+			at.push(now);
+		}));
+		// The first send's place is free after 1.02 s, the slow one's only 1.02 s after it was written.
+		expect(at).toEqual([1020, 1320]);
+	});
+
+	it('lets retries go ahead of messages not tried yet', async () => {
+		let now = 0;
+		const clock = { now: () => now, sleep: async (ms: number) => { await new Promise((r) => setImmediate(r)); now += ms; } };
+		const limiter = memorySendRateLimiter(clock);
+		await limiter.waitForTurn({ sender: 'meta:order', messagesPerSecond: 1 });
+		const order: string[] = [];
+		const wait = (name: string, retry: boolean) =>
+			limiter.waitForTurn({ sender: 'meta:order', messagesPerSecond: 1, retry }).then(() => order.push(name));
+		await Promise.all([wait('first', false), wait('second', false), wait('retry A', true), wait('retry B', true)]);
+		expect(order).toEqual(['retry A', 'retry B', 'first', 'second']);
+	});
+
 	it('paces in whole milliseconds: a fraction would be dropped and pace over the limit', () => {
 		expect(paceWindow(80).durationMs).toBe(13);
 		expect(Number.isInteger(paceWindow(70).durationMs)).toBe(true);
@@ -211,5 +245,53 @@ describe('Bulk Sending options', () => {
 			maxAttempts: 10,
 			maxRetryWaitMs: 0,
 		});
+	});
+});
+
+describe('callProvider counts a message from when its request reached the provider', () => {
+	let server: http.Server;
+	const arrivals: number[] = [];
+
+	beforeAll(async () => {
+		server = http.createServer((request, response) => {
+			arrivals.push(Date.now());
+			request.resume();
+			// The first answer takes 300 ms: a request queued behind it is written only then.
+			request.on('end', () => setTimeout(() => response.end('{}'), arrivals.length === 1 ? 300 : 0));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	});
+	afterAll(async () => {
+		await new Promise((resolve) => server.close(resolve));
+	});
+
+	it('a request held back after its turn (here by a full pool) is counted from when it was written', async () => {
+		const port = (server.address() as net.AddressInfo).port;
+		// One connection: the second request waits for the first's answer before it is written.
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const post = () =>
+			new Promise<void>((resolve, reject) => {
+				const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/messages', agent }, (response) => {
+					response.resume();
+					response.on('end', resolve);
+				});
+				request.on('error', reject);
+				request.end('{}');
+			});
+		const call = { provider: 'meta' as const, sender: 'written-test', method: 'POST', message: { recipient: '15550001' } };
+		try {
+			await withDeliverySettings({ ...SETTINGS, messagesPerSecond: 2, perRecipient: { messages: 0, windowSeconds: 60 } }, async () => {
+				await Promise.all([1, 2, 3, 4].map(() => callProvider(call, post, () => undefined)));
+			}, { limiter: memorySendRateLimiter() });
+		} finally {
+			agent.destroy();
+		}
+		expect(arrivals).toHaveLength(4);
+		// The first two had their turn at once; the second reached the server 300 ms later. The
+		// fourth may go only 1.02 s after that (counted from its turn it would go at 1.02 s, 0.72 s
+		// after the second arrived, and a provider counting arrivals would see 3 in one second).
+		expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(250);
+		expect(arrivals[3] - arrivals[1]).toBeGreaterThanOrEqual(1000);
+		expect(arrivals[2] - arrivals[0]).toBeGreaterThanOrEqual(1000);
 	});
 });

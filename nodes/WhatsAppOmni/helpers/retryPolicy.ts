@@ -5,6 +5,7 @@
  * node's Bulk Sending options reach them through `withDeliverySettings`, so no operation knows.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -40,7 +41,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
 	maxAttempts: 4,
 	maxRetryWaitMs: 60_000,
 	retryUnknownOutcome: false,
-	baseDelayMs: 500,
+	baseDelayMs: 250,
 };
 
 /** Longest backoff step, whatever the attempt. */
@@ -186,6 +187,20 @@ export function retryVerdict(
 	return { retry: true, delayMs };
 }
 
+/** Inside a message's attempt: what to call once its request has been written to the provider. */
+const requestWritten = new AsyncLocalStorage<() => void>();
+
+/**
+ * Node announces every HTTP client request on this channel, synchronously where the request is
+ * made, so the attempt that made it is the current async context. 'finish' comes once the whole
+ * request has been handed to the socket, after the connection and its TLS handshake.
+ */
+diagnosticsChannel.subscribe('http.client.request.start', (message) => {
+	const written = requestWritten.getStore();
+	if (!written) return;
+	(message as { request?: http.ClientRequest }).request?.once('finish', written);
+});
+
 /**
  * Sends one provider request under the current settings: waits for the rate limit (messages),
  * runs `attempt`, and tries again while `retryVerdict` says so. The error that ends it carries a
@@ -205,10 +220,11 @@ export async function callProvider<T>(
 					recipient: call.message.recipient,
 					messagesPerSecond: settings.messagesPerSecond,
 					perRecipient: settings.perRecipient,
+					retry: attemptNumber > 1,
 				})
 			: undefined;
 		try {
-			return await attempt();
+			return await (turn ? requestWritten.run(() => turn.written(), attempt) : attempt());
 		} catch (error) {
 			const failure = toFailure(error);
 			if (!failure) throw error;

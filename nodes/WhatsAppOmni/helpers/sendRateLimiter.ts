@@ -78,6 +78,11 @@ export interface SendTurn {
 	recipient?: string;
 	messagesPerSecond: number;
 	perRecipient?: RecipientPace;
+	/**
+	 * A retry of a message that waited its turn before: it goes ahead of messages not tried yet,
+	 * as it was ahead of them in the list.
+	 */
+	retry?: boolean;
 }
 
 /** A message's place in the windows it waited for. */
@@ -89,6 +94,12 @@ export interface Turn {
 	 * retries go on.
 	 */
 	giveBack(): Promise<void>;
+	/**
+	 * The request was written to the provider now: the number's send is counted from here, not
+	 * from when its turn came. Opening a connection (TLS handshake) or a busy event loop can hold
+	 * a request back for a while after its turn, and the provider counts it when it arrives.
+	 */
+	written(): void;
 }
 
 export interface LimiterClock {
@@ -103,35 +114,48 @@ const realClock: LimiterClock = { sleep: (ms) => new Promise((resolve) => setTim
  * The number's pace inside one process, as the provider counts it: a send may go when fewer than
  * R sends were counted in the last 1.02 s. Each number keeps the times of its counted sends (at
  * most R) and a queue of waiting messages, released in order by one timer, so a waiter is woken
- * once, when its place is free.
+ * once, when its place is free; retries go ahead of messages not tried yet.
  *
  * Windows opened by the next message (how the shared counts work) lose every timer's lateness, and
  * evenly spaced slots cannot be refilled: both paced well under the limit once faults came in
  * (67 and 72 msg/s at 80). Here an attempt the provider refused leaves the log (Turn.giveBack),
- * so its place goes to the next message at once, and the provider still never sees more than R
- * accepted sends in any second.
+ * so its place goes to the next message at once, and a send is counted from when its request was
+ * written (Turn.written), so the provider still never sees more than R in any second.
  */
 class SendLogPace {
-	private readonly numbers = new Map<string, { sent: number[]; waiting: Array<() => void>; timer: boolean }>();
+	private readonly numbers = new Map<string, NumberLog>();
 
 	constructor(private readonly clock: LimiterClock) {}
 
-	async take(key: string, perSecond: number): Promise<() => Promise<void>> {
+	async take(key: string, perSecond: number, retry: boolean): Promise<{ giveBack(): Promise<void>; written(): void }> {
 		let log = this.numbers.get(key);
 		if (!log) {
-			log = { sent: [], waiting: [], timer: false };
+			log = { sent: [], waiting: [], retries: 0, timer: false };
 			this.numbers.set(key, log);
 		}
 		const limit = Math.max(1, Math.floor(perSecond));
 		const number = log;
-		const at = await new Promise<number>((resolve) => {
-			number.waiting.push(() => resolve(this.now()));
+		const entry = await new Promise<{ at: number }>((resolve) => {
+			if (retry) number.waiting.splice(number.retries++, 0, { resolve, retry });
+			else number.waiting.push({ resolve, retry });
 			this.release(key, number, limit);
 		});
-		return async () => {
-			const index = number.sent.indexOf(at);
-			if (index >= 0) number.sent.splice(index, 1);
-			this.release(key, number, limit);
+		return {
+			giveBack: async () => {
+				const index = number.sent.indexOf(entry);
+				if (index >= 0) number.sent.splice(index, 1);
+				this.release(key, number, limit);
+			},
+			written: () => {
+				const index = number.sent.indexOf(entry);
+				if (index < 0) return;
+				number.sent.splice(index, 1);
+				entry.at = Math.max(entry.at, this.now());
+				// Kept in time order: the oldest send leaves first.
+				let at = number.sent.length;
+				while (at > 0 && number.sent[at - 1].at > entry.at) at--;
+				number.sent.splice(at, 0, entry);
+			},
 		};
 	}
 
@@ -139,13 +163,16 @@ class SendLogPace {
 		return this.clock.now?.() ?? Date.now();
 	}
 
-	private release(key: string, log: { sent: number[]; waiting: Array<() => void>; timer: boolean }, limit: number): void {
+	private release(key: string, log: NumberLog, limit: number): void {
 		const now = this.now();
-		// Sorted: entries are pushed at "now"; a clock set back only makes an entry leave early.
-		while (log.sent.length > 0 && (log.sent[0] <= now - SPAN_MS || log.sent[0] > now + CLOCK_STEP_MS)) log.sent.shift();
+		// Sorted by time; a clock set back only makes an entry leave early.
+		while (log.sent.length > 0 && (log.sent[0].at <= now - SPAN_MS || log.sent[0].at > now + CLOCK_STEP_MS)) log.sent.shift();
 		while (log.waiting.length > 0 && log.sent.length < limit) {
-			log.sent.push(now);
-			log.waiting.shift()!();
+			const entry = { at: now };
+			log.sent.push(entry);
+			const waiter = log.waiting.shift()!;
+			if (waiter.retry) log.retries--;
+			waiter.resolve(entry);
 		}
 		if (log.waiting.length === 0) {
 			if (log.sent.length === 0 && !log.timer) this.numbers.delete(key);
@@ -154,11 +181,20 @@ class SendLogPace {
 		if (log.timer) return;
 		log.timer = true;
 		// Never early: a timer rounded down would count a send still inside the second.
-		void this.clock.sleep(Math.max(1, Math.ceil(log.sent[0] + SPAN_MS - now))).then(() => {
+		void this.clock.sleep(Math.max(1, Math.ceil(log.sent[0].at + SPAN_MS - now))).then(() => {
 			log.timer = false;
 			this.release(key, log, limit);
 		});
 	}
+}
+
+interface NumberLog {
+	/** Counted sends, oldest first; an entry's time moves to when its request was written. */
+	sent: Array<{ at: number }>;
+	/** Retries first (the first `retries` of them), then messages in the order they came. */
+	waiting: Array<{ resolve: (entry: { at: number }) => void; retry: boolean }>;
+	retries: number;
+	timer: boolean;
 }
 
 /** The stretch the provider counts in, plus the 20 ms network jitter allowance. */
@@ -188,6 +224,7 @@ export class SendRateLimiter {
 	/** Resolves when this message may go out; waits as long as the windows say. */
 	async waitForTurn(turn: SendTurn): Promise<Turn> {
 		const taken: Array<() => Promise<unknown>> = [];
+		let written = () => undefined as void;
 		const recipientPace = turn.perRecipient && turn.perRecipient.messages > 0 ? turn.perRecipient : undefined;
 		// The person's window first: a message held for its recipient must not hold a slot of the
 		// number's second meanwhile.
@@ -197,8 +234,11 @@ export class SendRateLimiter {
 			const windowMs = Math.ceil(recipientPace.windowSeconds * 1000 * SLACK);
 			taken.push(await this.take('recipient', recipientPace.messages, windowMs, `${turn.sender}>${turn.recipient}`));
 		}
-		if (this.sendLog) taken.push(await this.sendLog.take(turn.sender, turn.messagesPerSecond));
-		else {
+		if (this.sendLog) {
+			const place = await this.sendLog.take(turn.sender, turn.messagesPerSecond, turn.retry === true);
+			taken.push(place.giveBack);
+			written = place.written;
+		} else {
 			const pace = paceWindow(turn.messagesPerSecond);
 			taken.push(await this.take('sender', pace.points, pace.durationMs, turn.sender));
 		}
@@ -207,6 +247,8 @@ export class SendRateLimiter {
 				// Best effort: a place not given back only slows the number down a little.
 				await Promise.all(taken.map(async (back) => await back().catch(() => undefined)));
 			},
+			// Shared windows are counted when taken (the database decides); only the log can move a send.
+			written,
 		};
 	}
 
