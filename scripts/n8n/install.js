@@ -51,13 +51,30 @@ function cacheEnv(nodeHome) {
 	return env;
 }
 
-function npmInstall(spec, dir, nodeHome) {
-	// Install scripts stay off: one of n8n's dependencies downloads from the internet in its own.
-	execFileSync('npm', ['install', spec, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-		cwd: dir,
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: cacheEnv(nodeHome),
-	});
+/**
+ * Waits before trying `npm install` again. The registry's metadata can lag behind a version a
+ * package already pins (seen: ETARGET for a dependency published minutes before, listed a few
+ * minutes later), and a connection can drop: both pass by themselves.
+ */
+const INSTALL_RETRY_WAITS_MS = [30_000, 90_000];
+
+function npmInstall(spec, dir, nodeHome, waitsMs = INSTALL_RETRY_WAITS_MS) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			// Install scripts stay off: one of n8n's dependencies downloads from the internet in its own.
+			execFileSync('npm', ['install', spec, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+				cwd: dir,
+				stdio: ['ignore', 'inherit', 'inherit'],
+				env: cacheEnv(nodeHome),
+			});
+			return;
+		} catch (error) {
+			if (attempt >= waitsMs.length) throw error;
+			const why = error.status !== undefined && error.status !== null ? `exit code ${error.status}` : error.message;
+			log(`npm install ${spec} failed (${why}; npm's own message is above); trying again in ${waitsMs[attempt] / 1000} s (attempt ${attempt + 2} of ${waitsMs.length + 1})`);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitsMs[attempt]);
+		}
+	}
 }
 
 function writeManifest(dir, extra = {}) {
@@ -249,6 +266,7 @@ function describe(result) {
 
 module.exports = {
 	RUNTIMES,
+	npmInstall,
 	cacheRoot,
 	ensureNode,
 	ensureN8n,

@@ -187,3 +187,32 @@ describe('asking whether the cache is ready, without installing (npm run bench)'
 		expect(installer.isN8nReady('current')).toBe(true);
 	});
 });
+
+describe('npm install of the cache', () => {
+	/** An `npm` in the runtime's bin folder (first on the install's PATH) that fails `failures` times, then installs. */
+	function flakyNpm(failures: number) {
+		const counter = path.join(cache, 'npm-calls');
+		write(
+			path.join(nodeHome(), 'bin', 'npm'),
+			`#!/bin/sh\nn=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${counter}"\n` +
+				`if [ $n -le ${failures} ]; then echo "npm error code ETARGET" >&2; exit 1; fi\nmkdir -p node_modules/installed\n`,
+			0o755,
+		);
+		return () => Number(fs.readFileSync(counter, 'utf8'));
+	}
+
+	it('tries again when npm fails (a registry that lags behind, a dropped connection)', () => {
+		const calls = flakyNpm(2);
+		const dir = fs.mkdtempSync(path.join(cache, 'install-'));
+		installer.npmInstall('n8n@0.0.0', dir, nodeHome(), [0, 0]);
+		expect(calls()).toBe(3);
+		expect(fs.existsSync(path.join(dir, 'node_modules', 'installed'))).toBe(true);
+	});
+
+	it('gives up with npm’s failure once its attempts are used', () => {
+		const calls = flakyNpm(5);
+		const dir = fs.mkdtempSync(path.join(cache, 'install-'));
+		expect(() => installer.npmInstall('n8n@0.0.0', dir, nodeHome(), [0, 0])).toThrow(/npm install n8n@0\.0\.0|Command failed/);
+		expect(calls()).toBe(3);
+	});
+});
