@@ -147,7 +147,15 @@ describe('SendRateLimiter in memory', () => {
 
 	it('a place given back (the provider did not take the message) goes to the next message at once', async () => {
 		let now = 0;
-		const clock = { now: () => now, sleep: async (ms: number) => { await new Promise((r) => setTimeout(r, 1)); now += ms; } };
+		// Time moves only when the test says so: a timer firing on its own would free the place anyway.
+		const timers: Array<{ ms: number; fire: () => void }> = [];
+		const clock = { now: () => now, sleep: (ms: number) => new Promise<void>((fire) => timers.push({ ms, fire })) };
+		const advance = () => {
+			for (const timer of timers.splice(0)) {
+				now += timer.ms;
+				timer.fire();
+			}
+		};
 		const limiter = memorySendRateLimiter(clock);
 		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
 		const refused = await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
@@ -159,8 +167,14 @@ describe('SendRateLimiter in memory', () => {
 		await waiting;
 		expect(third).toBe(0);
 		// Without giving back, the next one waits out the second.
-		await limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 });
-		expect(now).toBeGreaterThanOrEqual(1020);
+		let fourth: number | undefined;
+		const later = limiter.waitForTurn({ sender: 'meta:give', messagesPerSecond: 2 }).then(() => (fourth = now));
+		await new Promise((r) => setImmediate(r));
+		expect(fourth).toBeUndefined();
+		expect(timers.map((timer) => timer.ms)).toEqual([1020]);
+		advance();
+		await later;
+		expect(fourth).toBe(1020);
 	});
 
 	it('a person’s place given back (the provider did not take the message) goes to the next message at once', async () => {
