@@ -549,7 +549,7 @@ function exactlyOnce(r) {
 		const index = item.pairedItem?.item ?? (Array.isArray(item.pairedItem) ? item.pairedItem[0]?.item : undefined);
 		byIndex.set(index, item.json);
 	}
-	const tally = { once: 0, duplicates: 0, lost: 0, lostReported: 0, maybeSentFlagged: 0, failedOther: 0, succeeded: 0, missingItems: 0 };
+	const tally = { once: 0, duplicates: 0, lost: 0, lostReported: 0, maybeSentFlagged: 0, failedOther: 0, otherErrors: [], succeeded: 0, missingItems: 0 };
 	for (let i = 0; i < r.items.length; i++) {
 		const times = r.accepted.get(digits(r.items[i].to)) ?? 0;
 		const json = byIndex.get(i);
@@ -558,7 +558,10 @@ function exactlyOnce(r) {
 		const maybeSent = failed && /may (have|already)|might have|maybe sent|may have been sent|reached the provider/i.test(`${json.error} ${json.hint ?? ''} ${json.description ?? ''}`);
 		if (json && !failed) tally.succeeded++;
 		if (maybeSent) tally.maybeSentFlagged++;
-		else if (failed) tally.failedOther++;
+		else if (failed) {
+			tally.failedOther++;
+			tally.otherErrors.push(`item ${i}: ${json.error} (attempts ${json.attempts ?? '?'})`);
+		}
 		if (times === 1) tally.once++;
 		else if (times > 1) tally.duplicates++;
 		else if (failed) tally.lostReported++;
@@ -739,7 +742,7 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 	console.log(
 		`  provider answers: over the rate ${limitedRun.front.rateLimited}, injected ${JSON.stringify(limitedRun.front.faults)}; ` +
 			`recipients accepted once ${tally.once}, more than once ${tally.duplicates}, never (item failed) ${tally.lostReported}, never (item said sent) ${tally.lost}; ` +
-			`items sent ${tally.succeeded}, "may have been sent" ${tally.maybeSentFlagged}, other errors ${tally.failedOther}${tally.missingItems ? `, missing ${tally.missingItems}` : ''}`,
+			`items sent ${tally.succeeded}, "may have been sent" ${tally.maybeSentFlagged}, other errors ${tally.failedOther}${tally.otherErrors.length ? ` (${tally.otherErrors.slice(0, 3).join('; ')})` : ''}${tally.missingItems ? `, missing ${tally.missingItems}` : ''}`,
 	);
 	console.log(`  exactly-once ${tally.held ? 'held' : 'did NOT hold'}   (target: zero duplicates, zero losses; after-processing resets come back as "may have been sent" items)`);
 	if (stallRun) {

@@ -57,7 +57,8 @@ describe('retryVerdict: what is tried again', () => {
 		]);
 		// Jitter: between half and all of the step.
 		expect(retryVerdict(answered(500), POST, 3, SETTINGS, () => 0)).toEqual({ retry: true, delayMs: 500 });
-		expect(retryVerdict(answered(500), POST, 4, SETTINGS, () => 1)).toEqual({ retry: false, because: 'attemptsUsed' });
+		expect(retryVerdict(answered(500), POST, 4, SETTINGS, () => 1)).toEqual({ retry: true, delayMs: 2000 });
+		expect(retryVerdict(answered(500), POST, 5, SETTINGS, () => 1)).toEqual({ retry: false, because: 'attemptsUsed' });
 		expect(retryVerdict(answered(500), POST, 1, { ...SETTINGS, maxAttempts: 1 }, half)).toEqual({ retry: false });
 	});
 
@@ -249,7 +250,7 @@ describe('Bulk Sending options', () => {
 		const shown = Object.fromEntries((bulkSending.options as Array<{ name: string; default: number | boolean }>).map((o) => [o.name, o.default]));
 		expect(deliverySettingsFrom(shown)).toEqual(SETTINGS);
 		expect(deliverySettingsFrom({})).toEqual(SETTINGS);
-		expect(SETTINGS).toMatchObject({ concurrency: 50, messagesPerSecond: 80, maxAttempts: 4, retryUnknownOutcome: false });
+		expect(SETTINGS).toMatchObject({ concurrency: 50, messagesPerSecond: 80, maxAttempts: 5, retryUnknownOutcome: false });
 	});
 
 	it('keeps values in range', () => {

@@ -35,7 +35,7 @@ export const bulkSending: INodeProperties = {
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_ATTEMPTS },
-			default: 4,
+			default: 5,
 			description:
 				'Tries per request, the first included, when the provider answers 429 (rate limit), 5xx, or the connection fails before the request was sent. 1 turns retries off.',
 		},

@@ -38,7 +38,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
 	messagesPerSecond: 80,
 	// Meta: about one message every 6 s to one person, with short bursts allowed.
 	perRecipient: { messages: 10, windowSeconds: 60 },
-	maxAttempts: 4,
+	maxAttempts: 5,
 	maxRetryWaitMs: 60_000,
 	retryUnknownOutcome: false,
 	baseDelayMs: 250,
