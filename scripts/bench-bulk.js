@@ -55,6 +55,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
+const { webhookNode } = require('./n8n/nodes');
+
 const COUNT = Number(process.env.BENCH_BULK_COUNT ?? 1000);
 const ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 3);
 const LATENCY_MS = Number(process.env.BENCH_BULK_LATENCY_MS ?? 50);
@@ -363,15 +365,7 @@ function bulkWorkflow(name, sender) {
 		definition: {
 			name,
 			nodes: [
-				{
-					id: uuid(),
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: uuid(),
-					parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'noData', options: {} },
-				},
+				webhookNode(webhookPath, { responseMode: 'lastNode', responseData: 'noData' }),
 				{ id: uuid(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [300, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
 				senderNode,
 			],
@@ -538,7 +532,7 @@ function providerPace(times) {
 	}
 	const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
 	const steady = ((0.9 * (sorted.length - 1)) / Math.max(1, at(0.95) - at(0.05))) * 1000;
-	return { count: sorted.length, busiest, steady, tailMs: sorted.at(-1) - at(0.99), spanMs: sorted.at(-1) - sorted[0] };
+	return { sorted, count: sorted.length, busiest, steady, tailMs: sorted.at(-1) - at(0.99), spanMs: sorted.at(-1) - sorted[0] };
 }
 
 /** Run 2's account: accepted sends per recipient against what n8n said about each item. */
@@ -722,7 +716,7 @@ function report({ n8n, unshare, engine, targets, results, limitedRun, stallRun, 
 			`(target: within 10 %)  peak in flight ${limitedRun.front.peakInFlight}  requests ${limitedRun.front.requests}  TLS connections ${limitedRun.front.tls}  longest /healthz ${limitedRun.stall.node.max.toFixed(0)} ms in the node (${limitedRun.stall.max.toFixed(0)} ms in the call)`,
 	);
 	const pace = providerPace(limitedRun.front.acceptedAt);
-	const acceptedSorted = [...limitedRun.front.acceptedAt].sort((a, b) => a - b);
+	const acceptedSorted = pace.sorted;
 	const sinceStart = (at) => `${((at - limitedRun.nodeStart) / 1000).toFixed(2)} s`;
 	console.log(
 		`  the provider accepted ${pace.count} sends: at most ${pace.busiest} in any 1 s; ${pace.steady.toFixed(1)} msg/s between the 5th and 95th percentile of them; ` +

@@ -37,6 +37,7 @@ const path = require('node:path');
 const { startSandbox } = require('../sandbox/index.ts');
 const { N8nApi } = require('./n8n/api');
 const { freePort } = require('./services/common');
+const { webhookNode } = require('./n8n/nodes');
 const { createSandboxCredentials } = require('./n8n/sandboxCredentials');
 const { startN8n } = require('./n8n/server');
 
@@ -208,15 +209,7 @@ function workflows(credential) {
 	const webhook = {
 		name: 'bench: Webhook → No Operation',
 		nodes: [
-			{
-				id: uuid(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: uuid(),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(webhookPath, { responseMode: 'onReceived' }),
 			{ id: uuid(), name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} },
 		],
 		connections: { Webhook: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-import { eventually, startEnvironment, type E2eEnvironment } from './n8n';
+import { eventually, publishExample, startEnvironment, type E2eEnvironment } from './n8n';
 
 // Plain JS, shared with `npm start`.
-const { exampleWorkflow } = require('../../scripts/n8n/examples');
 
 // Debian's Chromium, started as the machine's notes prescribe: no sandbox (root), no background
 // networking (the machine's network is closed).
@@ -22,9 +21,7 @@ const workflowIds: string[] = [];
 beforeAll(async () => {
 	env = await startEnvironment();
 	for (const file of ['interactive-menu.meta.json', 'echo-bot.twilio.json']) {
-		const created = await env.api.createWorkflow(exampleWorkflow(file, env.credentials));
-		await env.api.activate(created.id);
-		workflowIds.push(created.id);
+		workflowIds.push(await publishExample(env, file));
 	}
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 20 * 60_000);

@@ -4,10 +4,9 @@
  * change of the user's BSUID reaches a trigger listening to Identity Changes as an `identity` event.
  */
 import type { Sandbox } from '../../sandbox';
-import { eventually, finished, startEnvironment, triggerItems, triggerWorkflow, type E2eEnvironment } from './n8n';
+import { eventually, finished, publishExample, startEnvironment, triggerItems, triggerWorkflow, type E2eEnvironment } from './n8n';
 
 // Plain JS, shared with `npm start`.
-const { exampleWorkflow } = require('../../scripts/n8n/examples');
 
 let env: E2eEnvironment;
 let sandbox: Sandbox;
@@ -28,8 +27,7 @@ const executionsOf = async (workflowId: string, count: number) =>
 describe('people without a visible phone number, in n8n', () => {
 	it('the echo bot (Meta) answers a username user through contact.id, and does not start on their identity change', async () => {
 		sandbox.resetWebhooks();
-		const echo = await env.api.createWorkflow(exampleWorkflow('echo-bot.meta.json', env.credentials));
-		await env.api.activate(echo.id);
+		const echoId = await publishExample(env, 'echo-bot.meta.json');
 		try {
 			const user = sandbox.chat.setPhoneHidden(true);
 			const sent = await sandbox.chat.send({ provider: 'meta', type: 'text', text: 'Echo me, no number' });
@@ -40,7 +38,7 @@ describe('people without a visible phone number, in n8n', () => {
 				30_000,
 			).catch(async (error: Error) => {
 				// Say what n8n did with the message, for whoever reads the failure.
-				const executions = await env.api.executions(echo.id);
+				const executions = await env.api.executions(echoId);
 				const summary = executions.map((e: any) => ({ status: e.status, error: e.data?.resultData?.error?.message }));
 				throw new Error(`${error.message}\nexecutions: ${JSON.stringify(summary)}`);
 			});
@@ -50,7 +48,7 @@ describe('people without a visible phone number, in n8n', () => {
 			expect(request?.body).toMatchObject({ recipient: user.userId, type: 'text', text: { body: 'You said: Echo me, no number' } });
 			expect(request?.body).not.toHaveProperty('to');
 
-			const [execution] = await executionsOf(echo.id, 1);
+			const [execution] = await executionsOf(echoId, 1);
 			const item = execution.data.resultData.runData['WhatsApp Omni Trigger'][0].data.main[0][0].json;
 			expect(item.contact).toEqual({ id: user.userId, name: user.name, username: user.username, userId: user.userId });
 
@@ -58,10 +56,10 @@ describe('people without a visible phone number, in n8n', () => {
 			const changed = await sandbox.chat.changeUserId();
 			expect(changed.delivery).toMatchObject({ delivered: true, status: 200 });
 			await new Promise((resolve) => setTimeout(resolve, 1500));
-			expect(await env.api.executions(echo.id)).toHaveLength(1);
+			expect(await env.api.executions(echoId)).toHaveLength(1);
 		} finally {
 			sandbox.chat.setPhoneHidden(false);
-			await env.api.deactivate(echo.id);
+			await env.api.deactivate(echoId);
 		}
 	});
 

@@ -8,6 +8,8 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 // Plain JS helpers shared with `npm start`.
 const { startN8n } = require('../../scripts/n8n/server');
 const { N8nApi } = require('../../scripts/n8n/api');
+const { exampleWorkflow } = require('../../scripts/n8n/examples');
+const { webhookNode } = require('../../scripts/n8n/nodes') as { webhookNode(path: string, answer: Record<string, unknown>): Record<string, unknown> };
 const { createSandboxCredentials } = require('../../scripts/n8n/sandboxCredentials');
 const { freePort } = require('../../scripts/services/common') as { freePort(): Promise<number> };
 
@@ -77,6 +79,13 @@ export async function eventually<T>(read: () => Promise<T | undefined> | T | und
 
 export type Provider = 'meta' | 'twilio';
 
+/** An example workflow on the sandbox's credentials, created and published: its id. */
+export async function publishExample(env: E2eEnvironment, file: string): Promise<string> {
+	const created = await env.api.createWorkflow(exampleWorkflow(file, env.credentials));
+	await env.api.activate(created.id);
+	return created.id;
+}
+
 export const credentialFor = (env: E2eEnvironment, provider: Provider) =>
 	provider === 'meta'
 		? { whatsAppOmniMetaApi: { id: env.credentials.meta.id, name: env.credentials.meta.name } }
@@ -90,16 +99,6 @@ export interface RunOptions {
 	responseData?: 'allEntries' | 'firstEntryBinary';
 }
 
-/** n8n's Webhook node, taking POSTs at /webhook/`path`. */
-const webhookNode = (path: string, answer: Record<string, unknown>) => ({
-	id: uuid(),
-	name: 'Webhook',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: uuid(),
-	parameters: { httpMethod: 'POST', path, ...answer, options: {} },
-});
 
 /** Webhook → WhatsApp Omni, answering with the node's output: an operation run by n8n itself. */
 export async function runOperation(env: E2eEnvironment, provider: Provider, parameters: Record<string, unknown>, options: RunOptions = {}) {

@@ -6,9 +6,8 @@
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-import { ended, eventually, startEnvironment, type E2eEnvironment } from './n8n';
+import { ended, eventually, publishExample, startEnvironment, type E2eEnvironment } from './n8n';
 
-const { exampleWorkflow } = require('../../scripts/n8n/examples');
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -20,9 +19,7 @@ const workflows: Record<'meta' | 'twilio', string> = { meta: '', twilio: '' };
 beforeAll(async () => {
 	env = await startEnvironment();
 	for (const provider of ['meta', 'twilio'] as const) {
-		const created = await env.api.createWorkflow(exampleWorkflow(`support-flow.${provider}.json`, env.credentials));
-		await env.api.activate(created.id);
-		workflows[provider] = created.id;
+		workflows[provider] = await publishExample(env, `support-flow.${provider}.json`);
 	}
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 20 * 60_000);

@@ -96,6 +96,14 @@ async function check(provider: 'meta' | 'twilio', overrides: { meta?: object; tw
 	return { items, byCheck, failing };
 }
 
+/** Exactly these checks fail, and check `id` says what was found and the fix. */
+async function expectFinding(provider: 'meta' | 'twilio', failingChecks: string[], id: string, found: RegExp, fix: RegExp) {
+	const { byCheck, failing } = await check(provider);
+	expect(failing()).toEqual(failingChecks);
+	expect(byCheck(id).found).toMatch(found);
+	expect(byCheck(id).fix).toMatch(fix);
+}
+
 function expectNoSecret(items: IDataObject[]) {
 	const text = JSON.stringify(items);
 	for (const secret of [sandbox.meta.accessToken, sandbox.meta.appSecret, sandbox.twilio.authToken, sandbox.twilio.apiKeySecret]) {
@@ -194,10 +202,7 @@ describe('Account › Check Setup on Meta', () => {
 		['no callback URL anywhere', { phoneNumber: null, app: null }, ['webhook.destination', 'webhook.messagesField', 'webhook.published', 'webhook.publicHttps'], 'webhook.destination', /no callback URL is set/, /Publish a workflow with the WhatsApp Omni Trigger/],
 	])('reports %s with its fix', async (_label, seed, failingChecks, id, found, fix) => {
 		await healthyMeta(seed);
-		const { byCheck, failing } = await check('meta');
-		expect(failing()).toEqual(failingChecks);
-		expect(byCheck(id).found).toMatch(found);
-		expect(byCheck(id).fix).toMatch(fix);
+		await expectFinding('meta', failingChecks, id, found, fix);
 	});
 
 	it('takes the WABA override when the number has none, and names every URL it found', async () => {
@@ -342,10 +347,7 @@ describe('Account › Check Setup on Twilio', () => {
 		['no webhook at all', { sender: { callbackUrl: null, statusCallbackUrl: null } }, ['webhook.destination', 'webhook.published', 'webhook.publicHttps'], 'webhook.destination', /no URL is set for incoming messages/, /Publish a workflow with the WhatsApp Omni Trigger/],
 	])('reports %s with its fix', async (_label, seed, failingChecks, id, found, fix) => {
 		await healthyTwilio(seed);
-		const { byCheck, failing } = await check('twilio');
-		expect(failing()).toEqual(failingChecks);
-		expect(byCheck(id).found).toMatch(found);
-		expect(byCheck(id).fix).toMatch(fix);
+		await expectFinding('twilio', failingChecks, id, found, fix);
 	});
 
 	it('follows the Messaging Service’s inbound URL, which wins over the sender’s webhook', async () => {

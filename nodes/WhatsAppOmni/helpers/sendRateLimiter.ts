@@ -224,7 +224,7 @@ export class SendRateLimiter {
 	/** Resolves when this message may go out; waits as long as the windows say. */
 	async waitForTurn(turn: SendTurn): Promise<Turn> {
 		const taken: Array<() => Promise<unknown>> = [];
-		let written = () => undefined as void;
+		let written: () => void = () => undefined;
 		const recipientPace = turn.perRecipient && turn.perRecipient.messages > 0 ? turn.perRecipient : undefined;
 		// The person's window first: a message held for its recipient must not hold a slot of the
 		// number's second meanwhile.
